@@ -1,0 +1,171 @@
+# perfgate: `make` builds build/perfgate, `make test` runs every test,
+# `make demo` runs the demo scenario. Everything goes to $(BUILD).
+
+SAN ?=
+BUILD ?= build$(if $(SAN),-san)
+V ?=
+Q := $(if $(V),,@)
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+GO ?= go
+
+PKGS := libbpf libgit2 jansson libcurl libprotobuf-c zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lm -lpthread
+
+WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla \
+	-Wformat=2
+SAN_ON := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SANFLAGS := $(if $(SAN),$(SAN_ON))
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(SANFLAGS) -I$(BUILD) -I$(BUILD)/gen -Igate \
+	$(PKG_CFLAGS) -MMD -MP
+LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(BUILD) -Ibpf -Wall -Werror
+
+GATE_SRCS := $(wildcard gate/*.c)
+GATE_OBJS := $(GATE_SRCS:gate/%.c=$(BUILD)/gate/%.o) $(BUILD)/gen/profile.pb-c.o
+LIB_OBJS := $(filter-out $(BUILD)/gate/main.o,$(GATE_OBJS))
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_REPLAY := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/tests/%-replay)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+WORKLOAD := $(BUILD)/orders-api
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all deps test unit-test fuzz-replay integration-test fuzz demo bench format \
+	format-check headercheck clean
+
+all: $(BUILD)/perfgate $(WORKLOAD)
+
+deps:
+	$(Q)./scripts/install-deps.sh
+
+$(BUILD)/perfgate: $(GATE_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/gate/%.o: gate/%.c | $(SKELS) $(BUILD)/gen/profile.pb-c.h
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# protobuf-c's generated code is not ours to hold to our warning set.
+$(BUILD)/gen/profile.pb-c.c $(BUILD)/gen/profile.pb-c.h &: gate/profile.proto
+	@mkdir -p $(@D)
+	@echo "  PROTOC  $<"
+	$(Q)protoc-c --proto_path=gate --c_out=$(BUILD)/gen profile.proto
+
+$(BUILD)/gen/profile.pb-c.o: $(BUILD)/gen/profile.pb-c.c
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I$(BUILD)/gen -c -o $@ $<
+
+# BPF: vmlinux.h from the running kernel's BTF, CO-RE object, skeleton.
+$(BUILD)/vmlinux.h:
+	@mkdir -p $(@D)
+	@echo "  BTF     $@"
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp.o
+	$(Q)$(BPFTOOL) gen object $@ $@.tmp.o && rm -f $@.tmp.o
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	@echo "  SKEL    $@"
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# The demo workload: a stdlib-only Go service, built offline.
+$(WORKLOAD): $(wildcard tests/workload/orders-api/*.go)
+	@mkdir -p $(@D)
+	@echo "  GO      $@"
+	$(Q)cd tests/workload/orders-api && GOFLAGS=-mod=mod GOPROXY=off \
+		GOCACHE=$(abspath $(BUILD))/gocache $(GO) build -o $(abspath $@) .
+
+# Tests.
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
+
+$(BUILD)/tests/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) -o $@ $< -lpthread
+
+$(BUILD)/tests/fuzz_%-replay: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB_OBJS) $(LDFLAGS_ALL) \
+		$(PKG_LIBS)
+
+# libFuzzer builds need every object compiled by clang with coverage.
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+	-I$(BUILD) -I$(BUILD)/gen -Igate $(PKG_CFLAGS)
+FUZZ_OBJS := $(LIB_OBJS:$(BUILD)/%.o=$(BUILD)/fuzzobj/%.o)
+
+$(BUILD)/fuzzobj/gate/%.o: gate/%.c | $(SKELS) $(BUILD)/gen/profile.pb-c.h
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzzobj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJS) $(PKG_LIBS)
+
+FUZZ_SECONDS ?= 60
+fuzz: $(FUZZ_BINS)
+	$(Q)for f in $(FUZZ_BINS); do \
+		t=$$(basename $$f | sed 's/^fuzz_//'); \
+		mkdir -p $(BUILD)/fuzz/corpus-$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 \
+			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+test: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS)
+	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh
+
+unit-test: $(UNIT_BINS)
+	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh unit
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)BUILD=$(BUILD) ./scripts/demo.sh
+
+HEADERS := $(wildcard gate/*.h)
+headercheck: | $(SKELS) $(BUILD)/gen/profile.pb-c.h
+	$(Q)for h in $(HEADERS); do \
+		echo "#include \"$$(basename $$h)\"" | \
+		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -x c -fsyntax-only - || exit 1; \
+	done; echo "headercheck: $(words $(HEADERS)) headers compile alone"
+
+FORMAT_SRCS = $(wildcard gate/*.c gate/*.h bpf/*.c bpf/*.h tests/unit/*.c tests/fuzz/*.c \
+	tests/helpers/*.c)
+format:
+	$(Q)clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	$(Q)clang-format --dry-run --Werror $(FORMAT_SRCS) && echo "format-check: ok"
+
+clean:
+	rm -rf build build-san
+
+-include $(wildcard $(BUILD)/gate/*.d $(BUILD)/tests/*.d)

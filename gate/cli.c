@@ -1,0 +1,121 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct pg_cmd commands[] = {
+	{ "check", pg_cmd_check, "capture, compare with the nearest baseline, gate",
+	  pg_usage_check },
+	{ "capture", pg_cmd_capture, "run a scenario and write its metrics", pg_usage_capture },
+	{ "compare", pg_cmd_compare, "compare a result with a baseline", pg_usage_compare },
+	{ "baseline", pg_cmd_baseline, "record, list, show, diff and prune baselines",
+	  pg_usage_baseline },
+	{ "profile", pg_cmd_profile, "read a pprof profile (top functions)", pg_usage_profile },
+	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process",
+	  pg_usage_probe },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: perfgate [--version] [--help] <command> [<args>]\n\n"
+		   "A performance-regression gate for services.\n\ncommands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(f, "   %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nSee 'perfgate <command> --help' for a command's options.\n");
+}
+
+static const struct pg_cmd *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+static int wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	}
+	return 0;
+}
+
+int pg_cli_run(int argc, char **argv, struct pg_err *err)
+{
+	const struct pg_cmd *cmd;
+
+	if (argc < 2)
+		return pg_err_set(err, PG_EUSAGE, "no command given; see 'perfgate --help'");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("perfgate %s\n", PG_VERSION);
+		return 0;
+	}
+	cmd = find(argv[1]);
+	if (!cmd)
+		return pg_err_set(err, PG_EUSAGE,
+				  "'%s' is not a perfgate command; see 'perfgate --help'", argv[1]);
+	if (wants_help(argc - 1, argv + 1)) {
+		fputs(cmd->usage, stdout);
+		return 0;
+	}
+	return cmd->fn(argc - 1, argv + 1, err);
+}
+
+int pg_cli_badopt(struct pg_err *err, const char *cmd, int optopt_char, const char *arg)
+{
+	if (optopt_char && optopt_char != '?')
+		return pg_err_set(err, PG_EUSAGE,
+				  "option '-%c' is unknown or needs a value; see 'perfgate %s --help'",
+				  optopt_char, cmd);
+	return pg_err_set(err, PG_EUSAGE,
+			  "option '%s' is unknown or needs a value; see 'perfgate %s --help'",
+			  arg ? arg : "?", cmd);
+}
+
+int pg_cli_parse_uint(const char *s, const char *opt, unsigned long max, unsigned long *out,
+		      struct pg_err *err)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || s[0] == '-' || v > max)
+		return pg_err_set(err, PG_EUSAGE, "%s takes a whole number from 0 to %lu, not '%s'",
+				  opt, max, s);
+	*out = v;
+	return 0;
+}
+
+int pg_cli_parse_double(const char *s, const char *opt, double min, double max, double *out,
+			struct pg_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (!*s || *end || errno || !isfinite(v) || v < min || v > max)
+		return pg_err_set(err, PG_EUSAGE, "%s takes a number from %g to %g, not '%s'", opt,
+				  min, max, s);
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* Files that must never be seen half-written: baselines, results, reports.
+ * pg_fs_write_atomic writes a temp file beside the target, fsyncs it, renames
+ * it over the target and fsyncs the directory; on any failure the temp file
+ * is removed and the old target is untouched. */
+#ifndef PG_FS_H
+#define PG_FS_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Replace path with len bytes of data, atomically. With excl set, fail with
+ * PG_EINPUT if path already exists (checked at rename time, so two writers
+ * cannot both win). */
+int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
+		       struct pg_err *err);
+
+/* mkdir -p. */
+int pg_fs_mkdirs(const char *path, struct pg_err *err);
+
+/* 1 if path exists (any type), 0 if not. */
+int pg_fs_exists(const char *path);
+
+#endif

@@ -1,0 +1,46 @@
+/* The eBPF probes of one target: getrandom() calls and latency of the tasks
+ * in one cgroup v2, and TCP retransmits of one network namespace (or of a set
+ * of local ports). Lifecycle of the libbpf skeleton: open, set the target in
+ * rodata, load, attach, read, destroy. struct pg_probe is owned by the
+ * caller; pg_probe_free detaches everything it attached. */
+#ifndef PG_PROBE_H
+#define PG_PROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "../bpf/hist.h"
+
+#define PG_PROBE_MAX_PORTS 8
+
+struct pg_probe_target {
+	uint64_t cgroup_id; /* getrandom: tasks of this cgroup v2 (0: none) */
+	uint64_t netns_ino; /* retransmits: sockets of this netns (0: use ports) */
+	uint16_t ports[PG_PROBE_MAX_PORTS]; /* retransmits: local ports, if no netns */
+	size_t nports;
+};
+
+struct pg_probe_snapshot {
+	uint64_t getrandom_calls;
+	uint64_t getrandom_lat_max_ns;
+	uint64_t getrandom_hist[PG_HIST_NBUCKETS]; /* see bpf/hist.h */
+	uint64_t tcp_retransmits;
+};
+
+struct pg_probe;
+
+/* Open, load and attach. PG_EINFRA with a line naming cause and fix when the
+ * kernel refuses (not root, no BTF, tracepoint missing). */
+int pg_probe_new(struct pg_probe **out, const struct pg_probe_target *t, struct pg_err *err);
+
+/* Totals since attach. */
+int pg_probe_read(struct pg_probe *p, struct pg_probe_snapshot *out, struct pg_err *err);
+
+/* Detach and destroy; NULL-safe. */
+void pg_probe_free(struct pg_probe *p);
+
+/* Quantile q (0..1) of the getrandom latency histogram, in ns; 0 if empty. */
+double pg_probe_quantile(const struct pg_probe_snapshot *s, double q);
+
+#endif

@@ -1,0 +1,101 @@
+/* A result: every run's value of every metric of one scenario, plus the
+ * facts needed to trust it (commit, host, runs) and the CPU profile's top
+ * functions. The same shape is a capture's result.json and a baseline file.
+ * struct pg_result owns all its strings and arrays; pg_result_release frees
+ * them. Metrics are kept sorted by name, so files diff cleanly. */
+#ifndef PG_RESULT_H
+#define PG_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "err.h"
+
+#define PG_RESULT_SCHEMA 1
+
+enum pg_better {
+	PG_BETTER_NONE = 0, /* reported, never gated */
+	PG_BETTER_LOWER,
+	PG_BETTER_HIGHER,
+};
+
+struct pg_metric {
+	char *name;
+	char *unit;
+	enum pg_better better;
+	double *values; /* one per run */
+	size_t nvalues;
+};
+
+/* A function of the CPU profile, summed over all runs, in the profile's
+ * sample unit (nanoseconds for Go CPU profiles). */
+struct pg_func {
+	char *name;
+	int64_t flat;
+	int64_t cum;
+};
+
+struct pg_host {
+	char *kernel;
+	char *cpu_model;
+	int cores;
+};
+
+struct pg_result {
+	char *scenario;
+	char *commit; /* full sha, or NULL outside a git repository */
+	int dirty;
+	char *created; /* RFC 3339, UTC */
+	struct pg_host host;
+	int runs;
+	struct pg_metric *metrics;
+	size_t nmetrics;
+	char *profile_sample_type; /* e.g. "cpu", NULL when no profile */
+	char *profile_unit;
+	int64_t profile_total;
+	struct pg_func *funcs; /* sorted by flat, descending */
+	size_t nfuncs;
+};
+
+void pg_result_init(struct pg_result *r);
+void pg_result_release(struct pg_result *r);
+
+/* Fill host facts from uname and /proc/cpuinfo, and created from the clock. */
+int pg_result_set_host(struct pg_result *r, struct pg_err *err);
+
+/* Append one run's value to metric name, creating it with unit and better on
+ * first use. Values of a metric are in run order. */
+int pg_result_add_value(struct pg_result *r, const char *name, const char *unit,
+			enum pg_better better, double value, struct pg_err *err);
+
+/* Add flat/cum to function name (summing over runs). Call pg_result_sort_funcs
+ * once all are added. */
+int pg_result_add_func(struct pg_result *r, const char *name, int64_t flat, int64_t cum,
+		       struct pg_err *err);
+void pg_result_sort_funcs(struct pg_result *r);
+
+/* Borrowed; NULL if absent. */
+const struct pg_metric *pg_result_metric(const struct pg_result *r, const char *name);
+
+/* Median of a metric's values (mean of the middle two for even counts). */
+double pg_metric_median(const struct pg_metric *m);
+
+const char *pg_better_name(enum pg_better b);
+
+/* JSON: {"schema", "scenario", "commit", "dirty", "created", "host", "runs",
+ * "metrics": {NAME: {"unit", "better", "values", "median"}}, "cpu_top":
+ * {"sample_type", "unit", "total", "functions": [{"name","flat","cum"}]}}.
+ * to_json returns a new reference the caller may extend (comparison,
+ * verdict) before saving. */
+json_t *pg_result_to_json(const struct pg_result *r);
+int pg_result_from_json(struct pg_result *r, const json_t *root, const char *what,
+			struct pg_err *err);
+
+/* Files: pretty-printed, keys sorted, written atomically. */
+int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err);
+int pg_result_save(const struct pg_result *r, const char *path, int excl, struct pg_err *err);
+int pg_json_save(const json_t *root, const char *path, int excl, struct pg_err *err);
+
+#endif

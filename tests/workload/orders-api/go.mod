@@ -1,0 +1,3 @@
+module perfgate.example/orders-api
+
+go 1.19

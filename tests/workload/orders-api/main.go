@@ -1,0 +1,140 @@
+// orders-api is perfgate's demo workload: a small JSON HTTP service that
+// does what real APIs do per request (decode, validate, compute, encode) and
+// mints a crypto/rand token per order, so every perfgate metric has
+// something to show. net/http/pprof serves CPU profiles.
+//
+// Injected regressions, for perfgate's own end-to-end tests, switched on by
+// ORDERS_REGRESS (comma-separated):
+//
+//	cpu          roughly doubles the CPU work per request
+//	getrandom    four extra getrandom() calls per request
+//	getrandom-big  each token read asks the kernel for 64 KiB (slower calls)
+//	latency      sleeps 2 ms per request
+package main
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"log"
+	"net/http"
+	_ "net/http/pprof"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+type item struct {
+	SKU   string  `json:"sku"`
+	Qty   int     `json:"qty"`
+	Price float64 `json:"price"`
+}
+
+type order struct {
+	ID    string  `json:"id"`
+	Token string  `json:"token"`
+	Items []item  `json:"items"`
+	Total float64 `json:"total"`
+	Hash  string  `json:"hash"`
+}
+
+type regressions struct {
+	cpu, getrandom, getrandomBig, latency bool
+}
+
+var regress regressions
+
+func parseRegressions(s string) regressions {
+	var r regressions
+	for _, f := range strings.Split(s, ",") {
+		switch strings.TrimSpace(f) {
+		case "cpu":
+			r.cpu = true
+		case "getrandom":
+			r.getrandom = true
+		case "getrandom-big":
+			r.getrandomBig = true
+		case "latency":
+			r.latency = true
+		}
+	}
+	return r
+}
+
+// token reads 16 random bytes with exactly one getrandom() call: Go 1.19's
+// crypto/rand.Read calls getrandom(2) directly for each read of up to
+// 32 MiB (the "big" regression asks for 64 KiB instead).
+func token() string {
+	n := 16
+	if regress.getrandomBig {
+		n = 64 << 10
+	}
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b[:16])
+}
+
+func buildOrder(n int) order {
+	o := order{ID: time.Now().UTC().Format("20060102150405.000000")}
+	o.Token = token()
+	rounds := 1
+	if regress.cpu {
+		rounds = 2
+	}
+	for r := 0; r < rounds; r++ {
+		o.Items = o.Items[:0]
+		o.Total = 0
+		for i := 0; i < n; i++ {
+			sum := sha256.Sum256([]byte(o.ID + string(rune('a'+i%26))))
+			it := item{SKU: hex.EncodeToString(sum[:6]), Qty: 1 + i%5,
+				Price: float64(sum[0]) + float64(sum[1])/100}
+			o.Items = append(o.Items, it)
+			o.Total += float64(it.Qty) * it.Price
+		}
+		sort.Slice(o.Items, func(a, b int) bool { return o.Items[a].SKU < o.Items[b].SKU })
+		enc, _ := json.Marshal(o.Items)
+		sum := sha256.Sum256(enc)
+		o.Hash = hex.EncodeToString(sum[:])
+	}
+	if regress.getrandom {
+		for i := 0; i < 4; i++ {
+			token()
+		}
+	}
+	return o
+}
+
+func handleOrder(w http.ResponseWriter, r *http.Request) {
+	if regress.latency {
+		time.Sleep(2 * time.Millisecond)
+	}
+	o := buildOrder(40)
+	w.Header().Set("Content-Type", "application/json")
+	if err := json.NewEncoder(w).Encode(&o); err != nil {
+		log.Printf("encode: %v", err)
+	}
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
+	crashAfter := flag.Duration("crash-after", 0, "exit(2) after this long (tests)")
+	flag.Parse()
+	regress = parseRegressions(os.Getenv("ORDERS_REGRESS"))
+	if *crashAfter > 0 {
+		time.AfterFunc(*crashAfter, func() {
+			log.Print("crashing on purpose (-crash-after)")
+			os.Exit(2)
+		})
+	}
+	http.HandleFunc("/orders", handleOrder)
+	http.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("ok\n"))
+	})
+	log.Printf("orders-api listening on %s", *addr)
+	log.Fatal(http.ListenAndServe(*addr, nil))
+}
