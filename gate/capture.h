@@ -1,0 +1,27 @@
+/* One capture: for each run, start the scenario's workload (workload.h),
+ * attach the probes (probe.h), warm up, run the load script while fetching
+ * the CPU profile, read the cgroup's CPU time, tear everything down; then
+ * turn it all into the contract's metrics in a struct pg_result. The caller
+ * owns the result and the profile buffer. */
+#ifndef PG_CAPTURE_H
+#define PG_CAPTURE_H
+
+#include "buf.h"
+#include "config.h"
+#include "err.h"
+#include "result.h"
+
+struct pg_capture_opts {
+	int runs;      /* 0: the config's */
+	int no_probes; /* capture without eBPF (no root needed) */
+	int verbose;   /* progress lines even when stderr is not a terminal */
+};
+
+/* Fill out (initialised by the caller) and profile (gzip bytes of the CPU
+ * profile of the last run; left empty when the scenario has no pprof_url).
+ * PG_EINFRA on workload, load, probe or pprof failure. */
+int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
+		   const struct pg_capture_opts *o, struct pg_result *out, struct pg_buf *profile,
+		   struct pg_err *err);
+
+#endif

@@ -1,0 +1,96 @@
+/* perfgate.json -> struct pg_config (jansson). Strict: an unknown key, a
+ * wrong type or a bad scenario name is PG_EINPUT naming the JSON path
+ * (e.g. "scenarios[0].workload.cmd[1]"). The config owns every string and
+ * array in it; pg_config_release frees them. Relative paths in cmd[0]
+ * are resolved against the config file's directory at load time. */
+#ifndef PG_CONFIG_H
+#define PG_CONFIG_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+struct pg_kv {
+	char *key;
+	char *value;
+};
+
+/* A per-metric entry of "gate"; has_* say which keys were given. */
+struct pg_gate_rule {
+	char *metric;
+	double threshold_pct;
+	double min_abs;
+	int gated; /* 1 unless "gated": false */
+	int has_threshold;
+	int has_min_abs;
+};
+
+struct pg_workload_cfg {
+	char **cmd; /* NULL-terminated argv */
+	size_t ncmd;
+	char *ready_url;
+	double ready_timeout_s; /* default 30 */
+	struct pg_kv *env;
+	size_t nenv;
+	int isolate_network;
+	double drop_pct; /* 0..100, only with isolate_network */
+};
+
+struct pg_load_cfg {
+	char **cmd; /* NULL-terminated argv */
+	size_t ncmd;
+	double duration_s; /* default 10 */
+	double warmup_s;   /* load before measuring, default 2 */
+	struct pg_kv *env;
+	size_t nenv;
+};
+
+struct pg_scenario {
+	char *name; /* [A-Za-z0-9._-]+ */
+	struct pg_workload_cfg workload;
+	char *pprof_url; /* NULL: no CPU profile */
+	struct pg_load_cfg load;
+	struct pg_gate_rule *gate;
+	size_t ngate;
+};
+
+struct pg_config {
+	char *path; /* as given */
+	char *dir;  /* absolute directory of the file */
+	double threshold_pct; /* default 15 */
+	int runs;             /* default 3 */
+	char *baselines_dir;  /* default "baselines", relative to dir */
+	char *base_branch;    /* default "main" */
+	struct pg_scenario *scenarios;
+	size_t nscenarios;
+};
+
+void pg_config_init(struct pg_config *c);
+void pg_config_release(struct pg_config *c);
+
+/* Parse text (len bytes) as a config whose relative paths resolve against
+ * dir. Untrusted input: this is the fuzz target. */
+int pg_config_parse(struct pg_config *c, const char *text, size_t len, const char *dir,
+		    struct pg_err *err);
+int pg_config_load(struct pg_config *c, const char *path, struct pg_err *err);
+
+/* The scenario called name; with name NULL, the only scenario (PG_EUSAGE
+ * if there are several). Borrowed. */
+int pg_config_scenario(const struct pg_config *c, const char *name,
+		       const struct pg_scenario **out, struct pg_err *err);
+
+/* The gate rule for a metric, or NULL. Borrowed. */
+const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric);
+
+/* A load script's metrics file: a flat JSON object of finite numbers.
+ * Untrusted input (fuzz target). On success *out is a NULL-terminated array
+ * of n entries the caller frees with pg_loadmetrics_free. */
+struct pg_loadmetric {
+	char *key;
+	double value;
+};
+int pg_loadmetrics_parse(struct pg_loadmetric **out, size_t *n, const char *text, size_t len,
+			 struct pg_err *err);
+void pg_loadmetrics_free(struct pg_loadmetric *m, size_t n);
+
+#endif

@@ -1,0 +1,29 @@
+/* HTTP GET with libcurl, bounded in size and time, optionally from inside a
+ * network namespace (the request runs on a thread that setns()es into it, so
+ * the caller's namespace never changes). Aborts early when perfgate receives
+ * SIGINT/SIGTERM (pg_sig_pending). The body is appended to a caller-owned
+ * pg_buf whose max caps the size. */
+#ifndef PG_HTTP_H
+#define PG_HTTP_H
+
+#include "buf.h"
+#include "err.h"
+
+struct pg_http_opts {
+	double timeout_s; /* whole transfer; 0: 10 s */
+	int netns_fd;     /* -1: the caller's namespace */
+};
+
+#define PG_HTTP_OPTS_INIT { 0, -1 }
+
+/* GET url into body. A transport failure, timeout or non-2xx status is
+ * PG_EINFRA with the URL and cause; *status gets the HTTP status (0 if none).
+ * status may be NULL. */
+int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *body, long *status,
+		struct pg_err *err);
+
+/* Scheme, host and port of url ("http://127.0.0.1:8080"), for
+ * PERFGATE_TARGET_URL. */
+int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err);
+
+#endif
