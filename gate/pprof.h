@@ -20,16 +20,15 @@ struct pg_top_func {
 };
 
 struct pg_top {
-	char *sample_type; /* e.g. "cpu" */
-	char *unit;        /* e.g. "nanoseconds" */
-	int64_t total;     /* sum over all samples of the chosen value */
+	char *sample_type;	   /* e.g. "cpu" */
+	char *unit;		   /* e.g. "nanoseconds" */
+	int64_t total;		   /* sum over all samples of the chosen value */
 	struct pg_top_func *funcs; /* pprof -top order: flat desc, then ... */
 	size_t nfuncs;
 };
 
 /* Parse len bytes (gzip or raw protobuf). Malformed input: PG_EINPUT. */
-int pg_profile_parse(struct pg_profile **out, const void *data, size_t len,
-		     struct pg_err *err);
+int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err);
 void pg_profile_free(struct pg_profile *p);
 
