@@ -1,10 +1,201 @@
-#include "cli.h"
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
-const char pg_usage_capture[] = "usage: perfgate capture\n";
+#include "capture.h"
+#include "cli.h"
+#include "config.h"
+#include "fs.h"
+#include "gitinfo.h"
+#include "result.h"
+
+const char pg_usage_capture[] =
+	"usage: perfgate capture [-c FILE] [-s SCENARIO] [--runs N] [--no-probes] [-v]\n"
+	"                        -o RESULT.json\n"
+	"\n"
+	"Run a scenario N times and write every run's metrics to RESULT.json, with the\n"
+	"last run's CPU profile beside it as RESULT.pb.gz; print the metrics table.\n"
+	"\n"
+	"    -c, --config FILE      the config (default: perfgate.json at the root of\n"
+	"                           the git repository around the current directory)\n"
+	"    -s, --scenario NAME    the scenario (may be omitted when there is one)\n"
+	"        --runs N           runs instead of the config's \"runs\"\n"
+	"        --no-probes        no eBPF (no root needed): getrandom.* and tcp.*\n"
+	"                           metrics are absent\n"
+	"    -v, --verbose          progress lines outside a terminal; twice: also the\n"
+	"                           workload's and the load script's output\n"
+	"    -o, --output FILE      the result file to write\n";
+
+struct capture_args {
+	const char *config;
+	const char *scenario;
+	const char *output;
+	struct pg_capture_opts o;
+};
+
+static int parse_args(struct capture_args *a, int argc, char **argv, struct pg_err *err)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "no-probes", no_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long runs;
+	int ch, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "+c:s:o:v", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			a->config = optarg;
+			break;
+		case 's':
+			a->scenario = optarg;
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case 'v':
+			a->o.verbose++;
+			break;
+		case 'P':
+			a->o.no_probes = 1;
+			break;
+		case 'r':
+			rc = pg_cli_parse_uint(optarg, "--runs", 1000, &runs, err);
+			if (rc)
+				return rc;
+			if (!runs)
+				return pg_err_set(err, PG_EUSAGE, "--runs must be at least 1");
+			a->o.runs = (int)runs;
+			break;
+		default:
+			return pg_cli_badopt(err, "capture", optopt, argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return pg_err_set(err, PG_EUSAGE,
+				  "unexpected argument '%s'; see 'perfgate capture --help'",
+				  argv[optind]);
+	if (!a->output)
+		return pg_err_set(err, PG_EUSAGE,
+				  "capture needs -o RESULT.json; see 'perfgate capture --help'");
+	return 0;
+}
+
+/* -c's default: perfgate.json at the repository root, else here. */
+static int default_config(char *out, size_t n, struct pg_err *err)
+{
+	char root[PATH_MAX];
+	int rc;
+
+	rc = pg_git_root(".", root, sizeof(root), err);
+	if (rc < 0)
+		return rc;
+	if (snprintf(out, n, "%sperfgate.json", rc == 0 ? root : "") >= (int)n)
+		return pg_err_set(err, PG_EINPUT, "config path too long");
+	return 0;
+}
+
+/* result.json -> result.pb.gz; other names get .pb.gz appended. */
+static int profile_path(const char *result, char *out, size_t n, struct pg_err *err)
+{
+	size_t len = strlen(result);
+
+	if (len > 5 && !strcmp(result + len - 5, ".json"))
+		len -= 5;
+	if (snprintf(out, n, "%.*s.pb.gz", (int)len, result) >= (int)n)
+		return pg_err_set(err, PG_EUSAGE, "output path '%s' is too long", result);
+	return 0;
+}
+
+static int record_commit(struct pg_result *r, const char *dir, struct pg_err *err)
+{
+	char sha[PG_GIT_SHA_LEN + 1];
+	int rc;
+
+	rc = pg_git_head(dir, sha, &r->dirty, err);
+	if (rc || !sha[0])
+		return rc;
+	r->commit = strdup(sha);
+	return r->commit ? 0 : pg_err_nomem(err);
+}
+
+static void print_value(double v)
+{
+	printf(" %.6g", v);
+}
+
+/* name, unit, median, per-run values: what a developer reads first. */
+static void print_table(const struct pg_result *r)
+{
+	size_t i, j;
+
+	printf("%-32s %-6s %12s  %s\n", "metric", "unit", "median", "runs");
+	for (i = 0; i < r->nmetrics; i++) {
+		const struct pg_metric *m = &r->metrics[i];
+
+		printf("%-32s %-6s %12.6g ", m->name, m->unit, pg_metric_median(m));
+		for (j = 0; j < m->nvalues; j++)
+			print_value(m->values[j]);
+		printf("\n");
+	}
+}
+
+static int save(const struct pg_result *r, const struct pg_buf *profile, const char *output,
+		struct pg_err *err)
+{
+	char pb[PATH_MAX];
+	int rc;
+
+	rc = profile_path(output, pb, sizeof(pb), err);
+	if (!rc && profile->len)
+		rc = pg_fs_write_atomic(pb, profile->data, profile->len, 0, err);
+	if (!rc)
+		rc = pg_result_save(r, output, 0, err);
+	return rc;
+}
 
 int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
 {
-	(void)argc;
-	(void)argv;
-	return pg_err_set(err, PG_EUSAGE, "'capture' is not built yet");
+	struct capture_args a = { 0 };
+	struct pg_config cfg;
+	struct pg_result r;
+	struct pg_buf profile = PG_BUF_INIT(64 << 20);
+	const struct pg_scenario *sc;
+	char cpath[PATH_MAX];
+	int rc;
+
+	pg_config_init(&cfg);
+	pg_result_init(&r);
+	rc = parse_args(&a, argc, argv, err);
+	if (!rc && !a.config && !(rc = default_config(cpath, sizeof(cpath), err)))
+		a.config = cpath;
+	if (!rc)
+		rc = pg_config_load(&cfg, a.config, err);
+	if (!rc)
+		rc = pg_config_scenario(&cfg, a.scenario, &sc, err);
+	if (!rc)
+		rc = record_commit(&r, cfg.dir, err);
+	if (!rc)
+		rc = pg_capture_run(&cfg, sc, &a.o, &r, &profile, err);
+	if (!rc)
+		rc = pg_result_set_host(&r, err);
+	if (!rc)
+		rc = save(&r, &profile, a.output, err);
+	if (!rc)
+		print_table(&r);
+	pg_buf_release(&profile);
+	pg_result_release(&r);
+	pg_config_release(&cfg);
+	return rc;
 }

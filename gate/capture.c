@@ -1,0 +1,262 @@
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "capture_priv.h"
+#include "child.h"
+#include "http.h"
+#include "loadrun.h"
+#include "probe.h"
+#include "sig.h"
+#include "workload.h"
+
+/* A CPU profile may take this long past its seconds before we give up. */
+#define PPROF_MARGIN_S 15
+#define PPROF_MAX_BYTES (64 << 20)
+
+struct pprof_fetch {
+	char url[2048];
+	struct pg_http_opts o;
+	struct pg_buf body;
+	struct pg_err err;
+	int rc;
+	pthread_t thread;
+	int started;
+};
+
+/* Everything one run holds; released by run_release on every path. */
+struct run {
+	const struct pg_scenario *sc;
+	const struct pg_capture_opts *o;
+	struct pg_progress *pr;
+	struct pg_workload w;
+	struct pg_probe *probe;
+	struct pprof_fetch pf;
+	char origin[256];
+	struct pg_probe_snapshot s0, s1;
+	uint64_t cpu0, cpu1;
+	struct pg_loadmetric *lm;
+	size_t nlm;
+};
+
+/* CPU placement: see measurement notes in capture_priv.h. */
+static int workload_cpu(void)
+{
+	return -1;
+}
+
+static int load_cpu(void)
+{
+	return -1;
+}
+
+static void *pprof_main(void *arg)
+{
+	struct pprof_fetch *f = arg;
+
+	f->rc = pg_http_get(f->url, &f->o, &f->body, NULL, &f->err);
+	return NULL;
+}
+
+/* Ask for a CPU profile covering the measured window, on a thread, while
+ * the load runs. */
+static int pprof_start(struct run *r, double seconds, struct pg_err *err)
+{
+	struct pprof_fetch *f = &r->pf;
+	const char *url = r->sc->pprof_url;
+
+	if (snprintf(f->url, sizeof(f->url), "%s%sseconds=%.0f", url, strchr(url, '?') ? "&" : "?",
+		     seconds < 1 ? 1 : seconds) >= (int)sizeof(f->url))
+		return pg_err_set(err, PG_EINPUT, "pprof_url '%.100s' is too long", url);
+	f->o.timeout_s = seconds + PPROF_MARGIN_S;
+	f->o.netns_fd = r->w.target.ns.fd;
+	if (pthread_create(&f->thread, NULL, pprof_main, f))
+		return pg_err_set(err, PG_EINFRA, "cannot start the pprof thread");
+	f->started = 1;
+	return 0;
+}
+
+static int pprof_join(struct run *r, struct pg_err *err)
+{
+	struct pprof_fetch *f = &r->pf;
+
+	if (!f->started)
+		return 0;
+	pthread_join(f->thread, NULL);
+	f->started = 0;
+	if (f->rc)
+		return pg_err_set(err, PG_EINFRA, "cannot fetch the CPU profile: %s", f->err.msg);
+	return 0;
+}
+
+static void run_init(struct run *r, const struct pg_scenario *sc, const struct pg_capture_opts *o,
+		     struct pg_progress *pr)
+{
+	memset(r, 0, sizeof(*r));
+	r->sc = sc;
+	r->o = o;
+	r->pr = pr;
+	pg_workload_init(&r->w);
+	r->pf.o = (struct pg_http_opts)PG_HTTP_OPTS_INIT;
+	r->pf.body = (struct pg_buf)PG_BUF_INIT(PPROF_MAX_BYTES);
+}
+
+/* Teardown order: the workload goes first, so a pending pprof request
+ * fails fast instead of running out its seconds. */
+static void run_release(struct run *r)
+{
+	pg_probe_free(r->probe);
+	r->probe = NULL;
+	pg_workload_stop(&r->w);
+	if (r->pf.started) {
+		pthread_join(r->pf.thread, NULL);
+		r->pf.started = 0;
+	}
+	pg_buf_release(&r->pf.body);
+	pg_loadmetrics_free(r->lm, r->nlm);
+	r->lm = NULL;
+	r->nlm = 0;
+}
+
+static int attach_probes(struct run *r, struct pg_err *err)
+{
+	struct pg_probe_target t;
+	struct pg_err perr = PG_ERR_INIT;
+
+	memset(&t, 0, sizeof(t));
+	t.cgroup_id = r->w.target.cg.id;
+	t.netns_ino = r->w.target.ns.ino;
+	if (!t.netns_ino && r->w.target.port) {
+		t.ports[0] = r->w.target.port;
+		t.nports = 1;
+	}
+	if (!pg_probe_new(&r->probe, &t, &perr))
+		return 0;
+	if (strstr(perr.msg, "--no-probes"))
+		return pg_err_set(err, PG_EINFRA, "%s", perr.msg);
+	return pg_err_set(err, PG_EINFRA, "%.200s; or capture without them: --no-probes", perr.msg);
+}
+
+static void tick(void *arg, double left)
+{
+	struct run *r = arg;
+
+	pg_progress_tick(r->pr, left);
+}
+
+static int load(struct run *r, double seconds, int measured, struct pg_err *err)
+{
+	struct pg_loadrun l = { &r->sc->load, r->origin,	 seconds, r->w.target.ns.fd,
+				load_cpu(),   r->o->verbose > 1, tick,	  r };
+
+	return pg_loadrun(&l, measured ? &r->lm : NULL, &r->nlm, err);
+}
+
+/* The measured window: snapshots around the load, the profile during it.
+ * The CPU reading waits for the profile too, so its encoding cost (small)
+ * always lands inside the window rather than sometimes. */
+static int measure(struct run *r, struct pg_err *err)
+{
+	double d = r->sc->load.duration_s;
+	int rc;
+
+	if (r->probe && (rc = pg_probe_read(r->probe, &r->s0, err)))
+		return rc;
+	rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu0, err);
+	if (!rc && r->sc->pprof_url)
+		rc = pprof_start(r, d, err);
+	pg_progress_phase(r->pr, "load", d);
+	if (!rc)
+		rc = load(r, d, 1, err);
+	if (!rc)
+		rc = pprof_join(r, err);
+	if (!rc)
+		rc = pg_workload_check(&r->w, "during the load", err);
+	if (!rc)
+		rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu1, err);
+	if (!rc && r->probe)
+		rc = pg_probe_read(r->probe, &r->s1, err);
+	return rc;
+}
+
+static int run_phases(struct run *r, struct pg_err *err)
+{
+	const struct pg_workload_cfg *wc = &r->sc->workload;
+	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0 };
+	int rc;
+
+	pg_progress_phase(r->pr, "start", 0);
+	rc = pg_http_origin(wc->ready_url, r->origin, sizeof(r->origin), err);
+	if (!rc)
+		rc = pg_workload_start(&r->w, wc, &wo, err);
+	if (!rc)
+		rc = pg_workload_wait_ready(&r->w, wc->ready_url, wc->ready_timeout_s, err);
+	if (!rc && !r->o->no_probes) {
+		pg_progress_phase(r->pr, "attach", 0);
+		rc = attach_probes(r, err);
+	}
+	if (!rc && r->sc->load.warmup_s > 0) {
+		pg_progress_phase(r->pr, "warm-up", r->sc->load.warmup_s);
+		rc = load(r, r->sc->load.warmup_s, 0, err);
+		if (!rc)
+			rc = pg_workload_check(&r->w, "during the warm-up", err);
+	}
+	if (!rc)
+		rc = measure(r, err);
+	if (rc && pg_sig_pending())
+		rc = pg_err_set(err, PG_EINFRA, "interrupted by signal %d", pg_sig_pending());
+	return rc;
+}
+
+/* One run: start, measure, stop, then record. Stopping comes before the
+ * profile is parsed so the workload does not idle while perfgate works. */
+static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile, struct pg_err *err)
+{
+	int rc;
+
+	rc = run_phases(r, err);
+	pg_progress_phase(r->pr, "stop", 0);
+	pg_probe_free(r->probe);
+	r->probe = NULL;
+	pg_workload_stop(&r->w);
+	if (!rc)
+		rc = pg_capture_add_metrics(out, r->lm, r->nlm, r->o->no_probes ? NULL : &r->s0,
+					    &r->s1, r->cpu1 - r->cpu0, err);
+	if (!rc && r->pf.body.len)
+		rc = pg_capture_add_profile(out, profile, &r->pf.body, err);
+	return rc;
+}
+
+int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
+		   const struct pg_capture_opts *o, struct pg_result *out, struct pg_buf *profile,
+		   struct pg_err *err)
+{
+	struct pg_progress pr;
+	struct run r;
+	int i, n = o->runs > 0 ? o->runs : cfg->runs;
+	int rc = 0;
+
+	pg_progress_init(&pr, n, o->verbose);
+	free(out->scenario);
+	out->scenario = strdup(sc->name);
+	if (!out->scenario)
+		return pg_err_nomem(err);
+	out->runs = n;
+	for (i = 0; i < n && !rc; i++) {
+		pg_progress_run(&pr, i + 1);
+		run_init(&r, sc, o, &pr);
+		rc = run_one(&r, out, profile, err);
+		run_release(&r);
+	}
+	pg_progress_done(&pr);
+	if (!rc)
+		pg_result_sort_funcs(out);
+	if (!rc && o->no_probes)
+		fprintf(stderr, "perfgate: captured without probes (--no-probes): the "
+				"getrandom.* and tcp.* metrics are absent\n");
+	return rc;
+}

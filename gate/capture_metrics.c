@@ -1,0 +1,147 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "capture_priv.h"
+#include "pprof.h"
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && !strcmp(s + n - m, suffix);
+}
+
+const char *pg_load_unit(const char *key)
+{
+	static const char *const units[][2] = { { "_ms", "ms" },       { "_us", "us" },
+						{ "_ns", "ns" },       { "_s", "s" },
+						{ "_bytes", "bytes" }, { "_pct", "%" } };
+	size_t i;
+
+	if (!strcmp(key, "rps"))
+		return "req/s";
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (ends_with(key, units[i][0]))
+			return units[i][1];
+	return "count";
+}
+
+/* The contract: lat* and errors lower, rps higher, the rest reported. */
+enum pg_better pg_load_better(const char *key)
+{
+	if (!strncmp(key, "lat", 3) || !strcmp(key, "errors"))
+		return PG_BETTER_LOWER;
+	if (!strcmp(key, "rps"))
+		return PG_BETTER_HIGHER;
+	return PG_BETTER_NONE;
+}
+
+static double requests_of(const struct pg_loadmetric *lm, size_t nlm)
+{
+	size_t i;
+
+	for (i = 0; i < nlm; i++)
+		if (!strcmp(lm[i].key, "requests"))
+			return lm[i].value;
+	return 0;
+}
+
+static int add_probe_metrics(struct pg_result *out, const struct pg_probe_snapshot *s0,
+			     const struct pg_probe_snapshot *s1, double req, struct pg_err *err)
+{
+	struct pg_probe_snapshot d;
+	double calls, rtx;
+	size_t i;
+	int rc = 0;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < PG_HIST_NBUCKETS; i++)
+		d.getrandom_hist[i] = s1->getrandom_hist[i] - s0->getrandom_hist[i];
+	calls = (double)(s1->getrandom_calls - s0->getrandom_calls);
+	rtx = (double)(s1->tcp_retransmits - s0->tcp_retransmits);
+#define ADD(name, unit, better, v) \
+	if (!rc)                   \
+	rc = pg_result_add_value(out, name, unit, better, v, err)
+	ADD("getrandom.calls", "count", PG_BETTER_NONE, calls);
+	ADD("getrandom.calls_per_req", "count", PG_BETTER_LOWER, calls / req);
+	ADD("getrandom.lat_p50_ns", "ns", PG_BETTER_LOWER, pg_probe_quantile(&d, 0.50));
+	ADD("getrandom.lat_p99_ns", "ns", PG_BETTER_LOWER, pg_probe_quantile(&d, 0.99));
+	/* A maximum cannot be differenced: it covers warm-up too. */
+	ADD("getrandom.lat_max_ns", "ns", PG_BETTER_NONE, (double)s1->getrandom_lat_max_ns);
+	ADD("tcp.retransmits", "count", PG_BETTER_NONE, rtx);
+	ADD("tcp.retransmits_per_1k_req", "count", PG_BETTER_LOWER, rtx * 1000 / req);
+#undef ADD
+	return rc;
+}
+
+int pg_capture_add_metrics(struct pg_result *out, const struct pg_loadmetric *lm, size_t nlm,
+			   const struct pg_probe_snapshot *s0, const struct pg_probe_snapshot *s1,
+			   uint64_t cpu_usec, struct pg_err *err)
+{
+	double req = requests_of(lm, nlm);
+	char name[256];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nlm && !rc; i++) {
+		if (snprintf(name, sizeof(name), "load.%s", lm[i].key) >= (int)sizeof(name)) {
+			rc = pg_err_set(err, PG_EINFRA, "load metric name '%.64s...' is too long",
+					lm[i].key);
+			break;
+		}
+		rc = pg_result_add_value(out, name, pg_load_unit(lm[i].key),
+					 pg_load_better(lm[i].key), lm[i].value, err);
+	}
+	if (!rc)
+		rc = pg_result_add_value(out, "cpu.seconds_per_req", "s", PG_BETTER_LOWER,
+					 (double)cpu_usec / 1e6 / req, err);
+	if (!rc && s0)
+		rc = add_probe_metrics(out, s0, s1, req, err);
+	return rc;
+}
+
+static int set_str(char **dst, const char *s, struct pg_err *err)
+{
+	if (*dst)
+		return 0;
+	*dst = strdup(s ? s : "");
+	return *dst ? 0 : pg_err_nomem(err);
+}
+
+int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
+			   const struct pg_buf *bytes, struct pg_err *err)
+{
+	struct pg_profile *p = NULL;
+	struct pg_top top;
+	struct pg_err perr = PG_ERR_INIT;
+	int idx, rc;
+	size_t i;
+
+	memset(&top, 0, sizeof(top));
+	rc = pg_profile_parse(&p, bytes->data, bytes->len, &perr);
+	if (!rc)
+		rc = pg_profile_sample_index(p, NULL, &idx, &perr);
+	if (!rc)
+		rc = pg_profile_top(p, idx, &top, &perr);
+	if (rc) {
+		rc = pg_err_set(err, PG_EINFRA, "the CPU profile from pprof_url is unusable: %s",
+				perr.msg);
+		goto out;
+	}
+	rc = set_str(&out->profile_sample_type, top.sample_type, err);
+	if (!rc)
+		rc = set_str(&out->profile_unit, top.unit, err);
+	out->profile_total += top.total;
+	for (i = 0; i < top.nfuncs && !rc; i++)
+		rc = pg_result_add_func(out, top.funcs[i].name, top.funcs[i].flat, top.funcs[i].cum,
+					err);
+	if (profile && !rc) {
+		profile->len = 0;
+		rc = pg_buf_append(profile, bytes->data, bytes->len, err);
+	}
+out:
+	pg_top_release(&top);
+	pg_profile_free(p);
+	return rc;
+}

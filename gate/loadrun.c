@@ -1,0 +1,150 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "child.h"
+#include "loadrun.h"
+#include "sig.h"
+
+/* perfgate's environment + load.env + the contract's variables (these last,
+ * so a scenario cannot override them by accident). */
+static int load_env(char ***out, const struct pg_loadrun *r, const char *metrics,
+		    struct pg_err *err)
+{
+	const struct pg_load_cfg *c = r->cfg;
+	const char **keys, **vals;
+	char dur[32];
+	size_t i, n = 0;
+	int rc;
+
+	keys = calloc(c->nenv + 3, sizeof(*keys));
+	vals = calloc(c->nenv + 3, sizeof(*vals));
+	if (!keys || !vals) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	for (i = 0; i < c->nenv; i++, n++) {
+		keys[n] = c->env[i].key;
+		vals[n] = c->env[i].value;
+	}
+	snprintf(dur, sizeof(dur), "%g", r->duration_s);
+	keys[n] = "PERFGATE_TARGET_URL", vals[n++] = r->target_url;
+	keys[n] = "PERFGATE_DURATION_S", vals[n++] = dur;
+	keys[n] = "PERFGATE_METRICS_FILE", vals[n++] = metrics;
+	rc = pg_env_build(out, keys, vals, n, err);
+out:
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+static int make_tmp(char *path, size_t n, struct pg_err *err)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(path, n, "%s/perfgate-metrics-XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		path[0] = '\0';
+		return pg_err_set(err, PG_EINFRA, "cannot create a temporary file in '%s': %s",
+				  dir && *dir ? dir : "/tmp", strerror(errno));
+	}
+	close(fd);
+	return 0;
+}
+
+/* Wait for the script, calling tick; bounded by duration + margin. */
+static int wait_load(struct pg_child *c, const struct pg_loadrun *r, struct pg_err *err)
+{
+	double start = pg_now(), limit = r->duration_s + PG_LOAD_MARGIN_S;
+	char how[80], tail[120];
+	int w;
+
+	for (;;) {
+		w = pg_child_wait(c, 0.25);
+		if (w < 0)
+			return pg_err_set(err, PG_EINFRA, "interrupted by signal %d",
+					  pg_sig_pending());
+		if (w > 0)
+			break;
+		if (pg_now() - start > limit)
+			return pg_err_set(err, PG_EINFRA,
+					  "load script still running %g s after its %g s; "
+					  "check that it honours PERFGATE_DURATION_S",
+					  limit - r->duration_s, r->duration_s);
+		if (r->tick)
+			r->tick(r->tick_arg, r->duration_s - (pg_now() - start));
+	}
+	if (WIFEXITED(c->status) && WEXITSTATUS(c->status) == 0)
+		return 0;
+	pg_child_describe(c, how, sizeof(how));
+	pg_child_tail(c, tail, sizeof(tail));
+	return pg_err_set(err, PG_EINFRA, "load script %s; its last output: '%s'", how, tail);
+}
+
+static int read_metrics(const char *path, struct pg_loadmetric **out, size_t *n, struct pg_err *err)
+{
+	struct pg_buf b = PG_BUF_INIT(1 << 20);
+	struct pg_err perr = PG_ERR_INIT;
+	size_t i;
+	int rc;
+
+	rc = pg_buf_read_file(&b, path, err);
+	if (!rc && b.len == 0)
+		rc = pg_err_set(err, PG_EINFRA,
+				"load script wrote no metrics to PERFGATE_METRICS_FILE");
+	if (!rc && (rc = pg_loadmetrics_parse(out, n, b.data, b.len, &perr)))
+		rc = pg_err_set(err, PG_EINFRA, "load script's metrics file is malformed: %s",
+				perr.msg);
+	for (i = 0; !rc && i < *n; i++)
+		if (!strcmp((*out)[i].key, "requests"))
+			break;
+	if (!rc && (i == *n || !((*out)[i].value > 0))) {
+		pg_loadmetrics_free(*out, *n);
+		*out = NULL;
+		rc = pg_err_set(err, PG_EINFRA,
+				"load script reported %s requests; its metrics file needs a "
+				"positive \"requests\"",
+				i == *n ? "no" : "zero");
+	}
+	pg_buf_release(&b);
+	return rc ? (rc == PG_ENOMEM ? rc : PG_EINFRA) : 0;
+}
+
+int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n,
+	       struct pg_err *err)
+{
+	struct pg_child_spec s = { "load script", r->cfg->cmd, NULL, r->netns_fd,
+				   NULL,	  r->cpu,      NULL, r->echo };
+	struct pg_child c;
+	char metrics[4096] = "";
+	char **env = NULL;
+	int rc;
+
+	pg_child_init(&c);
+	rc = make_tmp(metrics, sizeof(metrics), err);
+	if (rc)
+		goto out;
+	rc = load_env(&env, r, metrics, err);
+	if (rc)
+		goto out;
+	s.envp = env;
+	rc = pg_child_start(&c, &s, err);
+	if (rc)
+		goto out;
+	rc = wait_load(&c, r, err);
+	if (!rc && out)
+		rc = read_metrics(metrics, out, n, err);
+out:
+	pg_child_release(&c);
+	pg_env_free(env);
+	if (metrics[0])
+		unlink(metrics);
+	return rc;
+}
