@@ -43,15 +43,23 @@ struct run {
 	size_t nlm;
 };
 
-/* CPU placement: see measurement notes in capture_priv.h. */
+/* CPU placement. With PERFGATE_PIN=1 (experimental) the workload gets the
+ * last CPU and the load script the first, so they never share a core. */
+static int pinned(void)
+{
+	const char *v = getenv("PERFGATE_PIN");
+
+	return v && !strcmp(v, "1") && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+}
+
 static int workload_cpu(void)
 {
-	return -1;
+	return pinned() ? (int)sysconf(_SC_NPROCESSORS_ONLN) - 1 : -1;
 }
 
 static int load_cpu(void)
 {
-	return -1;
+	return pinned() ? 0 : -1;
 }
 
 static void *pprof_main(void *arg)

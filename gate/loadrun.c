@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,18 +44,25 @@ out:
 	return rc;
 }
 
-static int make_tmp(char *path, size_t n, struct pg_err *err)
+/* A private directory holding the metrics file: scripts may delete and
+ * re-create the file, and nobody else can slip one in. */
+static int make_tmp(char *dir, size_t n, char *path, size_t pn, struct pg_err *err)
 {
-	const char *dir = getenv("TMPDIR");
+	const char *tmp = getenv("TMPDIR");
 	int fd;
 
-	snprintf(path, n, "%s/perfgate-metrics-XXXXXX", dir && *dir ? dir : "/tmp");
-	fd = mkstemp(path);
-	if (fd < 0) {
-		path[0] = '\0';
-		return pg_err_set(err, PG_EINFRA, "cannot create a temporary file in '%s': %s",
-				  dir && *dir ? dir : "/tmp", strerror(errno));
+	tmp = tmp && *tmp ? tmp : "/tmp";
+	snprintf(dir, n, "%s/perfgate-load-XXXXXX", tmp);
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		return pg_err_set(err, PG_EINFRA, "cannot create a temporary directory in '%s': %s",
+				  tmp, strerror(errno));
 	}
+	if (snprintf(path, pn, "%s/metrics.json", dir) >= (int)pn)
+		return pg_err_set(err, PG_EINFRA, "TMPDIR '%s' is too long", tmp);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return pg_err_set(err, PG_EINFRA, "cannot create '%s': %s", path, strerror(errno));
 	close(fd);
 	return 0;
 }
@@ -93,13 +101,16 @@ static int read_metrics(const char *path, struct pg_loadmetric **out, size_t *n,
 	struct pg_buf b = PG_BUF_INIT(1 << 20);
 	struct pg_err perr = PG_ERR_INIT;
 	size_t i;
-	int rc;
+	int rc = 0;
 
-	rc = pg_buf_read_file(&b, path, err);
-	if (!rc && b.len == 0)
+	if (access(path, F_OK) < 0 || (rc = pg_buf_read_file(&b, path, &perr)) || b.len == 0) {
 		rc = pg_err_set(err, PG_EINFRA,
-				"load script wrote no metrics to PERFGATE_METRICS_FILE");
-	if (!rc && (rc = pg_loadmetrics_parse(out, n, b.data, b.len, &perr)))
+				"load script wrote no metrics to PERFGATE_METRICS_FILE%s%.120s",
+				perr.msg[0] ? ": " : "", perr.msg);
+		goto out;
+	}
+	rc = pg_loadmetrics_parse(out, n, b.data, b.len, &perr);
+	if (rc && rc != PG_ENOMEM)
 		rc = pg_err_set(err, PG_EINFRA, "load script's metrics file is malformed: %s",
 				perr.msg);
 	for (i = 0; !rc && i < *n; i++)
@@ -113,8 +124,9 @@ static int read_metrics(const char *path, struct pg_loadmetric **out, size_t *n,
 				"positive \"requests\"",
 				i == *n ? "no" : "zero");
 	}
+out:
 	pg_buf_release(&b);
-	return rc ? (rc == PG_ENOMEM ? rc : PG_EINFRA) : 0;
+	return rc;
 }
 
 int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n,
@@ -123,12 +135,12 @@ int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n
 	struct pg_child_spec s = { "load script", r->cfg->cmd, NULL, r->netns_fd,
 				   NULL,	  r->cpu,      NULL, r->echo };
 	struct pg_child c;
-	char metrics[4096] = "";
+	char dir[4096] = "", metrics[4200] = "";
 	char **env = NULL;
 	int rc;
 
 	pg_child_init(&c);
-	rc = make_tmp(metrics, sizeof(metrics), err);
+	rc = make_tmp(dir, sizeof(dir), metrics, sizeof(metrics), err);
 	if (rc)
 		goto out;
 	rc = load_env(&env, r, metrics, err);
@@ -146,5 +158,7 @@ out:
 	pg_env_free(env);
 	if (metrics[0])
 		unlink(metrics);
+	if (dir[0])
+		rmdir(dir);
 	return rc;
 }

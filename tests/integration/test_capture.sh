@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Real captures of the demo workload: every contract metric present and
+# plausible, with probes, pprof and a git commit; retransmits appear only
+# when the namespace drops packets; nothing is left behind.
+. "$(dirname "$0")/capture_lib.sh"
+
+bpf_before=$(bpf_orphans)
+
+# A clean git repository holding the config: the result names its commit.
+mkdir -p "$T/repo"
+config "$T/repo/perfgate.json" runs=2
+git -C "$T/repo" init -q
+git -C "$T/repo" add perfgate.json
+git -C "$T/repo" -c user.name=t -c user.email=t@t commit -qm config
+sha=$(git -C "$T/repo" rev-parse HEAD)
+
+run_capture main "$T/repo/perfgate.json"
+r=$T/main.json
+if [ "$rc" -ne 0 ]; then
+	fail "capture exited $rc: $errline"
+else
+	check "$r" load.requests 'v > 0'
+	check "$r" load.errors 'v == 0'
+	check "$r" load.rps 'v > 0'
+	for q in p50 p90 p99; do check "$r" load.lat_${q}_ms 'v > 0'; done
+	check "$r" cpu.seconds_per_req '0 < v < 0.01'
+	check "$r" getrandom.calls 'v > 0'
+	# One crypto/rand token per request; the runtime adds nothing in the
+	# measured window, so the ratio is 1 up to the pprof/ready requests.
+	check "$r" getrandom.calls_per_req '0.98 <= v <= 1.05'
+	check "$r" getrandom.lat_p50_ns '0 < v < 1e6'
+	check "$r" getrandom.lat_p99_ns 'v > 0'
+	check "$r" getrandom.lat_max_ns 'v > 0'
+	check "$r" tcp.retransmits 'v == 0'
+	check "$r" tcp.retransmits_per_1k_req 'v == 0'
+	python3 - "$r" "$sha" <<'PY' && ok "result shape, commit, cpu_top" || fail "result shape"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["commit"] == sys.argv[2], d["commit"]
+assert d["dirty"] is False
+assert d["runs"] == 2
+assert all(len(m["values"]) == 2 for m in d["metrics"].values())
+assert d["host"]["cores"] >= 1 and d["host"]["kernel"]
+assert d["metrics"]["getrandom.calls_per_req"]["better"] == "lower"
+assert d["metrics"]["load.rps"]["better"] == "higher"
+funcs = d["cpu_top"]["functions"]
+assert d["cpu_top"]["total"] > 0 and len(funcs) > 0, d["cpu_top"]
+assert any("main." in f["name"] for f in funcs), [f["name"] for f in funcs[:20]]
+PY
+	if gzip -t "$T/main.pb.gz" 2>/dev/null; then
+		ok "profile written beside the result as main.pb.gz"
+	else
+		fail "no gzip profile at $T/main.pb.gz"
+	fi
+	grep -q '^cpu.seconds_per_req ' "$T/main.out" && ok "metrics table printed" ||
+		fail "no metrics table on stdout: $(head -c 300 "$T/main.out")"
+fi
+expect_clean "$pgpid" "capture"
+
+# 5 % of the namespace's TCP packets dropped: the retransmit probe sees it.
+config "$T/c-drop.json" workload.drop_pct=5
+run_capture drop "$T/c-drop.json"
+if [ "$rc" -ne 0 ]; then
+	fail "capture with drop_pct 5 exited $rc: $errline"
+else
+	check "$T/drop.json" tcp.retransmits 'v > 0'
+	check "$T/drop.json" tcp.retransmits_per_1k_req 'v > 0'
+fi
+expect_clean "$pgpid" "capture with drop_pct"
+
+# No probes: no root needed for them, and their metrics are absent.
+config "$T/c-np.json" load.warmup_s=0 load.duration_s=1
+run_capture np "$T/c-np.json" --no-probes
+if [ "$rc" -eq 0 ] && [ "$(metric "$T/np.json" getrandom.calls)" = absent ] &&
+	[ "$(metric "$T/np.json" cpu.seconds_per_req)" != absent ] &&
+	grep -q "metrics are absent" "$T/np.err"; then
+	ok "--no-probes: probe metrics absent, said so"
+else
+	fail "--no-probes: rc $rc, $errline"
+fi
+expect_clean "$pgpid" "--no-probes"
+
+[ "$(bpf_orphans)" = "$bpf_before" ] && ok "no BPF program left unheld" ||
+	fail "BPF programs left: $(comm -13 <(echo "$bpf_before") <(bpf_orphans))"
+finish
