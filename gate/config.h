@@ -93,4 +93,10 @@ int pg_loadmetrics_parse(struct pg_loadmetric **out, size_t *n, const char *text
 			 struct pg_err *err);
 void pg_loadmetrics_free(struct pg_loadmetric *m, size_t n);
 
+/* Read and parse the metrics file at path (at most 1 MiB). Every failure
+ * (missing, unreadable, malformed) is PG_EINPUT with a message naming path;
+ * the runner reports it as an infrastructure error of the load script. */
+int pg_loadmetrics_load(struct pg_loadmetric **out, size_t *n, const char *path,
+			struct pg_err *err);
+
 #endif
