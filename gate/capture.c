@@ -216,7 +216,7 @@ static int run_phases(struct run *r, struct pg_err *err)
 	if (!rc)
 		rc = measure(r, err);
 	if (rc && pg_sig_pending())
-		rc = pg_err_set(err, PG_EINFRA, "interrupted by signal %d", pg_sig_pending());
+		rc = pg_err_interrupted(err);
 	return rc;
 }
 

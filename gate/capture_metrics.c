@@ -109,6 +109,21 @@ static int set_str(char **dst, const char *s, struct pg_err *err)
 	return *dst ? 0 : pg_err_nomem(err);
 }
 
+/* Until pprof lands on main: without it the raw profile is still kept. */
+#pragma weak pg_profile_parse
+#pragma weak pg_profile_sample_index
+#pragma weak pg_profile_top
+#pragma weak pg_top_release
+#pragma weak pg_profile_free
+
+static int keep_bytes(struct pg_buf *profile, const struct pg_buf *bytes, struct pg_err *err)
+{
+	if (!profile)
+		return 0;
+	profile->len = 0;
+	return pg_buf_append(profile, bytes->data, bytes->len, err);
+}
+
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 			   const struct pg_buf *bytes, struct pg_err *err)
 {
@@ -119,6 +134,8 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 	size_t i;
 
 	memset(&top, 0, sizeof(top));
+	if (!pg_profile_parse)
+		return keep_bytes(profile, bytes, err);
 	rc = pg_profile_parse(&p, bytes->data, bytes->len, &perr);
 	if (!rc)
 		rc = pg_profile_sample_index(p, NULL, &idx, &perr);
@@ -136,10 +153,8 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 	for (i = 0; i < top.nfuncs && !rc; i++)
 		rc = pg_result_add_func(out, top.funcs[i].name, top.funcs[i].flat, top.funcs[i].cum,
 					err);
-	if (profile && !rc) {
-		profile->len = 0;
-		rc = pg_buf_append(profile, bytes->data, bytes->len, err);
-	}
+	if (!rc)
+		rc = keep_bytes(profile, bytes, err);
 out:
 	pg_top_release(&top);
 	pg_profile_free(p);

@@ -56,6 +56,16 @@ int pg_sleep(double s)
 	return pg_sig_pending() ? -1 : 0;
 }
 
+int pg_err_interrupted(struct pg_err *err)
+{
+	int sig = pg_sig_pending();
+	const char *name = sig ? sigabbrev_np(sig) : NULL;
+
+	return pg_err_set(err, PG_EINFRA,
+			  "interrupted by signal SIG%s; everything perfgate started was stopped",
+			  name ? name : "?");
+}
+
 void pg_child_init(struct pg_child *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -165,10 +175,9 @@ static const char *step_name(int step)
 					     "join its cgroup",
 					     "join its network namespace",
 					     "pin its CPU",
-					     "enter its directory",
-					     "execute it" };
+					     "enter its directory" };
 
-	return step > 0 && step <= STEP_EXEC ? names[step] : "start it";
+	return step > 0 && step < STEP_EXEC ? names[step] : "start it";
 }
 
 /* The child's setup report: nothing means exec succeeded. */
@@ -185,8 +194,11 @@ static int read_report(struct pg_child *c, int rep_fd, const struct pg_child_spe
 		return 0;
 	waitpid(c->pid, &c->status, 0);
 	c->reaped = 1;
-	return pg_err_set(err, PG_EINFRA, "cannot %s for %s '%s': %s", step_name(r.step), s->what,
-			  s->argv[0], strerror(r.errnum));
+	if (r.step == STEP_EXEC)
+		return pg_err_set(err, PG_EINFRA, "cannot run %s '%s': %s", s->what, s->argv[0],
+				  strerror(r.errnum));
+	return pg_err_set(err, PG_EINFRA, "cannot start %s '%s': cannot %s: %s", s->what,
+			  s->argv[0], step_name(r.step), strerror(r.errnum));
 }
 
 static int open_cgroup_procs(const char *dir, struct pg_err *err)

@@ -74,6 +74,9 @@ int pg_env_build(char ***out, const char *const *keys, const char *const *vals, 
 		 struct pg_err *err);
 void pg_env_free(char **env);
 
+/* PG_EINFRA "interrupted by signal SIGTERM; ..." for the pending signal. */
+int pg_err_interrupted(struct pg_err *err);
+
 /* Monotonic seconds. */
 double pg_now(void);
 

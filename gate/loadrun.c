@@ -77,8 +77,7 @@ static int wait_load(struct pg_child *c, const struct pg_loadrun *r, struct pg_e
 	for (;;) {
 		w = pg_child_wait(c, 0.25);
 		if (w < 0)
-			return pg_err_set(err, PG_EINFRA, "interrupted by signal %d",
-					  pg_sig_pending());
+			return pg_err_interrupted(err);
 		if (w > 0)
 			break;
 		if (pg_now() - start > limit)

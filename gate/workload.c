@@ -137,14 +137,13 @@ int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeou
 	struct pg_err last = PG_ERR_INIT;
 	double end = pg_now() + timeout_s;
 	struct pg_buf body = PG_BUF_INIT(1 << 16);
-	char tail[100];
+	char tail[80];
 	int rc = PG_EINFRA;
 
 	o.netns_fd = w->target.ns.fd;
 	for (;;) {
 		if (pg_sig_pending())
-			return pg_err_set(err, PG_EINFRA, "interrupted by signal %d",
-					  pg_sig_pending());
+			return pg_err_interrupted(err);
 		if (pg_workload_check(w, "before it was ready", err))
 			return err->code;
 		o.timeout_s = end - pg_now() < 1 ? end - pg_now() : 1;
@@ -161,8 +160,8 @@ int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeou
 		return 0;
 	pg_child_tail(&w->child, tail, sizeof(tail));
 	return pg_err_set(err, PG_EINFRA,
-			  "workload not ready within %g s: %.80s; its last output: '%s'", timeout_s,
-			  last.msg, tail);
+			  "workload not ready within %g s: %.110s; its last output: '%s'",
+			  timeout_s, last.msg, tail);
 }
 
 void pg_workload_stop(struct pg_workload *w)

@@ -35,30 +35,28 @@ ok() {
 # config FILE [key=json ...]: the demo scenario with short durations;
 # dotted keys override (workload.drop_pct=5, load.cmd='["x"]').
 config() {
-	local file=$1
+	local file=$1 set k v path
 	shift
-	python3 - "$file" "$WORKLOAD" "$ROOT/scripts/load-wrk.sh" "$MARK" "$@" <<'PY'
-import json, sys
-file, workload, load, mark, *sets = sys.argv[1:]
-sc = {
-    "name": "orders-api",
-    "workload": {"cmd": [workload, "-addr", "127.0.0.1:8080"],
-                 "ready_url": "http://127.0.0.1:8080/healthz", "ready_timeout_s": 10,
-                 "env": {"GOMAXPROCS": "1", mark: "1"}, "isolate_network": True},
-    "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
-    "load": {"cmd": [load], "duration_s": 2, "warmup_s": 1,
-             "env": {"CONNECTIONS": "4", mark: "1"}},
-}
-cfg = {"runs": 1, "scenarios": [sc]}
-for s in sets:
-    k, v = s.split("=", 1)
-    d, *path = k.split(".")
-    node = cfg if d in ("runs", "bogus_key") else sc[d]
-    for p in path[:-1]:
-        node = node[p]
-    node[path[-1] if path else d] = json.loads(v)
-json.dump(cfg, open(file, "w"), indent=1)
-PY
+	jq -n --arg w "$WORKLOAD" --arg l "$ROOT/scripts/load-wrk.sh" --arg m "$MARK" '{
+		runs: 1,
+		scenarios: [{
+			name: "orders-api",
+			workload: { cmd: [$w, "-addr", "127.0.0.1:8080"],
+				ready_url: "http://127.0.0.1:8080/healthz", ready_timeout_s: 10,
+				env: { GOMAXPROCS: "1", ($m): "1" }, isolate_network: true },
+			pprof_url: "http://127.0.0.1:8080/debug/pprof/profile",
+			load: { cmd: [$l], duration_s: 2, warmup_s: 1,
+				env: { CONNECTIONS: "4", ($m): "1" } } }] }' >"$file.tmp"
+	for set in "$@"; do
+		k=${set%%=*} v=${set#*=}
+		case $k in
+		runs | bogus_key) path="[\"$k\"]" ;;
+		*) path="[\"scenarios\", 0, $(echo "\"$k\"" | sed 's/\./", "/g')]" ;;
+		esac
+		jq --argjson v "$v" "setpath($path; \$v)" "$file.tmp" >"$file.tmp2" &&
+			mv "$file.tmp2" "$file.tmp"
+	done
+	mv "$file.tmp" "$file"
 }
 
 # Processes carrying this test's marker in their environment.
@@ -114,21 +112,30 @@ run_capture() {
 
 # metric FILE NAME: the median of a metric ("absent" if missing).
 metric() {
-	python3 -c '
-import json, sys
-m = json.load(open(sys.argv[1]))["metrics"].get(sys.argv[2])
-print(repr(m["median"]) if m else "absent")' "$1" "$2"
+	jq -r --arg m "$2" '.metrics[$m].median // "absent"' "$1"
 }
 
-# check FILE NAME PYEXPR: PYEXPR over v (the median) must hold.
+# check FILE NAME AWKEXPR: AWKEXPR over v (the median) must hold.
 check() {
 	local v
 	v=$(metric "$1" "$2")
-	if [ "$v" != absent ] && python3 -c "import sys; v = float(sys.argv[1]); sys.exit(0 if ($3) else 1)" "$v"; then
+	if [ "$v" != absent ] && awk -v v="$v" "BEGIN { exit !($3) }"; then
 		ok "$2 = $v ($3)"
 	else
 		fail "$2 = $v, expected $3"
 	fi
+}
+
+# bpf_clean BEFORE WHAT: no new unheld BPF program (the kernel frees a
+# closed program asynchronously, so allow it a moment).
+bpf_clean() {
+	local left i
+	for i in $(seq 1 15); do
+		left=$(comm -13 <(echo "$1") <(bpf_orphans) | tr '\n' ' ')
+		[ -z "$left" ] && break
+		sleep 0.2
+	done
+	[ -z "$left" ] && ok "$2: no BPF program left unheld" || fail "$2: BPF programs left: $left"
 }
 
 finish() {

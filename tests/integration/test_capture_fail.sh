@@ -88,6 +88,5 @@ errline=$(tail -n 1 "$T/term.err")
 expect term 3 "interrupted by signal"
 expect_clean "$pgpid" "SIGTERM mid-run"
 
-[ "$(bpf_orphans)" = "$bpf_before" ] && ok "no BPF program left unheld" ||
-	fail "BPF programs left: $(comm -13 <(echo "$bpf_before") <(bpf_orphans))"
+bpf_clean "$bpf_before" "all captures"
 finish

@@ -57,7 +57,7 @@ static void test_child_missing_program(void **state)
 	(void)state;
 	pg_child_init(&c);
 	assert_int_equal(pg_child_start(&c, &s, &err), PG_EINFRA);
-	assert_non_null(strstr(err.msg, "cannot execute it for workload '/nonexistent/prog'"));
+	assert_non_null(strstr(err.msg, "cannot run workload '/nonexistent/prog'"));
 	argv[0] = "no-such-program-anywhere";
 	assert_int_equal(pg_child_start(&c, &s, &err), PG_EINFRA);
 	assert_non_null(strstr(err.msg, "not found in PATH"));

@@ -18,7 +18,7 @@ static int sh(const char *dir, const char *cmd)
 {
 	char buf[PATH_MAX + 512];
 
-	snprintf(buf, sizeof(buf), "cd '%s' && %s >/dev/null 2>&1", dir, cmd);
+	snprintf(buf, sizeof(buf), "cd '%s' && { %s; } >/dev/null 2>&1", dir, cmd);
 	return system(buf);
 }
 
