@@ -126,11 +126,12 @@ check() {
 	fi
 }
 
-# bpf_clean BEFORE WHAT: no new unheld BPF program (the kernel frees a
-# closed program asynchronously, so allow it a moment).
+# bpf_clean BEFORE WHAT: no new unheld BPF program. The kernel frees a
+# program attached through a perf event only after an RCU grace period,
+# which on a loaded machine takes seconds: allow it up to 10 s.
 bpf_clean() {
 	local left i
-	for i in $(seq 1 15); do
+	for i in $(seq 1 50); do
 		left=$(comm -13 <(echo "$1") <(bpf_orphans) | tr '\n' ' ')
 		[ -z "$left" ] && break
 		sleep 0.2
