@@ -141,6 +141,7 @@ fuzz: $(FUZZ_BINS)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS)
+	$(Q)$(MAKE) --no-print-directory format-check headercheck
 	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh
 
 unit-test: $(UNIT_BINS)

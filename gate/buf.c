@@ -53,10 +53,10 @@ int pg_buf_read_fd(struct pg_buf *b, int fd, const char *what, struct pg_err *er
 			return 0;
 		rc = pg_buf_append(b, chunk, (size_t)n, err);
 		if (rc)
-			return rc == PG_EINPUT ? pg_err_set(err, PG_EINPUT,
-							    "'%s' is larger than %zu bytes",
-							    what, b->max)
-					       : rc;
+			return rc == PG_EINPUT
+				       ? pg_err_set(err, PG_EINPUT, "'%s' is larger than %zu bytes",
+						    what, b->max)
+				       : rc;
 	}
 }
 

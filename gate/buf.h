@@ -16,7 +16,10 @@ struct pg_buf {
 	size_t max;
 };
 
-#define PG_BUF_INIT(limit) { NULL, 0, 0, (limit) }
+#define PG_BUF_INIT(limit)          \
+	{                           \
+		NULL, 0, 0, (limit) \
+	}
 
 /* Append n bytes; PG_EINPUT if the cap would be exceeded, PG_ENOMEM on
  * allocation failure. */

@@ -208,8 +208,7 @@ static void kill_all(const struct pg_cgroup *cg)
 	if (write_str(cg->path, "cgroup.kill", "1") == 0)
 		return;
 	if (read_small(cg, "cgroup.procs", &b, NULL) == 0)
-		for (line = strtok_r(b.data, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
+		for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 			kill((pid_t)atoi(line), SIGKILL);
 	pg_buf_release(&b);
 }

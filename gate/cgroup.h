@@ -21,7 +21,10 @@ struct pg_cgroup {
 	int owned;
 };
 
-#define PG_CGROUP_INIT { { 0 }, 0, 0 }
+#define PG_CGROUP_INIT      \
+	{                   \
+		{ 0 }, 0, 0 \
+	}
 
 /* The mount point of the cgroup v2 hierarchy: /sys/fs/cgroup on unified
  * hosts, /sys/fs/cgroup/unified on hybrid ones. */

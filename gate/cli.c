@@ -14,8 +14,7 @@ static const struct pg_cmd commands[] = {
 	{ "baseline", pg_cmd_baseline, "record, list, show, diff and prune baselines",
 	  pg_usage_baseline },
 	{ "profile", pg_cmd_profile, "read a pprof profile (top functions)", pg_usage_profile },
-	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process",
-	  pg_usage_probe },
+	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process", pg_usage_probe },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -82,9 +81,10 @@ int pg_cli_run(int argc, char **argv, struct pg_err *err)
 int pg_cli_badopt(struct pg_err *err, const char *cmd, int optopt_char, const char *arg)
 {
 	if (optopt_char && optopt_char != '?')
-		return pg_err_set(err, PG_EUSAGE,
-				  "option '-%c' is unknown or needs a value; see 'perfgate %s --help'",
-				  optopt_char, cmd);
+		return pg_err_set(
+			err, PG_EUSAGE,
+			"option '-%c' is unknown or needs a value; see 'perfgate %s --help'",
+			optopt_char, cmd);
 	return pg_err_set(err, PG_EUSAGE,
 			  "option '%s' is unknown or needs a value; see 'perfgate %s --help'",
 			  arg ? arg : "?", cmd);

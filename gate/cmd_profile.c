@@ -56,8 +56,11 @@ static json_t *json_name(const char *s, size_t n)
 	if (!buf)
 		return NULL;
 	while (i < n) {
-		len = u[i] < 0x80 ? 1 : u[i] >= 0xf0 && u[i] < 0xf5 ? 4 : u[i] >= 0xe0 ? 3
-			: u[i] >= 0xc2 ? 2 : 0;
+		len = u[i] < 0x80		    ? 1
+		      : u[i] >= 0xf0 && u[i] < 0xf5 ? 4
+		      : u[i] >= 0xe0		    ? 3
+		      : u[i] >= 0xc2		    ? 2
+						    : 0;
 		for (k = 1; len > 1 && k < len; k++)
 			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
 				len = 0;
@@ -127,7 +130,7 @@ static int parse_args(int argc, char **argv, struct top_args *a, struct pg_err *
 		else if (c == 'i')
 			a->sample_index = optarg;
 		else if (c == 'f' && (rc = pg_cli_parse_double(optarg, "--node-fraction", 0, 1,
-								  &a->opts.node_fraction, err)))
+							       &a->opts.node_fraction, err)))
 			return rc;
 		else if (c == 'a')
 			a->opts.node_fraction = 0;
@@ -137,11 +140,13 @@ static int parse_args(int argc, char **argv, struct top_args *a, struct pg_err *
 			return pg_cli_badopt(err, "profile", optopt, argv[optind - 1]);
 	}
 	if (optind >= argc || strcmp(argv[optind], "top"))
-		return pg_err_set(err, PG_EUSAGE, "expected 'perfgate profile top FILE'; see "
-						  "'perfgate profile --help'");
+		return pg_err_set(err, PG_EUSAGE,
+				  "expected 'perfgate profile top FILE'; see "
+				  "'perfgate profile --help'");
 	if (argc - optind != 2)
-		return pg_err_set(err, PG_EUSAGE, "'profile top' takes one FILE; see "
-						  "'perfgate profile --help'");
+		return pg_err_set(err, PG_EUSAGE,
+				  "'profile top' takes one FILE; see "
+				  "'perfgate profile --help'");
 	a->file = argv[optind + 1];
 	return 0;
 }

@@ -55,10 +55,10 @@ struct pg_scenario {
 };
 
 struct pg_config {
-	char *path; /* as given */
-	char *dir;  /* absolute directory of the file */
+	char *path;	      /* as given */
+	char *dir;	      /* absolute directory of the file */
 	double threshold_pct; /* default 15 */
-	int runs;             /* default 3 */
+	int runs;	      /* default 3 */
 	char *baselines_dir;  /* default "baselines", relative to dir */
 	char *base_branch;    /* default "main" */
 	struct pg_scenario *scenarios;
@@ -76,8 +76,8 @@ int pg_config_load(struct pg_config *c, const char *path, struct pg_err *err);
 
 /* The scenario called name; with name NULL, the only scenario (PG_EUSAGE
  * if there are several). Borrowed. */
-int pg_config_scenario(const struct pg_config *c, const char *name,
-		       const struct pg_scenario **out, struct pg_err *err);
+int pg_config_scenario(const struct pg_config *c, const char *name, const struct pg_scenario **out,
+		       struct pg_err *err);
 
 /* The gate rule for a metric, or NULL. Borrowed. */
 const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric);
@@ -92,5 +92,11 @@ struct pg_loadmetric {
 int pg_loadmetrics_parse(struct pg_loadmetric **out, size_t *n, const char *text, size_t len,
 			 struct pg_err *err);
 void pg_loadmetrics_free(struct pg_loadmetric *m, size_t n);
+
+/* Read and parse the metrics file at path (at most 1 MiB). Every failure
+ * (missing, unreadable, malformed) is PG_EINPUT with a message naming path;
+ * the runner reports it as an infrastructure error of the load script. */
+int pg_loadmetrics_load(struct pg_loadmetric **out, size_t *n, const char *path,
+			struct pg_err *err);
 
 #endif

@@ -7,11 +7,11 @@
 
 enum pg_errcode {
 	PG_OK = 0,
-	PG_EUSAGE = -1,      /* bad flag or argument (exit 2) */
-	PG_EINPUT = -2,      /* bad config, unreadable or malformed file (exit 2) */
-	PG_EINFRA = -3,      /* probes, workload, load script, pprof fetch (exit 3) */
+	PG_EUSAGE = -1,	     /* bad flag or argument (exit 2) */
+	PG_EINPUT = -2,	     /* bad config, unreadable or malformed file (exit 2) */
+	PG_EINFRA = -3,	     /* probes, workload, load script, pprof fetch (exit 3) */
 	PG_ENOBASELINE = -4, /* no baseline for the reference commit (exit 4) */
-	PG_ENOMEM = -5,      /* allocation failed (exit 3) */
+	PG_ENOMEM = -5,	     /* allocation failed (exit 3) */
 };
 
 /* A command returns this (not an error) when the gate found a regression. */
@@ -22,7 +22,13 @@ struct pg_err {
 	char msg[256];
 };
 
-#define PG_ERR_INIT { 0, { 0 } }
+#define PG_ERR_INIT       \
+	{                 \
+		0,        \
+		{         \
+			0 \
+		}         \
+	}
 
 /* Fill err (if not NULL) with code and a printf-style message; returns code
  * so that callers can write `return pg_err_set(err, PG_EINPUT, ...)`.

@@ -59,8 +59,7 @@ static int publish(const char *tmp, const char *path, int excl)
 	return 0;
 }
 
-int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
-		       struct pg_err *err)
+int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl, struct pg_err *err)
 {
 	char tmp[PATH_MAX];
 	int fd = -1;

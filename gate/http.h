@@ -11,10 +11,13 @@
 
 struct pg_http_opts {
 	double timeout_s; /* whole transfer; 0: 10 s */
-	int netns_fd;     /* -1: the caller's namespace */
+	int netns_fd;	  /* -1: the caller's namespace */
 };
 
-#define PG_HTTP_OPTS_INIT { 0, -1 }
+#define PG_HTTP_OPTS_INIT \
+	{                 \
+		0, -1     \
+	}
 
 /* GET url into body. A transport failure, timeout or non-2xx status is
  * PG_EINFRA with the URL and cause; *status gets the HTTP status (0 if none).

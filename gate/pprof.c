@@ -41,8 +41,8 @@ static size_t first_cap(const uint8_t *in, size_t len)
 	size_t hint = 0;
 
 	if (len >= 18)
-		hint = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 |
-		       (size_t)in[len - 2] << 16 | (size_t)in[len - 1] << 24;
+		hint = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
+		       (size_t)in[len - 1] << 24;
 	if (hint < len)
 		hint = len * 4;
 	if (hint < 65536)
@@ -90,8 +90,7 @@ static int inflate_all(z_stream *zs, const uint8_t *in, size_t len, uint8_t **bu
 	}
 }
 
-static int gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
-		  struct pg_err *err)
+static int gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, struct pg_err *err)
 {
 	z_stream zs;
 	uint8_t *buf = NULL;
@@ -212,15 +211,17 @@ static int check_sample(struct pg_profile *p, size_t i, const Perftools__Profile
 	size_t j;
 
 	if (s->n_value != p->raw->n_sample_type)
-		return pg_err_set(err, PG_EINPUT,
-				  "malformed profile: sample %zu has %zu values for %zu sample types",
-				  i, s->n_value, p->raw->n_sample_type);
+		return pg_err_set(
+			err, PG_EINPUT,
+			"malformed profile: sample %zu has %zu values for %zu sample types", i,
+			s->n_value, p->raw->n_sample_type);
 	for (j = 0; j < s->n_location_id; j++)
 		if (pp_idmap_get(&p->loc_ids, s->location_id[j]) == PP_NONE)
-			return pg_err_set(err, PG_EINPUT,
-					  "malformed profile: sample %zu refers to missing location "
-					  "id %llu",
-					  i, (unsigned long long)s->location_id[j]);
+			return pg_err_set(
+				err, PG_EINPUT,
+				"malformed profile: sample %zu refers to missing location "
+				"id %llu",
+				i, (unsigned long long)s->location_id[j]);
 	if (diff_base(p, s)) {
 		if (!p->diff_base)
 			p->diff_base = calloc(p->raw->n_sample, 1);
@@ -242,8 +243,9 @@ static int check_samples(struct pg_profile *p, struct pg_err *err)
 	for (i = 0; i < p->raw->n_sample && !rc; i++) {
 		s = pp_sample(p, i, &tmp);
 		if (!s)
-			rc = pg_err_set(err, PG_EINPUT, "malformed profile: sample %zu cannot be "
-							"decoded",
+			rc = pg_err_set(err, PG_EINPUT,
+					"malformed profile: sample %zu cannot be "
+					"decoded",
 					i);
 		else
 			rc = check_sample(p, i, s, err);

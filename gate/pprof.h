@@ -18,21 +18,21 @@ struct pg_top_func {
 	char *name; /* pprof's printable name, NUL-terminated */
 	int64_t flat;
 	int64_t cum;
-	size_t name_len;	 /* names may hold any bytes, even NUL */
+	size_t name_len;	  /* names may hold any bytes, even NUL */
 	const char *inline_label; /* "", "(inline)" or "(partial-inline)" (static) */
 };
 
 struct pg_top {
-	char *sample_type; /* e.g. "cpu" */
-	char *unit;	   /* e.g. "nanoseconds" */
-	int64_t total;	   /* pprof's report total: sum of |value| over all samples */
+	char *sample_type;	   /* e.g. "cpu" */
+	char *unit;		   /* e.g. "nanoseconds" */
+	int64_t total;		   /* pprof's report total: sum of |value| over all samples */
 	struct pg_top_func *funcs; /* pprof -top order: |flat| desc, name, |cum| desc */
 	size_t nfuncs;
 	/* How the list was trimmed, for pprof's header lines. */
 	int sample_index;
-	int64_t flat_sum;   /* sum of flat over the listed functions */
-	size_t dropped;	    /* functions under the node fraction cut-off */
-	size_t orig_count;  /* functions before the node count limit */
+	int64_t flat_sum;  /* sum of flat over the listed functions */
+	size_t dropped;	   /* functions under the node fraction cut-off */
+	size_t orig_count; /* functions before the node count limit */
 	double node_fraction;
 	size_t node_count;
 };
@@ -45,12 +45,17 @@ struct pg_top_opts {
 	double edge_fraction;
 };
 
-#define PG_TOP_OPTS_PPROF { 0.005, 0, 0.001 }
-#define PG_TOP_OPTS_ALL { 0.0, 0, 0.001 }
+#define PG_TOP_OPTS_PPROF       \
+	{                       \
+		0.005, 0, 0.001 \
+	}
+#define PG_TOP_OPTS_ALL       \
+	{                     \
+		0.0, 0, 0.001 \
+	}
 
 /* Parse len bytes (gzip or raw protobuf). Malformed input: PG_EINPUT. */
-int pg_profile_parse(struct pg_profile **out, const void *data, size_t len,
-		     struct pg_err *err);
+int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err);
 void pg_profile_free(struct pg_profile *p);
 

@@ -221,9 +221,10 @@ static int index_mappings(struct pg_profile *p, struct pg_err *err)
 		if (!m[i]->id)
 			rc = pg_err_set(err, PG_EINPUT, "malformed profile: mapping with id 0");
 		else if (bad_str(p, m[i]->filename) || bad_str(p, m[i]->build_id))
-			rc = pg_err_set(err, PG_EINPUT,
-					"malformed profile: mapping id %llu refers to a missing string",
-					(unsigned long long)m[i]->id);
+			rc = pg_err_set(
+				err, PG_EINPUT,
+				"malformed profile: mapping id %llu refers to a missing string",
+				(unsigned long long)m[i]->id);
 		p->map_file[i] = pp_string(p, m[i]->filename);
 		for (j = 0; !rc && i < 1024 && j < i; j++)
 			if (same_mapping(p, m[j], m[i])) {
@@ -316,8 +317,8 @@ static int push_node(struct pg_profile *p, size_t *cap, uint32_t id)
 
 /* The nodes of one location, leaf first: one per line (inlined frames
  * first, the caller last), or one for the binary if it has no lines. */
-static int location_nodes(struct pg_profile *p, const Perftools__Profiles__Location *l,
-			  size_t *cap, struct pg_err *err)
+static int location_nodes(struct pg_profile *p, const Perftools__Profiles__Location *l, size_t *cap,
+			  struct pg_err *err)
 {
 	uint32_t mi = pp_idmap_get(&p->map_ids, l->mapping_id), fi, id = 0;
 	size_t i;

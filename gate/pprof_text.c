@@ -38,15 +38,13 @@ static const struct unit mem_units[] = {
 };
 
 static const struct unit time_units[] = {
-	{ "ns", { "ns", "nanosecond" }, 1 },
-	{ "us", { "\xce\xbcs", "us", "microsecond" }, 1e3 },
-	{ "ms", { "ms", "millisecond" }, 1e6 },
-	{ "s", { "s", "sec", "second" }, 1e9 },
+	{ "ns", { "ns", "nanosecond" }, 1 },	{ "us", { "\xce\xbcs", "us", "microsecond" }, 1e3 },
+	{ "ms", { "ms", "millisecond" }, 1e6 }, { "s", { "s", "sec", "second" }, 1e9 },
 	{ "hrs", { "hour", "hr" }, 3.6e12 },
 };
 
 static const struct unit gcu_units[] = {
-	{ "n*GCU", { "nanogcu" }, 1e-9 }, { "u*GCU", { "microgcu" }, 1e-6 },
+	{ "n*GCU", { "nanogcu" }, 1e-9 },  { "u*GCU", { "microgcu" }, 1e-6 },
 	{ "m*GCU", { "milligcu" }, 1e-3 }, { "GCU", { "gcu" }, 1 },
 	{ "k*GCU", { "kilogcu" }, 1e3 },   { "M*GCU", { "megagcu" }, 1e6 },
 	{ "G*GCU", { "gigagcu" }, 1e9 },   { "T*GCU", { "teragcu" }, 1e12 },
@@ -162,8 +160,11 @@ static size_t runes(const char *s, size_t n)
 	size_t i = 0, count = 0, len, k;
 
 	while (i < n) {
-		len = u[i] < 0x80 ? 1 : u[i] >= 0xf0 && u[i] < 0xf5 ? 4 : u[i] >= 0xe0 ? 3
-			: u[i] >= 0xc2 ? 2 : 0;
+		len = u[i] < 0x80		    ? 1
+		      : u[i] >= 0xf0 && u[i] < 0xf5 ? 4
+		      : u[i] >= 0xe0		    ? 3
+		      : u[i] >= 0xc2		    ? 2
+						    : 0;
 		for (k = 1; len > 1 && k < len; k++)
 			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
 				len = 0;

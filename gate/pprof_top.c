@@ -122,8 +122,7 @@ static int edges_grow(struct edges *t)
 	return 0;
 }
 
-static int edge_add(struct edges *t, uint32_t from, uint32_t to, int64_t v, int inl,
-		    uint32_t seq)
+static int edge_add(struct edges *t, uint32_t from, uint32_t to, int64_t v, int inl, uint32_t seq)
 {
 	uint64_t key = (uint64_t)from << 32 | to | (uint64_t)1 << 63;
 	struct edge *e;
@@ -336,8 +335,8 @@ static int make_items(const struct pg_profile *p, struct agg *a, struct item *it
 static const char *const labels[] = { "", "(inline)", "", "(partial-inline)" };
 
 /* Sort, apply the node count, label, and hand the items to out. */
-static int finish(const struct pg_profile *p, int si, const struct pg_top_opts *o,
-		  struct agg *a, struct item *it, struct pg_top *out, struct pg_err *err)
+static int finish(const struct pg_profile *p, int si, const struct pg_top_opts *o, struct agg *a,
+		  struct item *it, struct pg_top *out, struct pg_err *err)
 {
 	size_t i, n = a->ng;
 	int rc = 0;

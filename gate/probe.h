@@ -15,8 +15,8 @@
 #define PG_PROBE_MAX_PORTS 8
 
 struct pg_probe_target {
-	uint64_t cgroup_id; /* getrandom: tasks of this cgroup v2 (0: none) */
-	uint64_t netns_ino; /* retransmits: sockets of this netns (0: use ports) */
+	uint64_t cgroup_id;		    /* getrandom: tasks of this cgroup v2 (0: none) */
+	uint64_t netns_ino;		    /* retransmits: sockets of this netns (0: use ports) */
 	uint16_t ports[PG_PROBE_MAX_PORTS]; /* retransmits: local ports, if no netns */
 	size_t nports;
 };

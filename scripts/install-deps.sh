@@ -9,7 +9,7 @@ bpftool libbpf-dev libelf-dev
 libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
 protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 golang-go wrk nftables iproute2 libxml2-utils procps
-clang-format libclang-rt-14-dev"
+clang-format libclang-rt-14-dev jq curl"
 
 missing=""
 for p in $PKGS; do

@@ -1,0 +1,87 @@
+/* The decision rule: compare a current result with a baseline, metric by
+ * metric, and say pass, regression, improvement or reported, plus the
+ * whole run's verdict and the CPU profile's top movers. Pure: no I/O.
+ * struct pg_verdict owns its rows and strings (pg_verdict_release); the
+ * results it was computed from may be released independently. */
+#ifndef PG_COMPARE_H
+#define PG_COMPARE_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "err.h"
+#include "result.h"
+
+#define PG_COMPARE_ALPHA 0.05
+#define PG_COMPARE_MIN_RUNS 5 /* runs on both sides before the U test applies */
+#define PG_COMPARE_TOP_MOVERS 5
+
+enum pg_verdict_kind {
+	PG_VERDICT_PASS = 0,
+	PG_VERDICT_REGRESSION,
+	PG_VERDICT_IMPROVEMENT,
+	PG_VERDICT_REPORTED,
+};
+
+/* One metric. baseline/current are medians; NAN when the metric is absent
+ * on that side. change_pct is relative to |baseline|: 0 when both are 0,
+ * +/-INFINITY when only the baseline is 0, NAN when a side is missing;
+ * writers print the non-finite cases as null / "new". p_value is NAN when
+ * the U test was not applicable. */
+struct pg_compare_row {
+	char *metric;
+	char *unit;
+	enum pg_better better;
+	int gated;
+	double baseline;
+	double current;
+	double change_pct;
+	double threshold_pct;
+	double min_abs;
+	double p_value;
+	enum pg_verdict_kind verdict;
+	const char *note; /* static text: why a big change passed, or NULL */
+};
+
+/* A function of the CPU profile whose flat share of the total moved:
+ * shares in percent of each side's total. */
+struct pg_mover {
+	char *name;
+	double baseline_pct;
+	double current_pct;
+};
+
+struct pg_verdict {
+	struct pg_compare_row *rows; /* sorted by metric name */
+	size_t nrows;
+	struct pg_mover *movers; /* largest |current_pct - baseline_pct| first */
+	size_t nmovers;
+	enum pg_verdict_kind verdict; /* PASS or REGRESSION */
+	size_t nregressions;
+	size_t nimprovements;
+	char *ref_commit; /* the baseline's commit (set by pg_compare_results) */
+	int ref_distance; /* first-parent commits from the reference; -1: unknown */
+};
+
+struct pg_compare_opts {
+	double threshold_pct;		  /* global threshold (config or --threshold) */
+	double alpha;			  /* significance level of the U test */
+	const struct pg_gate_rule *rules; /* per-metric overrides (scenario "gate") */
+	size_t nrules;
+	size_t top_movers;
+};
+
+/* Defaults: threshold 15 %, alpha 0.05, no rules, 5 top movers. */
+void pg_compare_opts_init(struct pg_compare_opts *o);
+
+void pg_verdict_init(struct pg_verdict *v);
+void pg_verdict_release(struct pg_verdict *v);
+
+/* Fill out (initialised by the caller) from baseline and current. */
+int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
+		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
+
+/* "pass", "regression", "improvement", "reported". */
+const char *pg_verdict_name(enum pg_verdict_kind k);
+
+#endif

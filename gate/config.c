@@ -1,0 +1,515 @@
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+#include "jpath.h"
+
+#define CONFIG_MAX_BYTES (1 << 20)
+#define MAX_RUNS 1000
+#define MAX_DURATION_S 86400.0
+#define MAX_NAME 128
+#define AT_MAX PG_JPATH_MAX
+
+static int check_url(struct pg_jctx *x, const char *path, const char *url)
+{
+	char origin[256];
+	struct pg_err e = PG_ERR_INIT;
+
+	if (pg_http_origin(url, origin, sizeof(origin), &e))
+		return pg_jctx_fail(x, PG_EINPUT, "%s: %s", path, e.msg);
+	return 0;
+}
+
+static int get_url(struct pg_jctx *x, json_t *obj, const char *at, const char *key, char **out)
+{
+	char path[AT_MAX];
+	int rc;
+
+	rc = pg_jctx_str(x, obj, at, key, out);
+	if (rc || !*out)
+		return rc;
+	return check_url(x, pg_jpath_join(path, sizeof(path), at, key), *out);
+}
+
+/* cmd[0] with a '/' that is not absolute is relative to the config file's
+ * directory; a bare name is left for PATH lookup, as a shell would. */
+static int resolve_cmd0(struct pg_jctx *x, const char *arg, char **out)
+{
+	const char *dir = x->dir;
+	size_t n;
+
+	if (arg[0] == '/' || !strchr(arg, '/'))
+		return pg_jctx_strdup(x, arg, out);
+	while (arg[0] == '.' && arg[1] == '/')
+		for (arg += 2; arg[0] == '/'; arg++)
+			;
+	n = strlen(dir) + strlen(arg) + 2;
+	*out = malloc(n);
+	if (!*out)
+		return pg_err_nomem(x->err);
+	snprintf(*out, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", arg);
+	return 0;
+}
+
+/* "cmd": a non-empty array of strings, NULL-terminated copy in *out. */
+static int get_cmd(struct pg_jctx *x, json_t *obj, const char *at, char ***out, size_t *n)
+{
+	char path[AT_MAX], ipath[AT_MAX + 32];
+	json_t *arr, *v;
+	size_t i;
+	int rc;
+
+	rc = pg_jctx_member(x, obj, at, "cmd", JSON_ARRAY, "an array of strings", &arr);
+	if (!rc)
+		rc = pg_jctx_required(x, arr, at, "cmd");
+	if (rc)
+		return rc;
+	pg_jpath_join(path, sizeof(path), at, "cmd");
+	if (!json_array_size(arr))
+		return pg_jctx_fail(x, PG_EINPUT, "%s must not be empty", path);
+	*out = calloc(json_array_size(arr) + 1, sizeof(**out));
+	if (!*out)
+		return pg_err_nomem(x->err);
+	*n = json_array_size(arr);
+	json_array_foreach (arr, i, v) {
+		snprintf(ipath, sizeof(ipath), "%s[%zu]", path, i);
+		if (!json_is_string(v))
+			return pg_jctx_wrong_type(x, ipath, "a string", v);
+		if (i == 0 && !json_string_length(v))
+			return pg_jctx_fail(x, PG_EINPUT, "%s must not be empty", ipath);
+		rc = i ? pg_jctx_strdup(x, json_string_value(v), &(*out)[i])
+		       : resolve_cmd0(x, json_string_value(v), &(*out)[i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* "env": an object of string values; names must be usable with setenv. */
+static int get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_kv **out, size_t *n)
+{
+	char path[AT_MAX], kpath[AT_MAX + 64];
+	const char *key;
+	json_t *env, *v;
+	int rc;
+
+	rc = pg_jctx_member(x, obj, at, "env", JSON_OBJECT, "an object", &env);
+	if (rc || !env)
+		return rc;
+	pg_jpath_join(path, sizeof(path), at, "env");
+	*out = calloc(json_object_size(env) + 1, sizeof(**out));
+	if (!*out)
+		return pg_err_nomem(x->err);
+	json_object_foreach (env, key, v) {
+		pg_jpath_join(kpath, sizeof(kpath), path, key);
+		if (!key[0] || strchr(key, '='))
+			return pg_jctx_fail(x, PG_EINPUT, "bad variable name '%s' at %s", key,
+					    path);
+		if (!json_is_string(v))
+			return pg_jctx_wrong_type(x, kpath, "a string", v);
+		rc = pg_jctx_strdup(x, key, &(*out)[*n].key);
+		if (rc)
+			return rc;
+		rc = pg_jctx_strdup(x, json_string_value(v), &(*out)[(*n)++].value);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
+{
+	static const char *const keys[] = { "cmd", "ready_url",	      "ready_timeout_s",
+					    "env", "isolate_network", "drop_pct",
+					    NULL };
+	char path[AT_MAX];
+	int rc;
+
+	rc = pg_jctx_check_keys(x, obj, at, keys);
+	if (!rc)
+		rc = get_cmd(x, obj, at, &w->cmd, &w->ncmd);
+	if (!rc)
+		rc = get_url(x, obj, at, "ready_url", &w->ready_url);
+	if (!rc)
+		rc = pg_jctx_required(x, w->ready_url, at, "ready_url");
+	if (!rc)
+		rc = pg_jctx_num(x, obj, at, "ready_timeout_s", 0, 1, MAX_DURATION_S,
+				 &w->ready_timeout_s);
+	if (!rc)
+		rc = get_env(x, obj, at, &w->env, &w->nenv);
+	if (!rc)
+		rc = pg_jctx_bool(x, obj, at, "isolate_network", &w->isolate_network);
+	if (!rc)
+		rc = pg_jctx_num(x, obj, at, "drop_pct", 0, 0, 100, &w->drop_pct);
+	if (rc)
+		return rc;
+	/* Dropping packets outside a namespace of our own would hit the host. */
+	if (w->drop_pct > 0 && !w->isolate_network)
+		return pg_jctx_fail(x, PG_EINPUT, "%s needs isolate_network: true",
+				    pg_jpath_join(path, sizeof(path), at, "drop_pct"));
+	return 0;
+}
+
+static int parse_load(struct pg_jctx *x, json_t *obj, const char *at, struct pg_load_cfg *l)
+{
+	static const char *const keys[] = { "cmd", "duration_s", "warmup_s", "env", NULL };
+	int rc;
+
+	rc = pg_jctx_check_keys(x, obj, at, keys);
+	if (!rc)
+		rc = get_cmd(x, obj, at, &l->cmd, &l->ncmd);
+	if (!rc)
+		rc = pg_jctx_num(x, obj, at, "duration_s", 0, 1, MAX_DURATION_S, &l->duration_s);
+	if (!rc)
+		rc = pg_jctx_num(x, obj, at, "warmup_s", 0, 0, MAX_DURATION_S, &l->warmup_s);
+	if (!rc)
+		rc = get_env(x, obj, at, &l->env, &l->nenv);
+	return rc;
+}
+
+static int parse_rule(struct pg_jctx *x, json_t *obj, const char *at, struct pg_gate_rule *r)
+{
+	static const char *const keys[] = { "threshold_pct", "min_abs", "gated", NULL };
+	int rc;
+
+	if (!json_is_object(obj))
+		return pg_jctx_wrong_type(x, at, "an object", obj);
+	r->gated = 1;
+	r->has_threshold = json_object_get(obj, "threshold_pct") != NULL;
+	r->has_min_abs = json_object_get(obj, "min_abs") != NULL;
+	rc = pg_jctx_check_keys(x, obj, at, keys);
+	if (!rc)
+		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, 1e9, &r->threshold_pct);
+	if (!rc)
+		rc = pg_jctx_num(x, obj, at, "min_abs", 0, 0, 1e300, &r->min_abs);
+	if (!rc)
+		rc = pg_jctx_bool(x, obj, at, "gated", &r->gated);
+	return rc;
+}
+
+static int parse_gate(struct pg_jctx *x, json_t *obj, const char *at, struct pg_scenario *s)
+{
+	char path[AT_MAX], mpath[AT_MAX + 64];
+	const char *key;
+	json_t *gate, *v;
+	int rc;
+
+	rc = pg_jctx_member(x, obj, at, "gate", JSON_OBJECT, "an object", &gate);
+	if (rc || !gate)
+		return rc;
+	pg_jpath_join(path, sizeof(path), at, "gate");
+	s->gate = calloc(json_object_size(gate) + 1, sizeof(*s->gate));
+	if (!s->gate)
+		return pg_err_nomem(x->err);
+	json_object_foreach (gate, key, v) {
+		if (!key[0])
+			return pg_jctx_fail(x, PG_EINPUT, "empty metric name at %s", path);
+		rc = pg_jctx_strdup(x, key, &s->gate[s->ngate].metric);
+		if (rc)
+			return rc;
+		rc = parse_rule(x, v, pg_jpath_join(mpath, sizeof(mpath), path, key),
+				&s->gate[s->ngate++]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Scenario names become directory names under baselines/: a safe charset,
+ * and never "." or "..". */
+static int valid_name(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-");
+
+	return n && !s[n] && n <= MAX_NAME && strcmp(s, ".") && strcmp(s, "..");
+}
+
+static int parse_scenario(struct pg_jctx *x, json_t *obj, const char *at, struct pg_scenario *s)
+{
+	static const char *const keys[] = { "name", "workload", "pprof_url", "load", "gate", NULL };
+	char path[AT_MAX];
+	json_t *w, *l;
+	int rc;
+
+	if (!json_is_object(obj))
+		return pg_jctx_wrong_type(x, at, "an object", obj);
+	rc = pg_jctx_check_keys(x, obj, at, keys);
+	if (!rc)
+		rc = pg_jctx_str(x, obj, at, "name", &s->name);
+	if (!rc)
+		rc = pg_jctx_required(x, s->name, at, "name");
+	if (!rc && !valid_name(s->name))
+		rc = pg_jctx_fail(x, PG_EINPUT, "bad scenario name '%s' at %s; use [A-Za-z0-9._-]+",
+				  s->name, pg_jpath_join(path, sizeof(path), at, "name"));
+	if (!rc)
+		rc = pg_jctx_member(x, obj, at, "workload", JSON_OBJECT, "an object", &w);
+	if (!rc)
+		rc = pg_jctx_required(x, w, at, "workload");
+	if (!rc)
+		rc = parse_workload(x, w, pg_jpath_join(path, sizeof(path), at, "workload"),
+				    &s->workload);
+	if (!rc)
+		rc = get_url(x, obj, at, "pprof_url", &s->pprof_url);
+	if (!rc)
+		rc = pg_jctx_member(x, obj, at, "load", JSON_OBJECT, "an object", &l);
+	if (!rc)
+		rc = pg_jctx_required(x, l, at, "load");
+	if (!rc)
+		rc = parse_load(x, l, pg_jpath_join(path, sizeof(path), at, "load"), &s->load);
+	if (!rc)
+		rc = parse_gate(x, obj, at, s);
+	return rc;
+}
+
+static void scenario_defaults(struct pg_scenario *s)
+{
+	s->workload.ready_timeout_s = 30;
+	s->load.duration_s = 10;
+	s->load.warmup_s = 2;
+}
+
+static int parse_scenarios(struct pg_jctx *x, json_t *root, struct pg_config *c)
+{
+	char at[AT_MAX];
+	json_t *arr, *v;
+	size_t i, j;
+	int rc;
+
+	rc = pg_jctx_member(x, root, "", "scenarios", JSON_ARRAY, "an array", &arr);
+	if (!rc)
+		rc = pg_jctx_required(x, arr, "", "scenarios");
+	if (rc)
+		return rc;
+	if (!json_array_size(arr))
+		return pg_jctx_fail(x, PG_EINPUT, "scenarios must not be empty");
+	c->scenarios = calloc(json_array_size(arr), sizeof(*c->scenarios));
+	if (!c->scenarios)
+		return pg_err_nomem(x->err);
+	c->nscenarios = json_array_size(arr);
+	json_array_foreach (arr, i, v) {
+		scenario_defaults(&c->scenarios[i]);
+		snprintf(at, sizeof(at), "scenarios[%zu]", i);
+		rc = parse_scenario(x, v, at, &c->scenarios[i]);
+		if (rc)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (!strcmp(c->scenarios[j].name, c->scenarios[i].name))
+				return pg_jctx_fail(x, PG_EINPUT,
+						    "duplicate scenario name '%s' at %s.name",
+						    c->scenarios[i].name, at);
+	}
+	return 0;
+}
+
+static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
+{
+	static const char *const keys[] = { "threshold_pct", "runs",	  "baselines_dir",
+					    "base_branch",   "scenarios", NULL };
+	double runs = c->runs;
+	json_t *v;
+	int rc;
+
+	if (!json_is_object(root))
+		return pg_jctx_fail(x, PG_EINPUT, "the top level must be an object, not %s",
+				    pg_json_type_name(root));
+	rc = pg_jctx_check_keys(x, root, "", keys);
+	if (!rc)
+		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, 1e9, &c->threshold_pct);
+	if (!rc)
+		rc = pg_jctx_member(x, root, "", "runs", JSON_INTEGER, "an integer", &v);
+	if (!rc)
+		rc = pg_jctx_num(x, root, "", "runs", 1, 0, MAX_RUNS, &runs);
+	if (rc)
+		return rc;
+	c->runs = (int)runs;
+	rc = pg_jctx_str(x, root, "", "baselines_dir", &c->baselines_dir);
+	if (!rc)
+		rc = pg_jctx_str(x, root, "", "base_branch", &c->base_branch);
+	if (!rc)
+		rc = parse_scenarios(x, root, c);
+	return rc;
+}
+
+void pg_config_init(struct pg_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->threshold_pct = 15;
+	c->runs = 3;
+}
+
+static void free_argv(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_env(struct pg_kv *kv, size_t n)
+{
+	size_t i;
+
+	for (i = 0; kv && i < n; i++) {
+		free(kv[i].key);
+		free(kv[i].value);
+	}
+	free(kv);
+}
+
+static void scenario_release(struct pg_scenario *s)
+{
+	size_t i;
+
+	free(s->name);
+	free_argv(s->workload.cmd, s->workload.ncmd);
+	free(s->workload.ready_url);
+	free_env(s->workload.env, s->workload.nenv);
+	free(s->pprof_url);
+	free_argv(s->load.cmd, s->load.ncmd);
+	free_env(s->load.env, s->load.nenv);
+	for (i = 0; s->gate && i < s->ngate; i++)
+		free(s->gate[i].metric);
+	free(s->gate);
+}
+
+void pg_config_release(struct pg_config *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; c->scenarios && i < c->nscenarios; i++)
+		scenario_release(&c->scenarios[i]);
+	free(c->scenarios);
+	free(c->path);
+	free(c->dir);
+	free(c->baselines_dir);
+	free(c->base_branch);
+	pg_config_init(c);
+}
+
+/* The parser behind both entry points; name starts every message. On
+ * failure c is released (back to its defaults), so callers need no
+ * cleanup of a half-filled config. */
+static int parse_named(struct pg_config *c, const char *text, size_t len, const char *dir,
+		       const char *name, struct pg_err *err)
+{
+	struct pg_jctx x = { name, NULL, err };
+	json_error_t jerr;
+	json_t *root = NULL;
+	char cwd[PATH_MAX];
+	int rc;
+
+	pg_config_release(c);
+	if (!dir)
+		dir = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
+	rc = pg_jctx_strdup(&x, dir[0] ? dir : ".", &c->dir);
+	if (!rc)
+		rc = pg_jctx_strdup(&x, "baselines", &c->baselines_dir);
+	if (!rc)
+		rc = pg_jctx_strdup(&x, "main", &c->base_branch);
+	if (rc)
+		goto out;
+	x.dir = c->dir;
+	if (len > CONFIG_MAX_BYTES) {
+		rc = pg_jctx_fail(&x, PG_EINPUT, "larger than %d bytes", CONFIG_MAX_BYTES);
+		goto out;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (!root) {
+		rc = pg_jctx_fail(&x, PG_EINPUT, "invalid JSON at line %d column %d: %s", jerr.line,
+				  jerr.column, jerr.text);
+		goto out;
+	}
+	rc = parse_root(&x, root, c);
+out:
+	json_decref(root);
+	if (rc)
+		pg_config_release(c);
+	return rc;
+}
+
+int pg_config_parse(struct pg_config *c, const char *text, size_t len, const char *dir,
+		    struct pg_err *err)
+{
+	return parse_named(c, text, len, dir, "config", err);
+}
+
+int pg_config_load(struct pg_config *c, const char *path, struct pg_err *err)
+{
+	struct pg_buf b = PG_BUF_INIT(CONFIG_MAX_BYTES);
+	char *copy = NULL, *slash, *dir = NULL;
+	int rc;
+
+	rc = pg_buf_read_file(&b, path, err);
+	if (rc)
+		goto out;
+	copy = strdup(path);
+	if (!copy) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	slash = strrchr(copy, '/');
+	if (slash)
+		slash[slash == copy] = '\0';
+	dir = realpath(slash ? copy : ".", NULL);
+	if (!dir) {
+		rc = pg_err_set(err, PG_EINPUT, "cannot resolve the directory of '%s'", path);
+		goto out;
+	}
+	rc = parse_named(c, b.data, b.len, dir, path, err);
+	if (!rc) {
+		c->path = strdup(path);
+		if (!c->path)
+			rc = pg_err_nomem(err);
+	}
+out:
+	if (rc)
+		pg_config_release(c);
+	free(dir);
+	free(copy);
+	pg_buf_release(&b);
+	return rc;
+}
+
+int pg_config_scenario(const struct pg_config *c, const char *name, const struct pg_scenario **out,
+		       struct pg_err *err)
+{
+	const char *file = c->path ? c->path : "config";
+	size_t i;
+
+	*out = NULL;
+	if (!name && c->nscenarios == 1) {
+		*out = &c->scenarios[0];
+		return 0;
+	}
+	if (!name)
+		return pg_err_set(err, PG_EUSAGE,
+				  "%s has %zu scenarios; choose one with -s (e.g. -s '%s')", file,
+				  c->nscenarios, c->nscenarios ? c->scenarios[0].name : "");
+	for (i = 0; i < c->nscenarios; i++) {
+		if (!strcmp(c->scenarios[i].name, name)) {
+			*out = &c->scenarios[i];
+			return 0;
+		}
+	}
+	return pg_err_set(err, PG_EUSAGE, "no scenario '%s' in %s; check -s", name, file);
+}
+
+const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < s->ngate; i++)
+		if (!strcmp(s->gate[i].metric, metric))
+			return &s->gate[i];
+	return NULL;
+}

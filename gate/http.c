@@ -1,0 +1,229 @@
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "http.h"
+#include "sig.h"
+
+#define DEFAULT_TIMEOUT_S 10.0
+#define CONNECT_TIMEOUT_MS 5000L
+
+/* One GET: its inputs, the body sink and the outcome, shared with the
+ * thread that runs it inside a network namespace. */
+struct get_job {
+	const char *url;
+	double timeout_s;
+	int netns_fd;
+	struct pg_buf *body;
+	long status;
+	int over_cap;
+	int rc;
+	struct pg_err *err;
+};
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+static void curl_init(void)
+{
+	curl_init_rc = curl_global_init(CURL_GLOBAL_ALL);
+}
+
+static int http_scheme(const char *url)
+{
+	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
+}
+
+/* Returning less than n makes libcurl fail the transfer with
+ * CURLE_WRITE_ERROR: that is how the size cap stops a large body early. */
+static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
+{
+	struct get_job *j = userdata;
+	size_t n = size * nmemb;
+
+	if (pg_buf_append(j->body, p, n, NULL)) {
+		j->over_cap = 1;
+		return 0;
+	}
+	return n;
+}
+
+/* libcurl calls this at least once a second even when no data moves, so a
+ * SIGINT/SIGTERM aborts a hanging fetch within about a second. */
+static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+		       curl_off_t ulnow)
+{
+	(void)userdata, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+	return pg_sig_pending() != 0;
+}
+
+static void setup(CURL *h, struct get_job *j, char *errbuf)
+{
+	long total_ms = (long)(j->timeout_s * 1000);
+
+	curl_easy_setopt(h, CURLOPT_URL, j->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, j);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			 total_ms < CONNECT_TIMEOUT_MS ? total_ms : CONNECT_TIMEOUT_MS);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
+	/* Loopback and namespace-local targets: never a proxy from the env. */
+	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+}
+
+/* Turn a finished transfer into PG_EINFRA with the most useful cause. */
+static int transfer_error(struct get_job *j, CURLcode cc, const char *errbuf)
+{
+	if (j->over_cap)
+		return pg_err_set(j->err, PG_EINFRA,
+				  "GET '%s' failed: response larger than %zu bytes", j->url,
+				  j->body->max);
+	if (cc == CURLE_ABORTED_BY_CALLBACK)
+		return pg_err_set(j->err, PG_EINFRA, "GET '%s' interrupted by signal %d", j->url,
+				  pg_sig_pending());
+	if (cc == CURLE_OPERATION_TIMEDOUT)
+		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %g s",
+				  j->url, j->timeout_s);
+	return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: %s", j->url,
+			  errbuf[0] ? errbuf : curl_easy_strerror(cc));
+}
+
+static int run_get(struct get_job *j)
+{
+	char errbuf[CURL_ERROR_SIZE] = "";
+	CURL *h = NULL;
+	CURLcode cc;
+	int rc;
+
+	rc = pg_buf_append(j->body, "", 0, j->err);
+	if (rc)
+		goto out;
+	h = curl_easy_init();
+	if (!h) {
+		rc = pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: cannot set up libcurl",
+				j->url);
+		goto out;
+	}
+	setup(h, j, errbuf);
+	cc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &j->status);
+	if (cc != CURLE_OK) {
+		rc = transfer_error(j, cc, errbuf);
+		goto out;
+	}
+	if (j->status < 200 || j->status > 299)
+		rc = pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: HTTP %ld", j->url, j->status);
+out:
+	curl_easy_cleanup(h);
+	return rc;
+}
+
+/* setns() moves only the calling thread, so the caller's own namespace is
+ * never touched; sockets libcurl opens here belong to the target one. */
+static void *netns_thread(void *arg)
+{
+	struct get_job *j = arg;
+
+	if (setns(j->netns_fd, CLONE_NEWNET) < 0)
+		j->rc = pg_err_set(j->err, PG_EINFRA,
+				   "GET '%s' failed: cannot enter network namespace: %s", j->url,
+				   strerror(errno));
+	else
+		j->rc = run_get(j);
+	return NULL;
+}
+
+int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *body, long *status,
+		struct pg_err *err)
+{
+	struct get_job j = { url, DEFAULT_TIMEOUT_S, -1, body, 0, 0, 0, err };
+	pthread_t t;
+	int rc;
+
+	if (o && o->timeout_s > 0)
+		j.timeout_s = o->timeout_s;
+	if (o)
+		j.netns_fd = o->netns_fd;
+	if (status)
+		*status = 0;
+	if (!http_scheme(url))
+		return pg_err_set(err, PG_EINFRA, "GET '%s' failed: only http:// and https:// URLs",
+				  url);
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK)
+		return pg_err_set(err, PG_EINFRA, "cannot initialise libcurl: %s",
+				  curl_easy_strerror(curl_init_rc));
+	if (j.netns_fd < 0) {
+		rc = run_get(&j);
+	} else {
+		rc = pthread_create(&t, NULL, netns_thread, &j);
+		if (rc)
+			return pg_err_set(err, PG_EINFRA,
+					  "GET '%s' failed: cannot start thread: %s", url,
+					  strerror(rc));
+		pthread_join(t, NULL);
+		rc = j.rc;
+	}
+	if (status)
+		*status = j.status;
+	return rc;
+}
+
+static int origin_from(CURLU *u, const char *url, char *out, size_t n, struct pg_err *err)
+{
+	char *scheme = NULL, *host = NULL, *port = NULL;
+	int rc = 0, len;
+
+	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) || !host[0]) {
+		rc = pg_err_set(err, PG_EINPUT, "URL '%s' has no host", url);
+		goto out;
+	}
+	if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
+		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	len = snprintf(out, n, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
+	if (len < 0 || (size_t)len >= n)
+		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is too long", url);
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(port);
+	return rc;
+}
+
+int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err)
+{
+	CURLU *u = NULL;
+	CURLUcode uc;
+	int rc;
+
+	if (!http_scheme(url))
+		return pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
+	u = curl_url();
+	if (!u)
+		return pg_err_nomem(err);
+	uc = curl_url_set(u, CURLUPART_URL, url, 0);
+	if (uc) {
+		rc = pg_err_set(err, PG_EINPUT, "bad URL '%s': %s", url, curl_url_strerror(uc));
+		goto out;
+	}
+	rc = origin_from(u, url, out, n, err);
+out:
+	curl_url_cleanup(u);
+	return rc;
+}

@@ -1,0 +1,127 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "report.h"
+
+static const struct pg_report_writer writers[] = {
+	{ "json", "result.json", pg_report_json, 0 },
+	{ "junit", "junit.xml", pg_report_junit, 1 },
+	{ "openmetrics", "metrics.txt", pg_report_openmetrics, 0 },
+	{ "markdown", "summary.md", pg_report_markdown, 1 },
+	{ "text", NULL, pg_report_text, 0 },
+};
+
+#define NWRITERS (sizeof(writers) / sizeof(writers[0]))
+
+const struct pg_report_writer *pg_report_writers(size_t *n)
+{
+	*n = NWRITERS;
+	return writers;
+}
+
+const struct pg_report_writer *pg_report_writer_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NWRITERS; i++)
+		if (!strcmp(writers[i].name, name))
+			return &writers[i];
+	return NULL;
+}
+
+int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r, FILE *f,
+		    struct pg_err *err)
+{
+	int rc = w->write(f, r, err);
+
+	if (!rc && (fflush(f) || ferror(f)))
+		rc = pg_err_set(err, PG_EINPUT, "cannot write the %s report", w->name);
+	return rc;
+}
+
+/* Render into memory first so that a failing writer leaves no partial
+ * file, then publish with one atomic rename. */
+int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, const char *path,
+		   struct pg_err *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	f = open_memstream(&text, &len);
+	if (!f)
+		return pg_err_nomem(err);
+	rc = w->write(f, r, err);
+	if (fclose(f) && !rc)
+		rc = pg_err_nomem(err);
+	if (!rc)
+		rc = pg_fs_write_atomic(path, text, len, 0, err);
+	free(text);
+	return rc;
+}
+
+int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
+{
+	char path[4096];
+	size_t i;
+	int rc;
+
+	rc = pg_fs_mkdirs(dir, err);
+	if (rc)
+		return rc;
+	for (i = 0; i < NWRITERS; i++) {
+		if (!writers[i].filename)
+			continue;
+		if (r->error && strcmp(writers[i].name, "json"))
+			continue;
+		if (!r->verdict && writers[i].needs_verdict)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, writers[i].filename) >=
+		    (int)sizeof(path))
+			return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'",
+					  dir);
+		rc = pg_report_save(&writers[i], r, path, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int pg_report_want_color(FILE *f)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fileno(f)) && !(nc && *nc);
+}
+
+/* Six significant digits: enough for ns and for s per request alike. */
+void pg_report_fmt_value(char *out, size_t len, double v)
+{
+	if (isnan(v))
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%.6g", v);
+}
+
+void pg_report_fmt_change(char *out, size_t len, double pct)
+{
+	if (isnan(pct))
+		snprintf(out, len, "-");
+	else if (isinf(pct))
+		snprintf(out, len, pct > 0 ? "new > 0" : "new < 0");
+	else
+		snprintf(out, len, "%+.1f %%", pct);
+}
+
+const char *pg_report_scenario(const struct pg_report *r)
+{
+	if (r->current && r->current->scenario)
+		return r->current->scenario;
+	if (r->baseline && r->baseline->scenario)
+		return r->baseline->scenario;
+	return "unknown";
+}

@@ -1,0 +1,66 @@
+/* Reports of a check or compare, behind one writer table: each writer turns
+ * a struct pg_report into one format (text table, result.json, junit.xml,
+ * summary.md, metrics.txt) on a stream; pg_report_write_dir writes every
+ * writer that has a file name into a directory, atomically per file. A
+ * struct pg_report only borrows; the caller owns everything it points to. */
+#ifndef PG_REPORT_H
+#define PG_REPORT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "compare.h"
+#include "err.h"
+#include "result.h"
+
+struct pg_report {
+	const struct pg_result *baseline; /* NULL without a comparison */
+	const struct pg_result *current;  /* NULL or partial after an error */
+	const struct pg_verdict *verdict; /* NULL: no comparison was made */
+	const struct pg_err *error;	  /* infrastructure error, or NULL */
+	const char *warning;		  /* e.g. no baseline and --no-baseline=pass */
+	const void *baseline_profile;	  /* pprof bytes for flame graphs, or NULL */
+	size_t baseline_profile_len;
+	const void *current_profile;
+	size_t current_profile_len;
+	int color; /* ANSI colours in the text table */
+};
+
+typedef int (*pg_report_write_fn)(FILE *f, const struct pg_report *r, struct pg_err *err);
+
+struct pg_report_writer {
+	const char *name;     /* --format name */
+	const char *filename; /* file in --report-dir; NULL: terminal only */
+	pg_report_write_fn write;
+	int needs_verdict; /* skipped when there is no comparison */
+};
+
+/* The table, in the order files are written; borrowed. */
+const struct pg_report_writer *pg_report_writers(size_t *n);
+const struct pg_report_writer *pg_report_writer_find(const char *name);
+
+/* Write one writer's output to f / to path (atomically). */
+int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r, FILE *f,
+		    struct pg_err *err);
+int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, const char *path,
+		   struct pg_err *err);
+
+/* Create dir if missing and write every file writer's output into it. With
+ * r->error set, only result.json is written (it records the error). */
+int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err);
+
+/* 1 when colour suits f: a terminal and NO_COLOR unset or empty. */
+int pg_report_want_color(FILE *f);
+
+/* Shared by the writers. */
+void pg_report_fmt_value(char *out, size_t len, double v);
+void pg_report_fmt_change(char *out, size_t len, double pct);
+const char *pg_report_scenario(const struct pg_report *r);
+
+int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_openmetrics(FILE *f, const struct pg_report *r, struct pg_err *err);
+
+#endif

@@ -1,0 +1,105 @@
+/* result.json: the current result (result.h's shape) plus, after a
+ * comparison, "comparison", "reference" and "verdict"; after an
+ * infrastructure error, "error" and no verdict. */
+#include <math.h>
+
+#include "report.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12))
+
+/* JSON has no NaN or infinity: a number that is not finite is null. */
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *comparison(const struct pg_verdict *v)
+{
+	json_t *rows = json_array();
+	const struct pg_compare_row *r;
+	size_t i;
+
+	for (i = 0; rows && i < v->nrows; i++) {
+		r = &v->rows[i];
+		json_array_append_new(
+			rows,
+			json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
+				  "metric", r->metric, "unit", r->unit, "better",
+				  pg_better_name(r->better), "gated", r->gated, "baseline",
+				  num_or_null(r->baseline), "current", num_or_null(r->current),
+				  "change_pct", num_or_null(r->change_pct), "threshold_pct",
+				  num_or_null(r->threshold_pct), "min_abs", num_or_null(r->min_abs),
+				  "p_value", num_or_null(r->p_value), "verdict",
+				  pg_verdict_name(r->verdict)));
+	}
+	return rows;
+}
+
+static json_t *movers(const struct pg_verdict *v)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < v->nmovers; i++)
+		json_array_append_new(a, json_pack("{s:s, s:f, s:f}", "name", v->movers[i].name,
+						   "baseline_pct", v->movers[i].baseline_pct,
+						   "current_pct", v->movers[i].current_pct));
+	return a;
+}
+
+static int add_verdict(json_t *root, const struct pg_verdict *v)
+{
+	json_t *ref;
+
+	ref = json_pack("{s:o, s:o}", "commit",
+			v->ref_commit ? json_string(v->ref_commit) : json_null(), "distance",
+			v->ref_distance >= 0 ? json_integer(v->ref_distance) : json_null());
+	if (json_object_set_new(root, "comparison", comparison(v)) ||
+	    json_object_set_new(root, "top_movers", movers(v)) ||
+	    json_object_set_new(root, "reference", ref) ||
+	    json_object_set_new(root, "verdict", json_string(pg_verdict_name(v->verdict))))
+		return -1;
+	return 0;
+}
+
+static json_t *build(const struct pg_report *r)
+{
+	json_t *root;
+
+	root = r->current ? pg_result_to_json(r->current) : json_object();
+	if (!root)
+		return NULL;
+	if (r->error) {
+		if (json_object_set_new(root, "error",
+					json_pack("{s:i, s:s}", "exit_code",
+						  pg_err_exit_status(r->error->code), "message",
+						  r->error->msg)))
+			goto fail;
+		return root;
+	}
+	if (r->warning && json_object_set_new(root, "warning", json_string(r->warning)))
+		goto fail;
+	if (r->verdict && add_verdict(root, r->verdict))
+		goto fail;
+	if (!r->verdict && r->warning &&
+	    (json_object_set_new(root, "reference", json_null()) ||
+	     json_object_set_new(root, "verdict", json_string("pass"))))
+		goto fail;
+	return root;
+fail:
+	json_decref(root);
+	return NULL;
+}
+
+int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err)
+{
+	json_t *root = build(r);
+	int rc = 0;
+
+	if (!root)
+		return pg_err_nomem(err);
+	if (json_dumpf(root, f, JSON_FLAGS) || fputc('\n', f) == EOF)
+		rc = pg_err_set(err, PG_EINPUT, "cannot write result.json");
+	json_decref(root);
+	return rc;
+}

@@ -1,0 +1,117 @@
+/* The terminal table: one line per metric, verdicts coloured on a TTY
+ * (red regression, green improvement, dim reported), the top movers of the
+ * CPU profile, and the whole run's verdict last, where the eye lands. */
+#include <math.h>
+#include <string.h>
+
+#include "report.h"
+
+#define RED "\033[31m"
+#define GREEN "\033[32m"
+#define DIM "\033[2m"
+#define BOLD "\033[1m"
+#define RESET "\033[0m"
+
+static const char *colour_of(enum pg_verdict_kind k)
+{
+	switch (k) {
+	case PG_VERDICT_REGRESSION:
+		return RED BOLD;
+	case PG_VERDICT_IMPROVEMENT:
+		return GREEN;
+	case PG_VERDICT_REPORTED:
+		return DIM;
+	default:
+		return "";
+	}
+}
+
+static void header(FILE *f, const struct pg_report *r)
+{
+	const struct pg_verdict *v = r->verdict;
+
+	fprintf(f, "perfgate: scenario '%s'", pg_report_scenario(r));
+	if (v && v->ref_commit)
+		fprintf(f, " against the baseline of %.12s", v->ref_commit);
+	if (v && v->ref_distance > 0)
+		fprintf(f, " (%d commit%s back)", v->ref_distance, v->ref_distance == 1 ? "" : "s");
+	fprintf(f, "\n\n%-34s %12s %12s %10s %9s %8s  %s\n", "metric", "baseline", "current",
+		"change", "threshold", "p", "verdict");
+}
+
+static void row(FILE *f, const struct pg_compare_row *w, int color)
+{
+	char base[32], cur[32], chg[32], thr[32], p[32];
+
+	pg_report_fmt_value(base, sizeof(base), w->baseline);
+	pg_report_fmt_value(cur, sizeof(cur), w->current);
+	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
+	if (w->gated)
+		snprintf(thr, sizeof(thr), "%g %%", w->threshold_pct);
+	else
+		snprintf(thr, sizeof(thr), "-");
+	if (isnan(w->p_value))
+		snprintf(p, sizeof(p), "-");
+	else
+		snprintf(p, sizeof(p), "%.3g", w->p_value);
+	fprintf(f, "%s%-34s %12s %12s %10s %9s %8s  %s%s%s%s\n", color ? colour_of(w->verdict) : "",
+		w->metric, base, cur, chg, thr, p, pg_verdict_name(w->verdict), w->note ? " (" : "",
+		w->note ? w->note : "", w->note ? ")" : "");
+	if (color)
+		fputs(RESET, f);
+}
+
+static void movers(FILE *f, const struct pg_verdict *v)
+{
+	size_t i;
+
+	if (!v->nmovers)
+		return;
+	fprintf(f, "\ntop movers (flat share of CPU, baseline -> current):\n");
+	for (i = 0; i < v->nmovers; i++)
+		fprintf(f, "  %6.1f %% -> %5.1f %%  (%+.1f)  %s\n", v->movers[i].baseline_pct,
+			v->movers[i].current_pct,
+			v->movers[i].current_pct - v->movers[i].baseline_pct, v->movers[i].name);
+}
+
+static void metrics_only(FILE *f, const struct pg_result *c)
+{
+	char cur[32];
+	size_t i;
+
+	fprintf(f, "perfgate: scenario '%s' (no comparison)\n\n", c->scenario ? c->scenario : "?");
+	for (i = 0; i < c->nmetrics; i++) {
+		pg_report_fmt_value(cur, sizeof(cur), pg_metric_median(&c->metrics[i]));
+		fprintf(f, "%-34s %12s %s\n", c->metrics[i].name, cur, c->metrics[i].unit);
+	}
+}
+
+int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
+{
+	const struct pg_verdict *v = r->verdict;
+	size_t i;
+
+	(void)err;
+	if (r->error) {
+		fprintf(f, "perfgate: no verdict: %s\n", r->error->msg);
+		return 0;
+	}
+	if (!v) {
+		if (r->current)
+			metrics_only(f, r->current);
+		if (r->warning)
+			fprintf(f, "\nwarning: %s\n", r->warning);
+		return 0;
+	}
+	header(f, r);
+	for (i = 0; i < v->nrows; i++)
+		row(f, &v->rows[i], r->color);
+	movers(f, v);
+	fprintf(f, "\n%sverdict: %s%s", r->color && v->nregressions ? RED BOLD : "",
+		v->nregressions ? "REGRESSION" : "pass", r->color && v->nregressions ? RESET : "");
+	if (v->nregressions)
+		fprintf(f, " (%zu metric%s regressed)", v->nregressions,
+			v->nregressions == 1 ? "" : "s");
+	fputc('\n', f);
+	return 0;
+}

@@ -1,0 +1,230 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fs.h"
+#include "result.h"
+
+void pg_result_init(struct pg_result *r)
+{
+	memset(r, 0, sizeof(*r));
+}
+
+static void metric_release(struct pg_metric *m)
+{
+	free(m->name);
+	free(m->unit);
+	free(m->values);
+}
+
+void pg_result_release(struct pg_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nmetrics; i++)
+		metric_release(&r->metrics[i]);
+	for (i = 0; i < r->nfuncs; i++)
+		free(r->funcs[i].name);
+	free(r->metrics);
+	free(r->funcs);
+	free(r->scenario);
+	free(r->commit);
+	free(r->created);
+	free(r->host.kernel);
+	free(r->host.cpu_model);
+	free(r->profile_sample_type);
+	free(r->profile_unit);
+	pg_result_init(r);
+}
+
+static char *cpu_model(void)
+{
+	struct pg_buf b = PG_BUF_INIT(1 << 20);
+	char *model = NULL;
+	char *p, *end;
+
+	if (pg_buf_read_file(&b, "/proc/cpuinfo", NULL))
+		goto out;
+	p = strstr(b.data, "model name");
+	if (!p || !(p = strchr(p, ':')))
+		goto out;
+	p += 1 + strspn(p + 1, " \t");
+	end = strchr(p, '\n');
+	model = strndup(p, end ? (size_t)(end - p) : strlen(p));
+out:
+	pg_buf_release(&b);
+	return model ? model : strdup("unknown");
+}
+
+int pg_result_set_host(struct pg_result *r, struct pg_err *err)
+{
+	struct utsname u;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (uname(&u) < 0)
+		return pg_err_set(err, PG_EINFRA, "uname failed: %s", strerror(errno));
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	free(r->host.kernel);
+	free(r->host.cpu_model);
+	free(r->created);
+	r->host.kernel = strdup(u.release);
+	r->host.cpu_model = cpu_model();
+	r->host.cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	r->created = strdup(stamp);
+	if (!r->host.kernel || !r->host.cpu_model || !r->created)
+		return pg_err_nomem(err);
+	return 0;
+}
+
+static int metric_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pg_metric *)a)->name, ((const struct pg_metric *)b)->name);
+}
+
+static struct pg_metric *find_metric(const struct pg_result *r, const char *name)
+{
+	struct pg_metric key = { .name = (char *)name };
+
+	if (!r->nmetrics)
+		return NULL;
+	return bsearch(&key, r->metrics, r->nmetrics, sizeof(key), metric_cmp);
+}
+
+const struct pg_metric *pg_result_metric(const struct pg_result *r, const char *name)
+{
+	return find_metric(r, name);
+}
+
+static struct pg_metric *new_metric(struct pg_result *r, const char *name, const char *unit,
+				    enum pg_better better, struct pg_err *err)
+{
+	struct pg_metric *ms, m = { 0 };
+
+	ms = realloc(r->metrics, (r->nmetrics + 1) * sizeof(*ms));
+	if (!ms)
+		goto nomem;
+	r->metrics = ms;
+	m.name = strdup(name);
+	m.unit = strdup(unit ? unit : "");
+	m.better = better;
+	if (!m.name || !m.unit) {
+		metric_release(&m);
+		goto nomem;
+	}
+	r->metrics[r->nmetrics++] = m;
+	qsort(r->metrics, r->nmetrics, sizeof(m), metric_cmp);
+	return find_metric(r, name);
+nomem:
+	pg_err_nomem(err);
+	return NULL;
+}
+
+int pg_result_add_value(struct pg_result *r, const char *name, const char *unit,
+			enum pg_better better, double value, struct pg_err *err)
+{
+	struct pg_metric *m = find_metric(r, name);
+	double *v;
+
+	if (!isfinite(value))
+		return pg_err_set(err, PG_EINPUT, "metric '%s' has a value that is not finite",
+				  name);
+	if (!m)
+		m = new_metric(r, name, unit, better, err);
+	if (!m)
+		return PG_ENOMEM;
+	v = realloc(m->values, (m->nvalues + 1) * sizeof(*v));
+	if (!v)
+		return pg_err_nomem(err);
+	m->values = v;
+	m->values[m->nvalues++] = value;
+	return 0;
+}
+
+int pg_result_add_func(struct pg_result *r, const char *name, int64_t flat, int64_t cum,
+		       struct pg_err *err)
+{
+	struct pg_func *fs;
+	size_t i;
+
+	for (i = 0; i < r->nfuncs; i++) {
+		if (!strcmp(r->funcs[i].name, name)) {
+			r->funcs[i].flat += flat;
+			r->funcs[i].cum += cum;
+			return 0;
+		}
+	}
+	fs = realloc(r->funcs, (r->nfuncs + 1) * sizeof(*fs));
+	if (!fs)
+		return pg_err_nomem(err);
+	r->funcs = fs;
+	fs[r->nfuncs].name = strdup(name);
+	if (!fs[r->nfuncs].name)
+		return pg_err_nomem(err);
+	fs[r->nfuncs].flat = flat;
+	fs[r->nfuncs].cum = cum;
+	r->nfuncs++;
+	return 0;
+}
+
+static int func_cmp(const void *a, const void *b)
+{
+	const struct pg_func *x = a, *y = b;
+
+	if (x->flat != y->flat)
+		return x->flat < y->flat ? 1 : -1;
+	if (x->cum != y->cum)
+		return x->cum < y->cum ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+void pg_result_sort_funcs(struct pg_result *r)
+{
+	if (r->nfuncs)
+		qsort(r->funcs, r->nfuncs, sizeof(*r->funcs), func_cmp);
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double pg_metric_median(const struct pg_metric *m)
+{
+	double *v, med;
+
+	if (!m || !m->nvalues)
+		return NAN;
+	v = malloc(m->nvalues * sizeof(*v));
+	if (!v)
+		return NAN;
+	memcpy(v, m->values, m->nvalues * sizeof(*v));
+	qsort(v, m->nvalues, sizeof(*v), dbl_cmp);
+	med = m->nvalues % 2 ? v[m->nvalues / 2] : (v[m->nvalues / 2 - 1] + v[m->nvalues / 2]) / 2;
+	free(v);
+	return med;
+}
+
+const char *pg_better_name(enum pg_better b)
+{
+	switch (b) {
+	case PG_BETTER_LOWER:
+		return "lower";
+	case PG_BETTER_HIGHER:
+		return "higher";
+	default:
+		return "none";
+	}
+}

@@ -1,0 +1,177 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http.h"
+#include "sig.h"
+#include "workload.h"
+
+void pg_workload_init(struct pg_workload *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->target.ns.fd = -1;
+	pg_child_init(&w->child);
+	w->grace_s = 3;
+}
+
+uint16_t pg_url_port(const char *url)
+{
+	const char *p = strstr(url, "://"), *end;
+	unsigned long v;
+
+	if (!p)
+		return 0;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	if (*p == '[') /* IPv6 literal */
+		p = strchr(p, ']') ? strchr(p, ']') : end;
+	while (p < end && *p != ':')
+		p++;
+	if (p < end && *p == ':') {
+		v = strtoul(p + 1, NULL, 10);
+		return v > 0 && v < 65536 ? (uint16_t)v : 0;
+	}
+	if (!strncmp(url, "https://", 8))
+		return 443;
+	return !strncmp(url, "http://", 7) ? 80 : 0;
+}
+
+/* perfgate's environment plus the workload's own keys. */
+static int workload_env(char ***out, const struct pg_workload_cfg *c, struct pg_err *err)
+{
+	const char **keys = NULL, **vals = NULL;
+	size_t i;
+	int rc;
+
+	keys = calloc(c->nenv + 1, sizeof(*keys));
+	vals = calloc(c->nenv + 1, sizeof(*vals));
+	if (!keys || !vals) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	for (i = 0; i < c->nenv; i++) {
+		keys[i] = c->env[i].key;
+		vals[i] = c->env[i].value;
+	}
+	rc = pg_env_build(out, keys, vals, c->nenv, err);
+out:
+	free(keys);
+	free(vals);
+	return rc;
+}
+
+int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
+		      const struct pg_workload_opts *o, struct pg_err *err)
+{
+	struct pg_child_spec s = { "workload", c->cmd, NULL, -1, NULL, o->cpu, NULL, o->echo };
+	char **env = NULL;
+	int rc;
+
+	if (o->grace_s > 0)
+		w->grace_s = o->grace_s;
+	w->target.port = pg_url_port(c->ready_url);
+	rc = pg_cgroup_create(&w->target.cg, "workload", err);
+	if (rc)
+		goto out;
+	if (c->isolate_network && (rc = pg_netns_create(&w->target.ns, c->drop_pct, err)))
+		goto out;
+	rc = workload_env(&env, c, err);
+	if (rc)
+		goto out;
+	s.envp = env;
+	s.netns_fd = w->target.ns.fd;
+	s.cgroup = w->target.cg.path;
+	rc = pg_child_start(&w->child, &s, err);
+	if (rc)
+		goto out;
+	w->target.pid = w->child.pid;
+out:
+	pg_env_free(env);
+	if (rc)
+		pg_workload_stop(w);
+	return rc;
+}
+
+int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, struct pg_err *err)
+{
+	int rc;
+
+	rc = pg_cgroup_of_pid(&w->target.cg, pid, err);
+	if (!rc)
+		rc = pg_netns_open_pid(&w->target.ns, pid, err);
+	if (rc) {
+		pg_workload_stop(w);
+		return rc;
+	}
+	/* Sharing perfgate's namespace: no isolation to lean on. */
+	if (w->target.ns.ino == pg_netns_self_ino()) {
+		pg_netns_release(&w->target.ns);
+		w->target.port = ready_url ? pg_url_port(ready_url) : 0;
+	}
+	w->target.pid = pid;
+	return 0;
+}
+
+static int died(struct pg_workload *w, const char *phase, struct pg_err *err)
+{
+	char how[80], tail[120];
+
+	pg_child_describe(&w->child, how, sizeof(how));
+	pg_child_tail(&w->child, tail, sizeof(tail));
+	return pg_err_set(err, PG_EINFRA, "workload %s %s; its last output: '%s'", how, phase,
+			  tail);
+}
+
+int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *err)
+{
+	if (!w->child.pid || !pg_child_exited(&w->child))
+		return 0;
+	return died(w, phase, err);
+}
+
+int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeout_s,
+			   struct pg_err *err)
+{
+	struct pg_http_opts o = PG_HTTP_OPTS_INIT;
+	struct pg_err last = PG_ERR_INIT;
+	double end = pg_now() + timeout_s;
+	struct pg_buf body = PG_BUF_INIT(1 << 16);
+	char tail[100];
+	int rc = PG_EINFRA;
+
+	o.netns_fd = w->target.ns.fd;
+	for (;;) {
+		if (pg_sig_pending())
+			return pg_err_set(err, PG_EINFRA, "interrupted by signal %d",
+					  pg_sig_pending());
+		if (pg_workload_check(w, "before it was ready", err))
+			return err->code;
+		o.timeout_s = end - pg_now() < 1 ? end - pg_now() : 1;
+		if (o.timeout_s <= 0)
+			break;
+		body.len = 0;
+		rc = pg_http_get(url, &o, &body, NULL, &last);
+		if (!rc)
+			break;
+		pg_sleep(0.02);
+	}
+	pg_buf_release(&body);
+	if (!rc)
+		return 0;
+	pg_child_tail(&w->child, tail, sizeof(tail));
+	return pg_err_set(err, PG_EINFRA,
+			  "workload not ready within %g s: %.80s; its last output: '%s'", timeout_s,
+			  last.msg, tail);
+}
+
+void pg_workload_stop(struct pg_workload *w)
+{
+	if (!w)
+		return;
+	pg_child_stop(&w->child, w->grace_s);
+	pg_child_release(&w->child);
+	pg_cgroup_release(&w->target.cg);
+	pg_netns_release(&w->target.ns);
+	w->target.pid = 0;
+}

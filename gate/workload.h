@@ -1,0 +1,66 @@
+/* The workload of a scenario: the "target" perfgate measures (a cgroup v2,
+ * a network namespace, a port, a main pid) kept apart from the child process
+ * perfgate may have started, so a target can also be attached to a workload
+ * perfgate did not start (a pod, a systemd service). pg_workload_start makes
+ * an owned cgroup (and namespace with isolate_network) and starts the child
+ * inside them; pg_workload_stop stops the child and releases what it owns. */
+#ifndef PG_WORKLOAD_H
+#define PG_WORKLOAD_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "child.h"
+#include "config.h"
+#include "err.h"
+#include "netns.h"
+
+struct pg_target {
+	struct pg_cgroup cg; /* CPU time and getrandom probes */
+	struct pg_netns ns;  /* fd -1: perfgate's own namespace */
+	uint16_t port;	     /* listening port (from ready_url), 0 if unknown */
+	pid_t pid;	     /* main process, 0 if unknown */
+};
+
+struct pg_workload {
+	struct pg_target target;
+	struct pg_child child; /* pid 0 when attached */
+	double grace_s;	       /* SIGTERM to SIGKILL */
+};
+
+struct pg_workload_opts {
+	int cpu;	/* pin the workload to this CPU, -1: no pinning */
+	int echo;	/* copy its output to stderr (verbose) */
+	double grace_s; /* 0: 3 s */
+};
+
+void pg_workload_init(struct pg_workload *w);
+
+/* Fresh cgroup (+ namespace and drop rule with isolate_network), then the
+ * child with perfgate's environment plus c->env. Does not wait for ready. */
+int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
+		      const struct pg_workload_opts *o, struct pg_err *err);
+
+/* Target a running process perfgate did not start: its cgroup and network
+ * namespace are borrowed, and pg_workload_stop leaves it running. */
+int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, struct pg_err *err);
+
+/* Poll url (inside the target's namespace) until it answers 2xx, bounded by
+ * timeout_s. PG_EINFRA if the child exits first, on timeout, or on a
+ * signal, with the child's last output in the message. */
+int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeout_s,
+			   struct pg_err *err);
+
+/* PG_EINFRA if the child we started has exited; phase names when
+ * ("during the warm-up"). Always 0 for an attached target. */
+int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *err);
+
+/* SIGTERM, grace, SIGKILL, reap; release the owned cgroup and namespace.
+ * NULL-safe, idempotent. */
+void pg_workload_stop(struct pg_workload *w);
+
+/* The port of a URL ("http://h:8080/x" -> 8080, default 80/443), 0 if none. */
+uint16_t pg_url_port(const char *url);
+
+#endif

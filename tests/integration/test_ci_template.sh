@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The GitLab CI template validates against GitLab's CI schema, and the
+# validator really rejects a broken copy (so this test can fail).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+schemas=../shared/schemas
+BUILD=${BUILD:-build}
+if [ ! -f "$schemas/gitlab-ci.json" ]; then
+	echo "SKIP: $schemas/gitlab-ci.json not found (GitLab's CI schema)"
+	exit 77
+fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+	echo "SKIP: node and npm are needed to validate against the schema"
+	exit 77
+fi
+npmdir=$BUILD/npm
+if [ ! -d "$npmdir/node_modules/ajv-formats" ]; then
+	mkdir -p "$npmdir"
+	(cd "$npmdir" && npm init -y >/dev/null &&
+		timeout 300 npm install --no-audit --no-fund ajv@8 ajv-formats@3 js-yaml@4 >/dev/null)
+fi
+validate() { NODE_PATH=$npmdir/node_modules node "$schemas/validate-gitlab-ci.js" \
+	"$schemas/gitlab-ci.json" "$1"; }
+
+validate ci-templates/perfgate.gitlab-ci.yml
+broken=$(mktemp --suffix=.yml)
+trap 'rm -f "$broken"' EXIT
+sed 's/^  script:/  scirpt:/' ci-templates/perfgate.gitlab-ci.yml >"$broken"
+if validate "$broken" >/dev/null; then
+	echo "FAIL: a template with 'scirpt:' passed validation"
+	exit 1
+fi
+echo "PASS: template valid, broken copy rejected"

@@ -1,0 +1,166 @@
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "fs.h"
+
+static int setup(void **state)
+{
+	char *dir = strdup("/tmp/pg-test-fs-XXXXXX");
+
+	assert_non_null(mkdtemp(dir));
+	*state = dir;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
+	assert_int_equal(system(cmd), 0);
+	free(*state);
+	return 0;
+}
+
+static int count_entries(const char *dir)
+{
+	char cmd[128];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "ls -A '%s' | wc -l", dir);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%d", &n), 1);
+	pclose(p);
+	return n;
+}
+
+static void test_fs_write_atomic_replaces(void **state)
+{
+	const char *dir = *state;
+	struct pg_buf b = PG_BUF_INIT(1024);
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/f.json", dir);
+	assert_int_equal(pg_fs_write_atomic(path, "one", 3, 0, NULL), 0);
+	assert_int_equal(pg_fs_write_atomic(path, "second", 6, 0, NULL), 0);
+	assert_int_equal(pg_buf_read_file(&b, path, NULL), 0);
+	assert_string_equal(b.data, "second");
+	assert_int_equal(count_entries(dir), 1);
+	pg_buf_release(&b);
+}
+
+static void test_fs_write_atomic_excl_refuses(void **state)
+{
+	const char *dir = *state;
+	struct pg_buf b = PG_BUF_INIT(1024);
+	struct pg_err err = PG_ERR_INIT;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/f.json", dir);
+	assert_int_equal(pg_fs_write_atomic(path, "one", 3, 1, NULL), 0);
+	assert_int_equal(pg_fs_write_atomic(path, "two", 3, 1, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "file exists"));
+	assert_int_equal(pg_buf_read_file(&b, path, NULL), 0);
+	assert_string_equal(b.data, "one");
+	assert_int_equal(count_entries(dir), 1);
+	pg_buf_release(&b);
+}
+
+static void test_fs_write_atomic_missing_dir_leaves_nothing(void **state)
+{
+	const char *dir = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/no/such/f.json", dir);
+	assert_int_equal(pg_fs_write_atomic(path, "x", 1, 0, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "cannot create"));
+	assert_int_equal(count_entries(dir), 0);
+}
+
+static void test_fs_mkdirs(void **state)
+{
+	const char *dir = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char path[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	assert_int_equal(pg_fs_mkdirs(path, &err), 0);
+	assert_int_equal(pg_fs_mkdirs(path, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_true(pg_fs_exists(path));
+	snprintf(path, sizeof(path), "%s/a/b/c/f", dir);
+	assert_int_equal(pg_fs_write_atomic(path, "", 0, 0, NULL), 0);
+	snprintf(path, sizeof(path), "%s/a/b/c/f/g", dir);
+	assert_int_equal(pg_fs_mkdirs(path, &err), PG_EINPUT);
+}
+
+static void test_buf_cap_and_file_kinds(void **state)
+{
+	const char *dir = *state;
+	struct pg_buf b = PG_BUF_INIT(4);
+	struct pg_err err = PG_ERR_INIT;
+	char path[256];
+
+	assert_int_equal(pg_buf_append(&b, "abcd", 4, &err), 0);
+	assert_int_equal(pg_buf_append(&b, "e", 1, &err), PG_EINPUT);
+	assert_int_equal(b.len, 4);
+	assert_string_equal(b.data, "abcd");
+	pg_buf_release(&b);
+
+	snprintf(path, sizeof(path), "%s/big", dir);
+	assert_int_equal(pg_fs_write_atomic(path, "12345", 5, 0, NULL), 0);
+	assert_int_equal(pg_buf_read_file(&b, path, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "larger than 4 bytes"));
+	pg_buf_release(&b);
+
+	assert_int_equal(pg_buf_read_file(&b, dir, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(pg_buf_read_file(&b, path, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "No such file"));
+	pg_buf_release(&b);
+}
+
+static void test_buf_empty_file_is_empty_string(void **state)
+{
+	const char *dir = *state;
+	struct pg_buf b = PG_BUF_INIT(16);
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/empty", dir);
+	assert_int_equal(pg_fs_write_atomic(path, "", 0, 0, NULL), 0);
+	assert_int_equal(pg_buf_read_file(&b, path, NULL), 0);
+	assert_non_null(b.data);
+	assert_int_equal(b.len, 0);
+	pg_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_fs_write_atomic_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fs_write_atomic_excl_refuses, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fs_write_atomic_missing_dir_leaves_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fs_mkdirs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buf_cap_and_file_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_buf_empty_file_is_empty_string, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests_name("fs", tests, NULL, NULL);
+}
