@@ -43,7 +43,8 @@ static size_t first_cap(const uint8_t *in, size_t len)
 	if (len >= 18)
 		hint = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
 		       (size_t)in[len - 1] << 24;
-	if (hint < len)
+	/* deflate expands at most ~1032:1; a larger ISIZE is a lie. */
+	if (hint < len || hint / 1032 > len)
 		hint = len * 4;
 	if (hint < 65536)
 		hint = 65536;
@@ -289,7 +290,8 @@ int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, stru
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return pg_err_nomem(err);
-	pp_arena_init(&p->arena, 1 << 20);
+	/* The unpacked profile takes about its encoded size. */
+	pp_arena_init(&p->arena, len < 4096 ? 4096 : len < (1 << 20) ? len : 1 << 20);
 	if (len >= 2 && in[0] == 0x1f && in[1] == 0x8b) {
 		rc = gunzip(in, len, &plain, &plain_len, err);
 		if (rc)
