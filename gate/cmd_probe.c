@@ -1,10 +1,342 @@
-#include "cli.h"
+/* `perfgate probe`: attach the eBPF probes to one cgroup or process for a
+ * while and write what they saw as JSON. Parse, resolve the target, call
+ * gate/probe, render; the probes are detached before the file is written. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
-const char pg_usage_probe[] = "usage: perfgate probe\n";
+#include "cgroup.h"
+#include "cli.h"
+#include "fs.h"
+#include "probe.h"
+#include "sig.h"
+
+const char pg_usage_probe[] =
+	"usage: perfgate probe (--cgroup PATH | --pid PID) [--duration S] [--port P]... -o FILE\n"
+	"\n"
+	"Attach perfgate's eBPF probes to one workload, wait for S seconds (or until\n"
+	"SIGINT/SIGTERM), detach, and write what they saw as JSON to FILE ('-': stdout).\n"
+	"\n"
+	"    --cgroup PATH   probe the tasks of this cgroup v2 (absolute, or relative to\n"
+	"                    the cgroup v2 root); tasks of its child cgroups are not counted\n"
+	"    --pid PID       probe the cgroup v2 of this process (all its processes);\n"
+	"                    TCP retransmits are counted for the sockets of its network\n"
+	"                    namespace when it has one of its own (not perfgate's)\n"
+	"    --port P        count TCP retransmits only of sockets with local port P (the\n"
+	"                    workload's listening port); repeatable, up to 8. Needed for\n"
+	"                    retransmits when the workload shares perfgate's network\n"
+	"                    namespace; combined with the namespace filter otherwise\n"
+	"    --duration S    stop after S seconds (default: at SIGINT/SIGTERM)\n"
+	"    -o FILE         where to write the JSON\n"
+	"\n"
+	"The JSON holds getrandom() calls, latency p50/p90/p99/max in ns and the non-empty\n"
+	"buckets of its log-linear histogram (each at most 3.1 % wide; upper_ns exclusive),\n"
+	"and TCP retransmits (null when no namespace or port scopes them). Needs root, or\n"
+	"CAP_BPF, CAP_PERFMON and CAP_SYS_RESOURCE. PERFGATE_DEBUG=1 shows libbpf's log.\n";
+
+struct opts {
+	const char *cgroup;
+	long pid;
+	double duration; /* 0: until a signal */
+	const char *out;
+	struct pg_probe_target t;
+};
+
+static int add_port(struct opts *o, const char *arg, struct pg_err *err)
+{
+	unsigned long v;
+	int rc;
+
+	rc = pg_cli_parse_uint(arg, "--port", 65535, &v, err);
+	if (rc)
+		return rc;
+	if (!v)
+		return pg_err_set(err, PG_EUSAGE, "--port takes a port from 1 to 65535, not '0'");
+	if (o->t.nports == PG_PROBE_MAX_PORTS)
+		return pg_err_set(err, PG_EUSAGE, "--port may be given at most %d times",
+				  PG_PROBE_MAX_PORTS);
+	o->t.ports[o->t.nports++] = (uint16_t)v;
+	return 0;
+}
+
+static int parse_opt(struct opts *o, int c, struct pg_err *err)
+{
+	unsigned long v;
+	int rc;
+
+	switch (c) {
+	case 'c':
+		o->cgroup = optarg;
+		return 0;
+	case 'p':
+		rc = pg_cli_parse_uint(optarg, "--pid", 4194304, &v, err);
+		if (!rc && !v)
+			rc = pg_err_set(err, PG_EUSAGE, "--pid takes a process id, not '0'");
+		o->pid = (long)v;
+		return rc;
+	case 'd':
+		rc = pg_cli_parse_double(optarg, "--duration", 0.001, 86400 * 365, &o->duration,
+					 err);
+		return rc;
+	case 'P':
+		return add_port(o, optarg, err);
+	case 'o':
+		o->out = optarg;
+		return 0;
+	}
+	return -1;
+}
+
+static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
+{
+	static const struct option longopts[] = {
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
+		rc = parse_opt(o, c, err);
+		if (rc == -1 || c == '?' || c == ':')
+			return pg_cli_badopt(err, "probe", optopt, argv[optind - 1]);
+		if (rc)
+			return rc;
+	}
+	if (optind < argc)
+		return pg_err_set(err, PG_EUSAGE,
+				  "unexpected argument '%s'; see 'perfgate probe --help'",
+				  argv[optind]);
+	if (!o->cgroup == !o->pid)
+		return pg_err_set(
+			err, PG_EUSAGE,
+			"give exactly one of --cgroup and --pid; see 'perfgate probe --help'");
+	if (!o->out)
+		return pg_err_set(err, PG_EUSAGE, "no output file; give -o FILE ('-' for stdout)");
+	return 0;
+}
+
+static int netns_ino(const char *proc, uint64_t *out, struct pg_err *err)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/net", proc);
+	if (stat(path, &st) < 0)
+		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
+				  "cannot read the network namespace '%s': %s", path,
+				  strerror(errno));
+	*out = st.st_ino;
+	return 0;
+}
+
+/* The cgroup for getrandom, and for --pid the process's own network
+ * namespace for retransmits when it is not perfgate's (there, ports are
+ * the only way to tell the workload's sockets from the rest). */
+static int resolve(struct opts *o, struct pg_cgroup *cg, struct pg_err *err)
+{
+	uint64_t mine, theirs;
+	char pid[32];
+	int rc;
+
+	if (o->cgroup)
+		return pg_cgroup_open(cg, o->cgroup, err);
+	rc = pg_cgroup_of_pid(cg, (pid_t)o->pid, err);
+	if (rc)
+		return rc;
+	snprintf(pid, sizeof(pid), "%ld", o->pid);
+	rc = netns_ino("self", &mine, err);
+	if (!rc)
+		rc = netns_ino(pid, &theirs, err);
+	if (!rc && theirs != mine)
+		o->t.netns_ino = theirs;
+	return rc;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Sleep in short steps so a signal (the handler does not restart sleeps)
+ * or the end of the duration ends the wait promptly. */
+static double wait_for(double duration)
+{
+	double start = now(), left = 0.1;
+	struct timespec ts;
+
+	while (!pg_sig_pending()) {
+		if (duration > 0) {
+			left = duration - (now() - start);
+			if (left <= 0)
+				break;
+		}
+		left = left > 0.1 ? 0.1 : left;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(left * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	return now() - start;
+}
+
+static json_t *getrandom_json(const struct pg_probe_snapshot *s)
+{
+	json_t *g, *buckets = json_array();
+	uint32_t b;
+
+	for (b = 0; b < PG_HIST_NBUCKETS; b++) {
+		if (!s->getrandom_hist[b])
+			continue;
+		json_array_append_new(buckets, json_pack("{s:I, s:I, s:I}", "lower_ns",
+							 (json_int_t)pg_hist_lower(b), "upper_ns",
+							 (json_int_t)pg_hist_upper(b), "count",
+							 (json_int_t)s->getrandom_hist[b]));
+	}
+	g = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "calls",
+		      (json_int_t)s->getrandom_calls, "lat_p50_ns",
+		      (json_int_t)llround(pg_probe_quantile(s, 0.50)), "lat_p90_ns",
+		      (json_int_t)llround(pg_probe_quantile(s, 0.90)), "lat_p99_ns",
+		      (json_int_t)llround(pg_probe_quantile(s, 0.99)), "lat_max_ns",
+		      (json_int_t)s->getrandom_lat_max_ns, "start_lost",
+		      (json_int_t)s->getrandom_start_lost, "histogram", buckets);
+	return g;
+}
+
+static json_t *tcp_json(const struct opts *o, const struct pg_probe_snapshot *s)
+{
+	json_t *ports = json_array();
+	size_t i;
+
+	for (i = 0; i < o->t.nports; i++)
+		json_array_append_new(ports, json_integer(o->t.ports[i]));
+	if (!o->t.netns_ino && !o->t.nports) {
+		json_decref(ports);
+		return json_null();
+	}
+	return json_pack("{s:I, s:I, s:o, s:o}", "retransmits", (json_int_t)s->tcp_retransmits,
+			 "retransmit_failed", (json_int_t)s->tcp_retransmit_failed, "netns_ino",
+			 o->t.netns_ino ? json_integer((json_int_t)o->t.netns_ino) : json_null(),
+			 "ports", ports);
+}
+
+static json_t *result_json(const struct opts *o, const struct pg_cgroup *cg,
+			   const struct pg_probe_snapshot *s, double elapsed, int sig)
+{
+	json_t *target;
+
+	target = json_pack("{s:s, s:I, s:o}", "cgroup", cg->path, "cgroup_id", (json_int_t)cg->id,
+			   "pid", o->pid ? json_integer((json_int_t)o->pid) : json_null());
+	return json_pack("{s:o, s:f, s:s, s:o, s:o}", "target", target, "duration_s",
+			 round(elapsed * 1000) / 1000, "stopped_by",
+			 sig == 0	  ? "duration"
+			 : sig == SIGINT  ? "SIGINT"
+			 : sig == SIGTERM ? "SIGTERM"
+					  : "SIGHUP",
+			 "getrandom", getrandom_json(s), "tcp", tcp_json(o, s));
+}
+
+/* A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
+ * the atomic write would rename a regular file over it. */
+static int write_special(const char *path, const char *text, size_t n, struct pg_err *err)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+	bad = fwrite(text, 1, n, f) != n;
+	if (fclose(f) || bad)
+		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+static int write_json(const char *path, json_t *j, struct pg_err *err)
+{
+	struct stat st;
+	char *text;
+	size_t n;
+	int rc = 0;
+
+	text = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6)) : NULL;
+	if (!text)
+		return pg_err_nomem(err);
+	n = strlen(text);
+	text[n++] = '\n'; /* over the terminator: json_dumps allocates len + 1 */
+	if (!strcmp(path, "-"))
+		fwrite(text, 1, n, stdout); /* main() checks stdout at exit */
+	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		rc = write_special(path, text, n, err);
+	else
+		rc = pg_fs_write_atomic(path, text, n, 0, err);
+	free(text);
+	return rc;
+}
+
+static void warn_scope(const struct opts *o, const struct pg_cgroup *cg)
+{
+	if (cg->id == 1)
+		fprintf(stderr,
+			"perfgate: warning: '%s' is the cgroup v2 root; every task in "
+			"it is probed\n",
+			cg->path);
+	if (!o->t.netns_ino && !o->t.nports)
+		fprintf(stderr, "perfgate: warning: the workload shares perfgate's network "
+				"namespace and no --port was given; TCP retransmits are not "
+				"counted\n");
+}
 
 int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 {
-	(void)argc;
-	(void)argv;
-	return pg_err_set(err, PG_EUSAGE, "'probe' is not built yet");
+	struct pg_cgroup cg = PG_CGROUP_INIT;
+	struct pg_probe_snapshot *snap = NULL;
+	struct opts o = { 0 };
+	struct pg_probe *p = NULL;
+	json_t *j = NULL;
+	double elapsed;
+	int rc;
+
+	rc = parse(argc, argv, &o, err);
+	if (!rc)
+		rc = resolve(&o, &cg, err);
+	if (rc)
+		goto out;
+	o.t.cgroup_id = cg.id;
+	warn_scope(&o, &cg);
+	snap = malloc(sizeof(*snap));
+	if (!snap) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	rc = pg_probe_new(&p, &o.t, err);
+	if (rc)
+		goto out;
+	elapsed = wait_for(o.duration);
+	rc = pg_probe_read(p, snap, err);
+	pg_probe_free(p); /* detach before writing */
+	p = NULL;
+	if (rc)
+		goto out;
+	j = result_json(&o, &cg, snap, elapsed, pg_sig_pending());
+	rc = write_json(o.out, j, err);
+out:
+	json_decref(j);
+	pg_probe_free(p);
+	free(snap);
+	pg_cgroup_release(&cg);
+	return rc;
 }

@@ -14,10 +14,13 @@
 
 #define PG_PROBE_MAX_PORTS 8
 
+/* Each filter that is set must match. getrandom is probed only with a
+ * cgroup_id; retransmits only with a netns_ino and/or ports (with neither,
+ * the TCP program is not loaded and tcp_retransmits stays 0). */
 struct pg_probe_target {
-	uint64_t cgroup_id;		    /* getrandom: tasks of this cgroup v2 (0: none) */
-	uint64_t netns_ino;		    /* retransmits: sockets of this netns (0: use ports) */
-	uint16_t ports[PG_PROBE_MAX_PORTS]; /* retransmits: local ports, if no netns */
+	uint64_t cgroup_id; /* getrandom: tasks of exactly this cgroup v2 (0: none) */
+	uint64_t netns_ino; /* retransmits: sockets of this netns (0: any netns) */
+	uint16_t ports[PG_PROBE_MAX_PORTS]; /* retransmits: local ports (none: any port) */
 	size_t nports;
 };
 
@@ -26,6 +29,8 @@ struct pg_probe_snapshot {
 	uint64_t getrandom_lat_max_ns;
 	uint64_t getrandom_hist[PG_HIST_NBUCKETS]; /* see bpf/hist.h */
 	uint64_t tcp_retransmits;
+	uint64_t getrandom_start_lost;	/* enters dropped: more threads than the start map */
+	uint64_t tcp_retransmit_failed; /* attempts the stack reported failed (6.14+) */
 };
 
 struct pg_probe;
@@ -40,7 +45,12 @@ int pg_probe_read(struct pg_probe *p, struct pg_probe_snapshot *out, struct pg_e
 /* Detach and destroy; NULL-safe. */
 void pg_probe_free(struct pg_probe *p);
 
-/* Quantile q (0..1) of the getrandom latency histogram, in ns; 0 if empty. */
+/* Quantile q (0..1) of the getrandom latency histogram, in ns; 0 if empty.
+ * Nearest rank: the bucket holding the ceil(q * calls)-th smallest latency;
+ * inside it the bucket's samples are taken as evenly spread, the j-th of n
+ * at lower + width * (j - 0.5) / n, so the result always lies inside the
+ * right bucket (error below one bucket width, <= 3.1 %). Buckets one
+ * nanosecond wide return their exact value; nothing exceeds the max. */
 double pg_probe_quantile(const struct pg_probe_snapshot *s, double q);
 
 #endif

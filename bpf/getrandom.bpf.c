@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+/* getrandom() latency of the tasks of one cgroup v2: the enter tracepoint
+ * stores a start time per thread, the exit tracepoint turns it into a
+ * latency and adds it to a per-CPU log-linear histogram (hist.h). The
+ * enter/exit pair keyed by thread id is the shape of libbpf-tools' syscount. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "probes.h"
+
+#define MAX_THREADS 10240
+
+/* Set by user space before load; 0 matches no task. */
+const volatile __u64 filter_cgroup_id = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_THREADS);
+	__type(key, __u32);   /* thread id */
+	__type(value, __u64); /* bpf_ktime_get_ns() at enter */
+} start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pg_getrandom_stats);
+} getrandom_stats SEC(".maps");
+
+SEC("tracepoint/syscalls/sys_enter_getrandom")
+int sys_enter_getrandom(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 ts;
+
+	/* All threads of a process share its cgroup v2 (threaded cgroups
+	 * aside), so a Go program's Ms are all matched. */
+	if (bpf_get_current_cgroup_id() != filter_cgroup_id)
+		return 0;
+	ts = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&start, &tid, &ts, BPF_ANY)) {
+		__u32 zero = 0;
+		struct pg_getrandom_stats *s = bpf_map_lookup_elem(&getrandom_stats, &zero);
+
+		if (s)
+			__sync_fetch_and_add(&s->start_lost, 1);
+	}
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_getrandom")
+int sys_exit_getrandom(void *ctx)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pg_getrandom_stats *s;
+	__u64 *tsp, delta;
+	__u32 zero = 0, b;
+
+	tsp = bpf_map_lookup_elem(&start, &tid);
+	if (!tsp)
+		return 0;
+	delta = bpf_ktime_get_ns() - *tsp;
+	bpf_map_delete_elem(&start, &tid);
+	s = bpf_map_lookup_elem(&getrandom_stats, &zero);
+	if (!s)
+		return 0;
+	b = pg_hist_bucket(delta);
+	/* pg_hist_bucket caps b already; the verifier needs to see it, on the
+	 * very register used for the access (barrier_var stops the copy). */
+	barrier_var(b);
+	if (b >= PG_HIST_NBUCKETS)
+		return 0;
+	/* Per-CPU, but the kernel may be preemptible: atomic adds keep the
+	 * counts exact; a racing max update can only lose to a larger value
+	 * written by the same CPU a moment later, which is harmless. */
+	__sync_fetch_and_add(&s->hist[b], 1);
+	__sync_fetch_and_add(&s->calls, 1);
+	if (delta > s->lat_max_ns)
+		s->lat_max_ns = delta;
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
