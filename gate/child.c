@@ -105,6 +105,7 @@ static void *reader_main(void *arg)
 		if (c->echo && write(STDERR_FILENO, chunk, (size_t)n) < 0)
 			c->echo = 0;
 	}
+	c->reader_done = 1;
 	return NULL;
 }
 
@@ -308,8 +309,12 @@ void pg_child_describe(const struct pg_child *c, char *out, size_t n)
 void pg_child_tail(struct pg_child *c, char *out, size_t n)
 {
 	size_t avail, take, i, j = 0, start, end;
+	double until = pg_now() + 0.5;
 	char ch;
 
+	/* A grandchild may hold the pipe open: wait for EOF, but not long. */
+	while (c->reaped && c->has_reader && !c->reader_done && pg_now() < until)
+		nanosleep(&(struct timespec){ 0, 5 * 1000 * 1000 }, NULL);
 	pthread_mutex_lock(&c->lock);
 	end = c->ring_len;
 	avail = end < PG_CHILD_TAIL ? end : PG_CHILD_TAIL;

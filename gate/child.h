@@ -36,6 +36,7 @@ struct pg_child {
 	pthread_t reader;
 	int has_reader;
 	volatile int stop_reader;
+	volatile int reader_done; /* EOF seen: the ring holds all output */
 	pthread_mutex_t lock;
 	char ring[PG_CHILD_TAIL];
 	size_t ring_len; /* total bytes ever written, ring index = len % size */
@@ -58,7 +59,8 @@ int pg_child_wait(struct pg_child *c, double timeout_s);
 void pg_child_describe(const struct pg_child *c, char *out, size_t n);
 
 /* The last output, on one line, trimmed to at most n - 1 bytes (keeping the
- * end), "(no output)" if there was none. */
+ * end), "(no output)" if there was none. Once the child is reaped, waits
+ * (briefly) for the reader to drain what it wrote. */
 void pg_child_tail(struct pg_child *c, char *out, size_t n);
 
 /* SIGTERM to its process group, up to grace_s for it to go, then SIGKILL;
