@@ -1,10 +1,37 @@
+#define _GNU_SOURCE /* asprintf */
+#include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "baseline.h"
+#include "buf.h"
+#include "fs.h"
+
+/* A walk longer than this is a runaway, not a history. */
+#define MAX_WALK 1000000
+#define SHALLOW_HINT \
+	"history is shallow; fetch deeper with 'git fetch --deepen=50' or set GIT_DEPTH=0"
+
+struct pg_baseline_store {
+	git_repository *repo;
+	char *dir; /* <config dir>/<baselines_dir>/<scenario> */
+	char *scenario;
+	struct pg_buf shallow; /* .git/shallow: the commits whose parents are cut off */
+};
+
+static int git_fail(struct pg_err *err, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
+}
 
 /* libgit2 wants git_libgit2_init before any call; it counts, so pairing it
  * with shutdown per use is safe. */
@@ -25,5 +52,425 @@ int pg_repo_default_config(char *out, size_t len, struct pg_err *err)
 	git_repository_free(repo);
 	git_buf_dispose(&root);
 	git_libgit2_shutdown();
+	return rc;
+}
+
+static int read_shallow(struct pg_baseline_store *s, struct pg_err *err)
+{
+	char path[PATH_MAX];
+
+	if (!git_repository_is_shallow(s->repo))
+		return 0;
+	if (snprintf(path, sizeof(path), "%sshallow", git_repository_commondir(s->repo)) >=
+	    (int)sizeof(path))
+		return pg_err_set(err, PG_EINPUT, "repository path too long");
+	return pg_buf_read_file(&s->shallow, path, err);
+}
+
+int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_config *cfg,
+			   const char *scenario, struct pg_err *err)
+{
+	struct pg_baseline_store *s;
+	const char *bd = cfg->baselines_dir ? cfg->baselines_dir : "baselines";
+	int rc;
+
+	git_libgit2_init();
+	s = calloc(1, sizeof(*s));
+	if (!s) {
+		git_libgit2_shutdown();
+		return pg_err_nomem(err);
+	}
+	s->shallow = (struct pg_buf)PG_BUF_INIT(16 << 20);
+	if (git_repository_open_ext(&s->repo, cfg->dir, 0, NULL) < 0) {
+		rc = pg_err_set(err, PG_EINPUT,
+				"'%s' is not in a git repository; baselines are kept per commit",
+				cfg->dir);
+		goto fail;
+	}
+	if (asprintf(&s->dir, "%s%s%s/%s", bd[0] == '/' ? "" : cfg->dir, bd[0] == '/' ? "" : "/",
+		     bd, scenario) < 0 ||
+	    !(s->scenario = strdup(scenario))) {
+		s->dir = NULL;
+		rc = pg_err_nomem(err);
+		goto fail;
+	}
+	rc = read_shallow(s, err);
+	if (rc)
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	pg_baseline_store_free(s);
+	return rc;
+}
+
+void pg_baseline_store_free(struct pg_baseline_store *s)
+{
+	if (!s)
+		return;
+	git_repository_free(s->repo);
+	pg_buf_release(&s->shallow);
+	free(s->dir);
+	free(s->scenario);
+	free(s);
+	git_libgit2_shutdown();
+}
+
+int pg_baseline_path(const struct pg_baseline_store *s, const char *sha, const char *ext, char *out,
+		     size_t len, struct pg_err *err)
+{
+	if (snprintf(out, len, "%s/%s%s", s->dir, sha, ext) >= (int)len)
+		return pg_err_set(err, PG_EINPUT, "baseline path too long: '%s'", s->dir);
+	return 0;
+}
+
+int pg_baseline_head(struct pg_baseline_store *s, char out[PG_SHA_LEN + 1], struct pg_err *err)
+{
+	git_oid oid;
+
+	if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)
+		return git_fail(err, "cannot resolve HEAD");
+	git_oid_tostr(out, PG_SHA_LEN + 1, &oid);
+	return 0;
+}
+
+int pg_baseline_dirty(struct pg_baseline_store *s, int *out, struct pg_err *err)
+{
+	git_status_options o;
+	git_status_list *list = NULL;
+
+	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
+	/* tracked files only: no untracked, no ignored, submodules skipped */
+	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+	o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
+	if (git_status_list_new(&list, s->repo, &o) < 0)
+		return git_fail(err, "cannot read the work tree's status");
+	*out = git_status_list_entrycount(list) > 0;
+	git_status_list_free(list);
+	return 0;
+}
+
+static int is_sha(const char *s)
+{
+	return s && strlen(s) == PG_SHA_LEN && strspn(s, "0123456789abcdef") == PG_SHA_LEN;
+}
+
+/* The profile goes first and may replace an orphan; the JSON file, whose
+ * presence is what makes a baseline exist, goes last and exclusively
+ * unless forced, so two writers cannot both win. */
+int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
+		       size_t profile_len, int force, struct pg_err *err)
+{
+	char json[PATH_MAX], pb[PATH_MAX];
+	int rc;
+
+	if (!is_sha(r->commit))
+		return pg_err_set(err, PG_EINPUT,
+				  "the result has no commit; capture it in a git "
+				  "work tree to record a baseline");
+	if ((rc = pg_baseline_path(s, r->commit, ".json", json, sizeof(json), err)) ||
+	    (rc = pg_baseline_path(s, r->commit, ".pb.gz", pb, sizeof(pb), err)))
+		return rc;
+	if (!force && pg_fs_exists(json))
+		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
+				  json);
+	rc = pg_fs_mkdirs(s->dir, err);
+	if (rc)
+		return rc;
+	if (profile_len) {
+		rc = pg_fs_write_atomic(pb, profile, profile_len, 0, err);
+		if (rc)
+			return rc;
+	}
+	rc = pg_result_save(r, json, !force, err);
+	if (rc == PG_EINPUT && !force && pg_fs_exists(json))
+		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
+				  json);
+	return rc;
+}
+
+static int in_shallow(const struct pg_baseline_store *s, const char *sha)
+{
+	const char *p = s->shallow.data;
+
+	while (p && (p = strstr(p, sha))) {
+		if ((p == s->shallow.data || p[-1] == '\n') &&
+		    (p[PG_SHA_LEN] == '\n' || !p[PG_SHA_LEN]))
+			return 1;
+		p += PG_SHA_LEN;
+	}
+	return 0;
+}
+
+static int has_baseline(const struct pg_baseline_store *s, const char *sha)
+{
+	char path[PATH_MAX];
+
+	return !pg_baseline_path(s, sha, ".json", path, sizeof(path), NULL) && pg_fs_exists(path);
+}
+
+/* Why the walk from start stopped at commit sha after n commits. */
+static int not_found(struct pg_baseline_store *s, const char *start, const char *sha, int n,
+		     int cut, struct pg_err *err)
+{
+	if (cut || in_shallow(s, sha))
+		return pg_err_set(
+			err, PG_ENOBASELINE,
+			"no baseline for '%s' in the %d commit%s before %.12s; " SHALLOW_HINT,
+			s->scenario, n, n == 1 ? "" : "s", start);
+	return pg_err_set(
+		err, PG_ENOBASELINE,
+		"no baseline for '%s' on the first-parent history of %.12s (%d commit%s); "
+		"record one with 'perfgate baseline record'",
+		s->scenario, start, n, n == 1 ? "" : "s");
+}
+
+/* First-parent walk from start to the nearest commit with a baseline file.
+ * A parent that is missing (shallow clone) ends the walk with a hint. */
+static int walk(struct pg_baseline_store *s, const git_oid *start, struct pg_baseline_ref *out,
+		struct pg_err *err)
+{
+	git_commit *c = NULL, *parent = NULL;
+	char sha[PG_SHA_LEN + 1], from[PG_SHA_LEN + 1];
+	int n = 0, rc;
+
+	git_oid_tostr(from, sizeof(from), start);
+	if (git_commit_lookup(&c, s->repo, start) < 0) {
+		rc = pg_err_set(err, PG_ENOBASELINE,
+				"commit %.12s is not in this clone; " SHALLOW_HINT, from);
+		goto out;
+	}
+	for (;;) {
+		git_oid_tostr(sha, sizeof(sha), git_commit_id(c));
+		if (has_baseline(s, sha)) {
+			memcpy(out->commit, sha, sizeof(sha));
+			out->distance = n;
+			rc = 0;
+			goto out;
+		}
+		n++;
+		if (in_shallow(s, sha) || !git_commit_parentcount(c) || n >= MAX_WALK) {
+			rc = not_found(s, from, sha, n, 0, err);
+			goto out;
+		}
+		if (git_commit_parent(&parent, c, 0) < 0) {
+			rc = not_found(s, from, sha, n, 1, err);
+			goto out;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+out:
+	git_commit_free(c);
+	return rc;
+}
+
+static int rev_commit(struct pg_baseline_store *s, const char *rev, git_oid *out)
+{
+	git_object *obj = NULL, *c = NULL;
+	int rc = -1;
+
+	if (git_revparse_single(&obj, s->repo, rev) < 0)
+		return -1;
+	if (git_object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
+		git_oid_cpy(out, git_object_id(c));
+		rc = 0;
+	}
+	git_object_free(c);
+	git_object_free(obj);
+	return rc;
+}
+
+/* The merge base of HEAD and base_branch, preferring the remote-tracking
+ * branch (CI clones often have no local branch of that name). */
+static int merge_base(struct pg_baseline_store *s, const char *base, git_oid *out, char *how,
+		      size_t len)
+{
+	const char *prefix[] = { "refs/remotes/origin/", "refs/heads/" };
+	char ref[512];
+	git_oid head, branch;
+	size_t i;
+
+	if (!base || git_reference_name_to_id(&head, s->repo, "HEAD") < 0)
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if (snprintf(ref, sizeof(ref), "%s%s", prefix[i], base) >= (int)sizeof(ref))
+			return -1;
+		if (git_reference_name_to_id(&branch, s->repo, ref) < 0)
+			continue;
+		if (git_merge_base(out, s->repo, &head, &branch) < 0)
+			return -1;
+		snprintf(how, len, "merge base of HEAD and %s", ref + (i ? 11 : 13));
+		return 0;
+	}
+	return -1;
+}
+
+int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const char *base_branch,
+			struct pg_baseline_ref *out, struct pg_err *err)
+{
+	const char *env = getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
+	git_oid oid;
+
+	memset(out, 0, sizeof(*out));
+	if (against) {
+		if (rev_commit(s, against, &oid) < 0)
+			return pg_err_set(
+				err, PG_EUSAGE,
+				"--against '%s' does not name a commit of this repository",
+				against);
+		snprintf(out->how, sizeof(out->how), "--against %s", against);
+	} else if (env && *env) {
+		if (rev_commit(s, env, &oid) < 0)
+			return pg_err_set(
+				err, PG_ENOBASELINE,
+				"merge request base %.40s is not in this clone; " SHALLOW_HINT,
+				env);
+		snprintf(out->how, sizeof(out->how), "CI_MERGE_REQUEST_DIFF_BASE_SHA");
+	} else if (merge_base(s, base_branch, &oid, out->how, sizeof(out->how)) < 0) {
+		if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)
+			return git_fail(err, "cannot resolve HEAD");
+		snprintf(out->how, sizeof(out->how), "HEAD");
+	}
+	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
+	return walk(s, &oid, out, err);
+}
+
+int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_baseline_ref *out,
+			struct pg_err *err)
+{
+	git_oid oid;
+
+	memset(out, 0, sizeof(*out));
+	if (rev_commit(s, rev, &oid) < 0)
+		return pg_err_set(err, PG_EUSAGE, "'%s' does not name a commit of this repository",
+				  rev);
+	snprintf(out->how, sizeof(out->how), "%s", rev);
+	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
+	return walk(s, &oid, out, err);
+}
+
+/* The baseline files of the scenario, unordered. */
+static int scan(struct pg_baseline_store *s, struct pg_baseline_entry **out, size_t *n,
+		struct pg_err *err)
+{
+	struct pg_baseline_entry *e = NULL, *ne;
+	char path[PATH_MAX];
+	struct dirent *d;
+	struct stat st;
+	DIR *dir;
+
+	*n = 0;
+	dir = opendir(s->dir);
+	if (!dir) {
+		*out = NULL;
+		return errno == ENOENT ? 0
+				       : pg_err_set(err, PG_EINPUT, "cannot read '%s': %s", s->dir,
+						    strerror(errno));
+	}
+	while ((d = readdir(dir))) {
+		if (strlen(d->d_name) != PG_SHA_LEN + 5 ||
+		    strcmp(d->d_name + PG_SHA_LEN, ".json") ||
+		    strspn(d->d_name, "0123456789abcdef") != PG_SHA_LEN)
+			continue;
+		ne = realloc(e, (*n + 1) * sizeof(*e));
+		if (!ne) {
+			closedir(dir);
+			free(e);
+			return pg_err_nomem(err);
+		}
+		e = ne;
+		memcpy(e[*n].sha, d->d_name, PG_SHA_LEN);
+		e[*n].sha[PG_SHA_LEN] = '\0';
+		e[*n].order = -1;
+		snprintf(path, sizeof(path), "%s/%s", s->dir, d->d_name);
+		e[*n].mtime = stat(path, &st) ? 0 : (long long)st.st_mtime;
+		(*n)++;
+	}
+	closedir(dir);
+	*out = e;
+	return 0;
+}
+
+/* Number the entries by their first-parent distance from HEAD. */
+static void order(struct pg_baseline_store *s, struct pg_baseline_entry *e, size_t n)
+{
+	git_commit *c = NULL, *parent = NULL;
+	char sha[PG_SHA_LEN + 1];
+	size_t i, found = 0;
+	git_oid head;
+	int k;
+
+	if (git_reference_name_to_id(&head, s->repo, "HEAD") < 0 ||
+	    git_commit_lookup(&c, s->repo, &head) < 0)
+		return;
+	for (k = 0; found < n && k < MAX_WALK; k++) {
+		git_oid_tostr(sha, sizeof(sha), git_commit_id(c));
+		for (i = 0; i < n; i++)
+			if (e[i].order < 0 && !strcmp(e[i].sha, sha)) {
+				e[i].order = k;
+				found++;
+			}
+		if (!git_commit_parentcount(c) || git_commit_parent(&parent, c, 0) < 0)
+			break;
+		git_commit_free(c);
+		c = parent;
+	}
+	git_commit_free(c);
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct pg_baseline_entry *x = a, *y = b;
+
+	if ((x->order < 0) != (y->order < 0))
+		return x->order < 0 ? 1 : -1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	if (x->mtime != y->mtime)
+		return x->mtime > y->mtime ? -1 : 1;
+	return strcmp(x->sha, y->sha);
+}
+
+int pg_baseline_list(struct pg_baseline_store *s, struct pg_baseline_entry **out, size_t *n,
+		     struct pg_err *err)
+{
+	int rc = scan(s, out, n, err);
+
+	if (rc || !*n)
+		return rc;
+	order(s, *out, *n);
+	qsort(*out, *n, sizeof(**out), entry_cmp);
+	return 0;
+}
+
+void pg_baseline_entries_free(struct pg_baseline_entry *e)
+{
+	free(e);
+}
+
+int pg_baseline_prune(struct pg_baseline_store *s, size_t keep, FILE *log, struct pg_err *err)
+{
+	struct pg_baseline_entry *e = NULL;
+	char json[PATH_MAX], pb[PATH_MAX];
+	size_t n, i;
+	int rc;
+
+	rc = pg_baseline_list(s, &e, &n, err);
+	for (i = keep; !rc && i < n; i++) {
+		if ((rc = pg_baseline_path(s, e[i].sha, ".json", json, sizeof(json), err)) ||
+		    (rc = pg_baseline_path(s, e[i].sha, ".pb.gz", pb, sizeof(pb), err)))
+			break;
+		if (unlink(json) < 0 && errno != ENOENT) {
+			rc = pg_err_set(err, PG_EINPUT, "cannot remove '%s': %s", json,
+					strerror(errno));
+			break;
+		}
+		unlink(pb);
+		if (log)
+			fprintf(log, "removed %s\n", json);
+	}
+	free(e);
 	return rc;
 }

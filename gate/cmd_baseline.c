@@ -1,10 +1,408 @@
-#include "cli.h"
+/* perfgate baseline record|list|show|diff|prune: the per-commit baseline
+ * files a team commits and reviews. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
 
-const char pg_usage_baseline[] = "usage: perfgate baseline\n";
+#include "baseline.h"
+#include "buf.h"
+#include "capture.h"
+#include "cli.h"
+#include "compare.h"
+#include "config.h"
+#include "fs.h"
+#include "report.h"
+
+#define MAX_PROFILE_BYTES (256u << 20)
+
+const char pg_usage_baseline[] =
+	"usage: perfgate baseline record [-c FILE] [-s SCENARIO] [--from RESULT.json]\n"
+	"                                [--force] [--allow-dirty] [--runs N] [--no-probes]\n"
+	"       perfgate baseline list [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline show [REV] [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline diff REV1 REV2 [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline prune --keep N [-c FILE] [-s SCENARIO]\n"
+	"\n"
+	"Baselines are files <baselines_dir>/<scenario>/<commit>.json (+ .pb.gz, the\n"
+	"CPU profile), committed with the code they measure.\n"
+	"\n"
+	"  record       capture the scenario (or take --from RESULT.json) and save it as\n"
+	"               the baseline of HEAD (of the result's commit with --from);\n"
+	"               refuses to replace one without --force, and a work tree with\n"
+	"               modified tracked files without --allow-dirty\n"
+	"  list         baselines, newest first on HEAD's first-parent history\n"
+	"  show [REV]   the baseline a check from REV (default HEAD) would use\n"
+	"  diff A B     per metric medians of the baselines of A and B, and the change\n"
+	"  prune        remove all but the --keep N newest baselines\n"
+	"\n"
+	"  -c FILE      config (default: perfgate.json at the repository root)\n"
+	"  -s SCENARIO  scenario (may be omitted when the config has one)\n";
+
+struct baseline_args {
+	const char *config, *scenario, *from;
+	int force, allow_dirty, no_probes, verbose, has_keep;
+	unsigned long runs, keep;
+	char **pos; /* positional arguments after the subcommand */
+	int npos;
+};
+
+static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
+{
+	switch (c) {
+	case 'c':
+		a->config = optarg;
+		return 0;
+	case 's':
+		a->scenario = optarg;
+		return 0;
+	case 'F':
+		a->from = optarg;
+		return 0;
+	case 'f':
+		a->force = 1;
+		return 0;
+	case 'd':
+		a->allow_dirty = 1;
+		return 0;
+	case 'P':
+		a->no_probes = 1;
+		return 0;
+	case 'v':
+		a->verbose = 1;
+		return 0;
+	case 'r':
+		return pg_cli_parse_uint(optarg, "--runs", 1000, &a->runs, err);
+	case 'k':
+		a->has_keep = 1;
+		return pg_cli_parse_uint(optarg, "--keep", 1000000, &a->keep, err);
+	}
+	return PG_EUSAGE;
+}
+
+static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *err)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "scenario", required_argument, NULL, 's' },
+		{ "from", required_argument, NULL, 'F' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "allow-dirty", no_argument, NULL, 'd' },
+		{ "no-probes", no_argument, NULL, 'P' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "runs", required_argument, NULL, 'r' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:s:v", opts, NULL)) != -1) {
+		rc = parse_opt(c, a, err);
+		if (rc == PG_EUSAGE)
+			return pg_cli_badopt(err, "baseline", optopt, argv[optind - 1]);
+		if (rc)
+			return rc;
+	}
+	a->pos = argv + optind;
+	a->npos = argc - optind;
+	return 0;
+}
+
+struct ctx {
+	struct pg_config cfg;
+	const struct pg_scenario *sc;
+	struct pg_baseline_store *store;
+};
+
+static int ctx_open(struct ctx *x, const char *config, const char *scenario, struct pg_err *err)
+{
+	char path[4096];
+	int rc;
+
+	if (!config) {
+		rc = pg_repo_default_config(path, sizeof(path), err);
+		if (rc)
+			return rc;
+		config = path;
+	}
+	if ((rc = pg_config_load(&x->cfg, config, err)) ||
+	    (rc = pg_config_scenario(&x->cfg, scenario, &x->sc, err)))
+		return rc;
+	return pg_baseline_store_open(&x->store, &x->cfg, x->sc->name, err);
+}
+
+static void ctx_close(struct ctx *x)
+{
+	pg_baseline_store_free(x->store);
+	pg_config_release(&x->cfg);
+}
+
+/* The baseline nearest to rev (a check from rev would use it), loaded. */
+static int load_nearest(struct ctx *x, const char *rev, struct pg_result *r,
+			struct pg_baseline_ref *ref, struct pg_err *err)
+{
+	char path[4096];
+	int rc;
+
+	if ((rc = pg_baseline_nearest(x->store, rev, ref, err)) ||
+	    (rc = pg_baseline_path(x->store, ref->commit, ".json", path, sizeof(path), err)))
+		return rc;
+	return pg_result_load(r, path, err);
+}
+
+static void show_result(const struct pg_result *r, const struct pg_baseline_ref *ref)
+{
+	char med[32];
+	size_t i, k;
+
+	printf("baseline %s", ref->commit);
+	if (ref->distance)
+		printf(" (%d commit%s before %s)", ref->distance, ref->distance == 1 ? "" : "s",
+		       ref->how);
+	printf("\nscenario %s, recorded %s, %d run%s%s\nhost %s, %d cores, kernel %s\n\n",
+	       r->scenario ? r->scenario : "?", r->created ? r->created : "?", r->runs,
+	       r->runs == 1 ? "" : "s", r->dirty ? " (dirty work tree)" : "",
+	       r->host.cpu_model ? r->host.cpu_model : "?", r->host.cores,
+	       r->host.kernel ? r->host.kernel : "?");
+	printf("%-34s %-7s %-6s %12s  %s\n", "metric", "unit", "better", "median", "runs");
+	for (i = 0; i < r->nmetrics; i++) {
+		pg_report_fmt_value(med, sizeof(med), pg_metric_median(&r->metrics[i]));
+		printf("%-34s %-7s %-6s %12s ", r->metrics[i].name, r->metrics[i].unit,
+		       pg_better_name(r->metrics[i].better), med);
+		for (k = 0; k < r->metrics[i].nvalues; k++)
+			printf(" %.6g", r->metrics[i].values[k]);
+		putchar('\n');
+	}
+}
+
+static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	struct pg_baseline_ref ref;
+	struct pg_result r;
+	int rc;
+
+	if (a->npos > 1)
+		return pg_err_set(err, PG_EUSAGE, "'baseline show' takes at most one revision");
+	pg_result_init(&r);
+	rc = load_nearest(x, a->npos ? a->pos[0] : "HEAD", &r, &ref, err);
+	if (!rc)
+		show_result(&r, &ref);
+	pg_result_release(&r);
+	return rc;
+}
+
+static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	struct pg_baseline_ref ra, rb;
+	struct pg_result old, new;
+	struct pg_compare_opts o;
+	struct pg_verdict v;
+	struct pg_report rep = { 0 };
+	int rc;
+
+	if (a->npos != 2)
+		return pg_err_set(err, PG_EUSAGE, "'baseline diff' takes two revisions, REV1 REV2");
+	pg_result_init(&old);
+	pg_result_init(&new);
+	pg_verdict_init(&v);
+	pg_compare_opts_init(&o);
+	o.threshold_pct = x->cfg.threshold_pct;
+	o.rules = x->sc->gate;
+	o.nrules = x->sc->ngate;
+	if ((rc = load_nearest(x, a->pos[0], &old, &ra, err)) ||
+	    (rc = load_nearest(x, a->pos[1], &new, &rb, err)) ||
+	    (rc = pg_compare_results(&old, &new, &o, &v, err)))
+		goto out;
+	printf("baseline diff %.12s -> %.12s (%s -> %s)\n", ra.commit, rb.commit, a->pos[0],
+	       a->pos[1]);
+	if (old.host.cpu_model && new.host.cpu_model &&
+	    strcmp(old.host.cpu_model, new.host.cpu_model))
+		printf("note: recorded on different CPUs: '%s' and '%s'\n", old.host.cpu_model,
+		       new.host.cpu_model);
+	rep.baseline = &old;
+	rep.current = &new;
+	rep.verdict = &v;
+	rep.color = pg_report_want_color(stdout);
+	rc = pg_report_print(pg_report_writer_find("text"), &rep, stdout, err);
+out:
+	pg_verdict_release(&v);
+	pg_result_release(&new);
+	pg_result_release(&old);
+	return rc;
+}
+
+static int cmd_list(struct ctx *x, struct pg_err *err)
+{
+	struct pg_baseline_entry *e = NULL;
+	struct pg_result r;
+	char path[4096];
+	size_t n, i;
+	int rc;
+
+	rc = pg_baseline_list(x->store, &e, &n, err);
+	if (rc)
+		return rc;
+	if (!n)
+		printf("no baselines for '%s'; record one with 'perfgate baseline record'\n",
+		       x->sc->name);
+	for (i = 0; i < n; i++) {
+		pg_result_init(&r);
+		if (!pg_baseline_path(x->store, e[i].sha, ".json", path, sizeof(path), NULL) &&
+		    !pg_result_load(&r, path, NULL))
+			printf("%s  %-20s  %d runs  %s", e[i].sha, r.created ? r.created : "?",
+			       r.runs, r.host.cpu_model ? r.host.cpu_model : "?");
+		else
+			printf("%s  (unreadable)", e[i].sha);
+		if (e[i].order >= 0)
+			printf("  HEAD~%d\n", e[i].order);
+		else
+			printf("  (not on HEAD's first-parent history)\n");
+		pg_result_release(&r);
+	}
+	pg_baseline_entries_free(e);
+	return 0;
+}
+
+static int cmd_prune(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	if (!a->has_keep || a->npos)
+		return pg_err_set(err, PG_EUSAGE,
+				  "'baseline prune' takes --keep N and nothing else");
+	return pg_baseline_prune(x->store, a->keep, stdout, err);
+}
+
+static int load_from(struct ctx *x, const char *from, struct pg_result *r, struct pg_buf *prof,
+		     struct pg_err *err)
+{
+	char pb[4096];
+	size_t len = strlen(from);
+	int rc;
+
+	rc = pg_result_load(r, from, err);
+	if (rc)
+		return rc;
+	if (r->scenario && strcmp(r->scenario, x->sc->name))
+		return pg_err_set(err, PG_EINPUT, "'%s' is a result of scenario '%s', not '%s'",
+				  from, r->scenario, x->sc->name);
+	if (len > 5 && !strcmp(from + len - 5, ".json"))
+		len -= 5;
+	if (snprintf(pb, sizeof(pb), "%.*s.pb.gz", (int)len, from) >= (int)sizeof(pb))
+		return pg_err_set(err, PG_EUSAGE, "path too long: '%s'", from);
+	return pg_fs_exists(pb) ? pg_buf_read_file(prof, pb, err) : 0;
+}
+
+/* The result's commit is the one measured: HEAD after a capture, the
+ * result's own with --from (HEAD if it has none). */
+static int set_commit(struct ctx *x, struct pg_result *r, int from, struct pg_err *err)
+{
+	char head[PG_SHA_LEN + 1];
+	int rc;
+
+	if (from && r->commit)
+		return 0;
+	if ((rc = pg_baseline_head(x->store, head, err)) ||
+	    (rc = pg_baseline_dirty(x->store, &r->dirty, err)))
+		return rc;
+	free(r->commit);
+	r->commit = strdup(head);
+	return r->commit ? 0 : pg_err_nomem(err);
+}
+
+#pragma weak pg_capture_run /* until capture lands on main */
+
+/* Refuse before a long capture what would be refused after it. */
+static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	char head[PG_SHA_LEN + 1], path[4096];
+	int dirty, rc;
+
+	if ((rc = pg_baseline_head(x->store, head, err)) ||
+	    (rc = pg_baseline_dirty(x->store, &dirty, err)) ||
+	    (rc = pg_baseline_path(x->store, head, ".json", path, sizeof(path), err)))
+		return rc;
+	if (dirty && !a->allow_dirty)
+		return pg_err_set(err, PG_EINPUT,
+				  "the work tree has uncommitted changes to tracked files; commit "
+				  "them or use --allow-dirty");
+	if (!a->force && pg_fs_exists(path))
+		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
+				  path);
+	if (!pg_capture_run)
+		return pg_err_set(err, PG_EUSAGE, "capture is not built yet; use --from");
+	return 0;
+}
+
+static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	struct pg_capture_opts o = { .runs = (int)a->runs,
+				     .no_probes = a->no_probes,
+				     .verbose = a->verbose };
+	struct pg_buf prof = PG_BUF_INIT(MAX_PROFILE_BYTES);
+	struct pg_result r;
+	char path[4096];
+	int rc;
+
+	pg_result_init(&r);
+	if (a->npos) {
+		rc = pg_err_set(err, PG_EUSAGE, "'baseline record' takes no arguments, not '%s'",
+				a->pos[0]);
+		goto out;
+	}
+	if (a->from)
+		rc = load_from(x, a->from, &r, &prof, err);
+	else if (!(rc = precheck(x, a, err)))
+		rc = pg_capture_run(&x->cfg, x->sc, &o, &r, &prof, err);
+	if (rc || (rc = set_commit(x, &r, !!a->from, err)))
+		goto out;
+	if (r.dirty && !a->allow_dirty) {
+		rc = pg_err_set(
+			err, PG_EINPUT,
+			"the result was captured from a work tree with uncommitted changes; "
+			"commit them or use --allow-dirty");
+		goto out;
+	}
+	if ((rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err)) ||
+	    (rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err)))
+		goto out;
+	printf("recorded %s\n", path);
+out:
+	pg_buf_release(&prof);
+	pg_result_release(&r);
+	return rc;
+}
 
 int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 {
-	(void)argc;
-	(void)argv;
-	return pg_err_set(err, PG_EUSAGE, "'baseline' is not built yet");
+	struct baseline_args a = { 0 };
+	struct ctx x = { 0 };
+	const char *sub = argc > 1 ? argv[1] : "";
+	int rc;
+
+	pg_config_init(&x.cfg);
+	if (strcmp(sub, "record") && strcmp(sub, "list") && strcmp(sub, "show") &&
+	    strcmp(sub, "diff") && strcmp(sub, "prune")) {
+		rc = pg_err_set(err, PG_EUSAGE,
+				"baseline needs record, list, show, diff or prune%s%s%s; see "
+				"'perfgate baseline --help'",
+				*sub ? ", not '" : "", sub, *sub ? "'" : "");
+		goto out;
+	}
+	if ((rc = parse(argc - 1, argv + 1, &a, err)) ||
+	    (rc = ctx_open(&x, a.config, a.scenario, err)))
+		goto out;
+	if (!strcmp(sub, "record"))
+		rc = cmd_record(&x, &a, err);
+	else if (!strcmp(sub, "list"))
+		rc = a.npos ? pg_err_set(err, PG_EUSAGE, "'baseline list' takes no arguments")
+			    : cmd_list(&x, err);
+	else if (!strcmp(sub, "show"))
+		rc = cmd_show(&x, &a, err);
+	else if (!strcmp(sub, "diff"))
+		rc = cmd_diff(&x, &a, err);
+	else
+		rc = cmd_prune(&x, &a, err);
+out:
+	ctx_close(&x);
+	return rc;
 }

@@ -8,24 +8,51 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "err.h"
 
 struct pg_profile;
 
 struct pg_top_func {
-	char *name;
+	char *name; /* pprof's printable name, NUL-terminated */
 	int64_t flat;
 	int64_t cum;
+	size_t name_len;	  /* names may hold any bytes, even NUL */
+	const char *inline_label; /* "", "(inline)" or "(partial-inline)" (static) */
 };
 
 struct pg_top {
 	char *sample_type;	   /* e.g. "cpu" */
 	char *unit;		   /* e.g. "nanoseconds" */
-	int64_t total;		   /* sum over all samples of the chosen value */
-	struct pg_top_func *funcs; /* pprof -top order: flat desc, then ... */
+	int64_t total;		   /* pprof's report total: sum of |value| over all samples */
+	struct pg_top_func *funcs; /* pprof -top order: |flat| desc, name, |cum| desc */
 	size_t nfuncs;
+	/* How the list was trimmed, for pprof's header lines. */
+	int sample_index;
+	int64_t flat_sum;  /* sum of flat over the listed functions */
+	size_t dropped;	   /* functions under the node fraction cut-off */
+	size_t orig_count; /* functions before the node count limit */
+	double node_fraction;
+	size_t node_count;
 };
+
+/* Options of `go tool pprof`: -nodefraction (default 0.005), -nodecount
+ * (0 = no limit) and -edgefraction (0.001; it only decides inline labels). */
+struct pg_top_opts {
+	double node_fraction;
+	size_t node_count;
+	double edge_fraction;
+};
+
+#define PG_TOP_OPTS_PPROF       \
+	{                       \
+		0.005, 0, 0.001 \
+	}
+#define PG_TOP_OPTS_ALL       \
+	{                     \
+		0.0, 0, 0.001 \
+	}
 
 /* Parse len bytes (gzip or raw protobuf). Malformed input: PG_EINPUT. */
 int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);
@@ -37,9 +64,24 @@ void pg_profile_free(struct pg_profile *p);
 int pg_profile_sample_index(const struct pg_profile *p, const char *spec, int *out,
 			    struct pg_err *err);
 
-/* Aggregate by function for one sample index. */
+/* Aggregate by function for one sample index: every function (node
+ * fraction 0), as `go tool pprof -top -nodefraction=0`. */
 int pg_profile_top(const struct pg_profile *p, int sample_index, struct pg_top *out,
 		   struct pg_err *err);
+/* The same with pprof's trimming options. */
+int pg_profile_top_opts(const struct pg_profile *p, int sample_index,
+			const struct pg_top_opts *opts, struct pg_top *out, struct pg_err *err);
 void pg_top_release(struct pg_top *t);
+
+/* Print the table exactly as `go tool pprof -top` does, header included
+ * (times in the local time zone, as pprof). Returns 0 or PG_EINFRA when
+ * the stream fails. */
+int pg_top_write_text(FILE *f, const struct pg_profile *p, const struct pg_top *t,
+		      struct pg_err *err);
+
+/* pprof's value formatting: value in unit, scaled to out_unit ("minimum"
+ * or "auto" pick one), e.g. 1500000 nanoseconds -> "1.50ms". */
+void pg_pprof_scaled_label(char *buf, size_t len, int64_t value, const char *unit,
+			   const char *out_unit);
 
 #endif

@@ -1,0 +1,140 @@
+/* Internals of the pprof module, shared by gate/pprof*.c only: the arena
+ * that backs every protobuf-c allocation, id maps, and the indexed profile.
+ * Everything a struct pg_profile points to lives in its arena or in arrays
+ * it owns; pg_profile_free releases all of it. */
+#ifndef PG_PPROF_INT_H
+#define PG_PPROF_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "profile.pb-c.h"
+#include "err.h"
+#include "pprof.h"
+
+#define PP_NONE UINT32_MAX
+
+struct pp_chunk;
+struct pp_big;
+
+/* Bump allocator for protobuf-c: unpacking a profile makes one allocation
+ * per element, and malloc's per-block overhead would double the memory. */
+struct pp_arena {
+	ProtobufCAllocator pc;
+	struct pp_chunk *chunks; /* newest first */
+	struct pp_big *big;	 /* large blocks, malloc'd one by one */
+	size_t next_size;
+};
+
+void pp_arena_init(struct pp_arena *a, size_t first_chunk);
+void *pp_arena_alloc(struct pp_arena *a, size_t size);
+/* Forget every allocation but keep the first chunk, for per-element reuse. */
+void pp_arena_reset(struct pp_arena *a);
+void pp_arena_release(struct pp_arena *a);
+
+/* id -> index, dense array when ids are small, else open addressing. */
+struct pp_idmap {
+	uint32_t *dense;
+	uint64_t dense_len;
+	uint64_t *keys;
+	uint32_t *vals;
+	size_t cap;
+};
+
+/* Insert; 1 if id is already there, 0 if added, PG_ENOMEM. */
+int pp_idmap_build(struct pp_idmap *m, const uint64_t *ids, size_t n, uint64_t *dup);
+uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id);
+void pp_idmap_release(struct pp_idmap *m);
+
+/* A graph node of pprof's "functions" granularity: a function name, or for
+ * nameless frames the binary (and start line) they belong to. */
+struct pp_node {
+	const uint8_t *name; /* NULL: nameless, shown as [base(obj)] or <unknown> */
+	size_t name_len;
+	const uint8_t *obj;
+	size_t obj_len;
+	int64_t start_line;
+	uint32_t hash;
+	uint8_t inl; /* appears inlined into a caller somewhere */
+};
+
+struct pp_str {
+	const uint8_t *p;
+	size_t n;
+};
+
+struct pg_profile {
+	struct pp_arena arena;
+	Perftools__Profiles__ProfileLazy *raw;
+	size_t nstr;
+	struct pp_str *str;
+	/* Mappings, with the file pprof shows after merging equal mappings. */
+	size_t nmap;
+	struct pp_str *map_file;
+	struct pp_idmap map_ids;
+	/* Functions: the name pprof shows (after its demangling heuristics). */
+	size_t nfunc;
+	struct pp_str *func_name;
+	int64_t *func_start;
+	uint32_t *func_node;
+	struct pp_idmap func_ids;
+	/* Locations: the nodes of their lines, leaf (line[0]) first. */
+	size_t nloc;
+	uint32_t *loc_off; /* nloc + 1 offsets into loc_nodes */
+	uint32_t *loc_nodes;
+	struct pp_idmap loc_ids;
+	/* Nodes. */
+	size_t nnodes, capnodes;
+	struct pp_node *nodes;
+	uint32_t *node_hash;
+	size_t node_hash_cap;
+	int has_inline;
+	/* Samples marked as diff base ("pprof::base"="true"), or NULL. */
+	uint8_t *diff_base;
+};
+
+static inline struct pp_str pp_string(const struct pg_profile *p, int64_t i)
+{
+	struct pp_str none = { (const uint8_t *)"", 0 };
+
+	if (i < 0 || (uint64_t)i >= p->nstr)
+		return none;
+	return p->str[i];
+}
+
+/* Go's filepath.Base of a non-empty path. */
+static inline struct pp_str pp_base(struct pp_str s)
+{
+	size_t i;
+
+	while (s.n > 1 && s.p[s.n - 1] == '/')
+		s.n--;
+	if (s.n == 1 && s.p[0] == '/')
+		return s;
+	for (i = s.n; i > 0 && s.p[i - 1] != '/'; i--)
+		;
+	s.p += i;
+	s.n -= i;
+	return s;
+}
+
+/* Decode sample i into a, which the caller resets. NULL: out of memory. */
+Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, struct pp_arena *a);
+
+/* Build mapping files, function names, nodes and location node lists. */
+int pp_index(struct pg_profile *p, struct pg_err *err);
+
+/* Go's wrapping int64 arithmetic, without C's undefined overflow. */
+static inline int64_t pp_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t pp_abs(int64_t a)
+{
+	return a < 0 ? (int64_t)(0 - (uint64_t)a) : a;
+}
+
+#endif
