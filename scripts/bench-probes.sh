@@ -56,24 +56,39 @@ probe_start() {
 probe_stop() { kill -INT "$PROBE"; wait "$PROBE"; }
 
 echo "== 1. BPF run time per event (kernel.bpf_stats_enabled)"
+stats() { # the probe's programs: "name run_cnt run_time_ns" lines
+	local id
+	for id in $(grep -h '^prog_id:' /proc/$PROBE/fdinfo/* | awk '{ print $2 }' | sort -un); do
+		bpftool prog show id "$id" --json |
+			jq -r '"\(.name) \(.run_cnt // 0) \(.run_time_ns // 0)"'
+	done
+}
+phase() { # NAME CMD...: run CMD, print each program's events and ns/event during it
+	local name=$1
+	shift
+	stats >"$TMP/s0"
+	"$@" >/dev/null
+	stats >"$TMP/s1"
+	join "$TMP/s0" "$TMP/s1" | awk -v p="$name" '$4 > $2 {
+		printf "  %-22s %-20s %8d events %7.1f ns/event\n", p, $1, $4 - $2,
+			($5 - $3) / ($4 - $2) }'
+}
+tcp_traffic() {
+	ip netns exec "$NS" "$BULK" serve "$PORT" &
+	PIDS+=($!)
+	ip netns exec "$NS" "$BULK" client "$PORT" 3
+}
 OLD_STATS=$(sysctl -n kernel.bpf_stats_enabled)
 sysctl -q kernel.bpf_stats_enabled=1
-probe_start
-"$LOOP" -c "$CG" 200000 >/dev/null # events that match the cgroup
-"$LOOP" 100000 >/dev/null          # events the filter rejects
 NS=$TAG
 ip netns add "$NS" && ip -n "$NS" link set lo up
 ip netns exec "$NS" nft add table inet t
 ip netns exec "$NS" nft add chain inet t c '{ type filter hook input priority 0; }'
 ip netns exec "$NS" nft add rule inet t c meta l4proto tcp numgen random mod 100 '<' 5 drop
-ip netns exec "$NS" "$BULK" serve "$PORT" &
-PIDS+=($!)
-ip netns exec "$NS" "$BULK" client "$PORT" 3 >/dev/null
-for id in $(grep -h '^prog_id:' /proc/$PROBE/fdinfo/* | awk '{ print $2 }' | sort -un); do
-	bpftool prog show id "$id" --json | jq -r '"\(.name): \(.run_cnt // 0) events, " +
-		(if (.run_cnt // 0) > 0 then "\(.run_time_ns / .run_cnt * 10 | round / 10) ns/event"
-		 else "no events" end)'
-done
+probe_start
+phase "getrandom, in cgroup" "$LOOP" -c "$CG" 200000
+phase "getrandom, elsewhere" "$LOOP" 200000
+phase "retransmits, 5 % drop" tcp_traffic
 probe_stop
 sysctl -q kernel.bpf_stats_enabled="$OLD_STATS"
 OLD_STATS=""
