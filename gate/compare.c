@@ -51,6 +51,31 @@ const char *pg_verdict_name(enum pg_verdict_kind k)
 	}
 }
 
+/* Floors for perfgate's own metrics, below which a change is noise on any
+ * host: a 16-byte getrandom() takes about 1 us and its median moves by
+ * more than 1 us, its p99 by tens of us, with the host's load alone
+ * (measured A/A on a shared 2-core machine); a 64 KiB read moves them by
+ * ~100 us and ~900 us. One retransmit per 1000 requests is the contract's
+ * example floor. A scenario's "gate" entry overrides these. */
+static const struct {
+	const char *metric;
+	double min_abs;
+} default_floors[] = {
+	{ "getrandom.lat_p50_ns", 5000 },
+	{ "getrandom.lat_p99_ns", 100000 },
+	{ "tcp.retransmits_per_1k_req", 1 },
+};
+
+double pg_compare_default_min_abs(const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(default_floors) / sizeof(default_floors[0]); i++)
+		if (!strcmp(default_floors[i].metric, metric))
+			return default_floors[i].min_abs;
+	return 0;
+}
+
 static const struct pg_gate_rule *find_rule(const struct pg_compare_opts *o, const char *metric)
 {
 	size_t i;
@@ -122,7 +147,8 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 	r->current = c ? pg_metric_median(c) : NAN;
 	r->change_pct = change_pct(r->baseline, r->current);
 	r->threshold_pct = rule && rule->has_threshold ? rule->threshold_pct : o->threshold_pct;
-	r->min_abs = rule && rule->has_min_abs ? rule->min_abs : 0;
+	r->min_abs =
+		rule && rule->has_min_abs ? rule->min_abs : pg_compare_default_min_abs(r->metric);
 	r->p_value = p_value(b, c);
 	r->gated = r->better != PG_BETTER_NONE && (!rule || rule->gated) && b && c &&
 		   !isnan(r->baseline) && !isnan(r->current);

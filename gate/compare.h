@@ -81,6 +81,10 @@ void pg_verdict_release(struct pg_verdict *v);
 int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
 		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
 
+/* The built-in min_abs of perfgate's own noisy metrics (getrandom latency
+ * quantiles, retransmits per 1k requests); 0 for others. */
+double pg_compare_default_min_abs(const char *metric);
+
 /* "pass", "regression", "improvement", "reported". */
 const char *pg_verdict_name(enum pg_verdict_kind k);
 

@@ -157,6 +157,9 @@ static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct
 	return 0;
 }
 
+/* "warmup_s" is perfgate's extension to the contract: seconds of load
+ * before the measured window, so JIT-free but cache-, pool- and GC-cold
+ * first requests do not land in the numbers (default 2, 0 turns it off). */
 static int parse_load(struct pg_jctx *x, json_t *obj, const char *at, struct pg_load_cfg *l)
 {
 	static const char *const keys[] = { "cmd", "duration_s", "warmup_s", "env", NULL };

@@ -37,14 +37,15 @@ cgroup_root() {
 	awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts
 }
 
-# new_cgroup NAME: make <v2 root>/$TAG-NAME, print its path.
+# new_cgroup NAME: make <v2 root>/$TAG-NAME and set CG to its path (not
+# echoed: a command substitution's subshell would lose the cleanup entry).
 new_cgroup() {
 	local root
 	root=$(cgroup_root)
 	[ -n "$root" ] || skip "no cgroup v2 hierarchy is mounted"
 	mkdir "$root/$TAG-$1" || fail "cannot make cgroup $root/$TAG-$1"
 	CGROUPS+=("$root/$TAG-$1")
-	echo "$root/$TAG-$1"
+	CG=$root/$TAG-$1
 }
 
 # links_of PID: the BPF link ids the process holds (from its fdinfo).

@@ -16,7 +16,8 @@ probe_start() {
 
 # 1. Exactly N calls from inside the cgroup; an outsider calling at the same
 # time is not counted.
-cg=$(new_cgroup gr)
+new_cgroup gr
+cg=$CG
 probe_start "$cg" "$TMP/count.json"
 "$LOOP" 30000 >/dev/null &
 outsider=$!

@@ -2,7 +2,8 @@
 # `perfgate probe` leaves nothing attached on any exit path: SIGTERM, SIGINT,
 # an error after attaching; and refuses clearly without privileges.
 . "$(dirname "$0")/probe_lib.sh"
-cg=$(new_cgroup sig)
+new_cgroup sig
+cg=$CG
 
 gone() { # KIND ID: until `bpftool KIND show id ID` fails (2 s at most)
 	local i

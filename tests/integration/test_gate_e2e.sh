@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The gate end to end, in a temporary git repository holding a copy of the
+# demo scenario (short runs): record at commit A; check at B unchanged -> 0;
+# each injected regression of the demo workload -> 1 naming its metric in
+# result.json and junit.xml; --against a commit without a baseline in its
+# history -> 4; a truncated baseline -> 2; a shallow clone -> 4 with the hint.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+PERFGATE=${PERFGATE:-$BUILD/perfgate}
+
+if ! "$PERFGATE" capture --help | grep -q RESULT; then
+	echo "SKIP: perfgate capture is not built yet"
+	exit 77
+fi
+[ -x "$BUILD/orders-api" ] || { echo "SKIP: $BUILD/orders-api not built"; exit 77; }
+
+tmp=$(mktemp -d /tmp/pg-gate-e2e.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+repo=$tmp/repo
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
+	GIT_COMMITTER_EMAIL=t@example.com
+unset CI_MERGE_REQUEST_DIFF_BASE_SHA ORDERS_REGRESS
+
+fail() { echo "FAIL: $*"; exit 1; }
+
+# check EXPECTED_EXIT NAME [args...]: run perfgate check with reports in
+# $tmp/NAME, keep stderr in $tmp/NAME.err.
+check() {
+	local want=$1 name=$2 rc=0
+	shift 2
+	"$PERFGATE" check --report-dir "$tmp/$name" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" ||
+		rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		cat "$tmp/$name.out" "$tmp/$name.err"
+		fail "$name: exit $rc, want $want"
+	fi
+	echo "ok: $name -> exit $rc"
+}
+
+# regressed NAME METRIC_REGEX: result.json has a comparison row for a metric
+# matching the regex with verdict regression, and junit.xml a failure.
+regressed() {
+	local name=$1 re=$2
+	grep -A8 "\"metric\": \"$re\"" "$tmp/$name/result.json" |
+		grep -q '"verdict": "regression"' ||
+		fail "$name: result.json names no regression of $re"
+	xmllint --xpath '//testcase[failure]/@name' "$tmp/$name/junit.xml" | grep -Eq "\"$re\"" ||
+		fail "$name: junit.xml has no failure for $re"
+	grep -q '"verdict": "regression"' "$tmp/$name/result.json" || fail "$name: run verdict"
+	echo "ok: $name names $(xmllint --xpath '//testcase[failure]/@name' \
+		"$tmp/$name/junit.xml" | tr -d '\n')"
+}
+
+mkdir -p "$repo"
+cd "$repo"
+git init -q -b main
+cat >perfgate.json <<JSON
+{
+  "threshold_pct": 15,
+  "runs": 3,
+  "baselines_dir": "baselines",
+  "base_branch": "main",
+  "scenarios": [{
+    "name": "orders-api",
+    "workload": {
+      "cmd": ["$BUILD/orders-api", "-addr", "127.0.0.1:8080"],
+      "ready_url": "http://127.0.0.1:8080/healthz",
+      "ready_timeout_s": 30,
+      "env": { "GOMAXPROCS": "1", "GOGC": "100" },
+      "isolate_network": true
+    },
+    "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
+    "load": { "cmd": ["$ROOT/scripts/load-wrk.sh"], "duration_s": 3, "warmup_s": 1,
+              "env": { "CONNECTIONS": "4", "PACE_MS": "5" } },
+    "gate": { "load.lat_p50_ms": { "min_abs": 1 }, "load.lat_mean_ms": { "min_abs": 1 },
+              "load.lat_p90_ms": { "min_abs": 1 }, "load.lat_p99_ms": { "min_abs": 5 } }
+  }]
+}
+JSON
+echo "demo" >README
+git add -A && git commit -qm init
+git commit -q --allow-empty -m A
+A=$(git rev-parse HEAD)
+"$PERFGATE" baseline record >"$tmp/record.out" 2>&1 || { cat "$tmp/record.out"; fail "record"; }
+[ -s "baselines/orders-api/$A.json" ] || fail "no baseline file for A"
+[ -s "baselines/orders-api/$A.pb.gz" ] || fail "no profile beside the baseline"
+echo "ok: recorded at A"
+git add baselines && git commit -qm "B: add the baseline of A"
+
+check 0 unchanged
+grep -q "\"distance\": 1" "$tmp/unchanged/result.json" || fail "reference distance is not 1"
+for f in result.json junit.xml metrics.txt summary.md; do
+	[ -s "$tmp/unchanged/$f" ] || fail "unchanged: $f missing"
+done
+
+ORDERS_REGRESS=cpu check 1 cpu
+regressed cpu 'cpu\.seconds_per_req'
+ORDERS_REGRESS=getrandom check 1 getrandom
+regressed getrandom 'getrandom\.calls_per_req'
+ORDERS_REGRESS=getrandom-big check 1 getrandom-big
+regressed getrandom-big 'getrandom\.lat_p[0-9]*_ns'
+ORDERS_REGRESS=latency check 1 latency
+regressed latency 'load\.lat_[a-z0-9]*_ms'
+
+check 4 against-root --against HEAD~2
+grep -q "no baseline" "$tmp/against-root.err" || fail "exit 4 without a clear line"
+
+cp "baselines/orders-api/$A.json" "$tmp/saved.json"
+head -c 100 "$tmp/saved.json" >"baselines/orders-api/$A.json"
+check 2 truncated
+grep -q "$A.json" "$tmp/truncated.err" || fail "truncated: the line does not name the file"
+cp "$tmp/saved.json" "baselines/orders-api/$A.json"
+
+git clone -q --depth 1 "file://$repo" "$tmp/shallow"
+cd "$tmp/shallow"
+check 4 shallow
+grep -q "history is shallow; fetch deeper" "$tmp/shallow.err" || fail "shallow: no hint"
+echo "PASS: gate end to end"
