@@ -2,21 +2,23 @@
 /* getrandom() latency of the tasks of one cgroup v2: the enter tracepoint
  * stores a start time per thread, the exit tracepoint turns it into a
  * latency and adds it to a per-CPU log-linear histogram (hist.h). The
- * enter/exit pair keyed by thread id is the shape of libbpf-tools' syscount. */
+ * enter/exit pair is the shape of libbpf-tools' syscount; the start time
+ * lives in task local storage rather than a hash keyed by thread id. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "probes.h"
 
-#define MAX_THREADS 10240
-
 /* Set by user space before load; 0 matches no task. */
 const volatile __u64 filter_cgroup_id = 0;
 
+/* The enter time of the current call, in the task's own local storage: a
+ * lookup there is a pointer chase, where a hash map keyed by thread id (as
+ * libbpf-tools' syscount does) costs a locked update and a delete per call. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_THREADS);
-	__type(key, __u32);   /* thread id */
-	__type(value, __u64); /* bpf_ktime_get_ns() at enter */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64); /* bpf_ktime_get_ns() at enter; 0: none */
 } start SEC(".maps");
 
 struct {
@@ -29,37 +31,40 @@ struct {
 SEC("tracepoint/syscalls/sys_enter_getrandom")
 int sys_enter_getrandom(void *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 ts;
+	struct pg_getrandom_stats *s;
+	__u32 zero = 0;
+	__u64 *ts;
 
 	/* All threads of a process share its cgroup v2 (threaded cgroups
 	 * aside), so a Go program's Ms are all matched. */
 	if (bpf_get_current_cgroup_id() != filter_cgroup_id)
 		return 0;
-	ts = bpf_ktime_get_ns();
-	if (bpf_map_update_elem(&start, &tid, &ts, BPF_ANY)) {
-		__u32 zero = 0;
-		struct pg_getrandom_stats *s = bpf_map_lookup_elem(&getrandom_stats, &zero);
-
-		if (s)
-			__sync_fetch_and_add(&s->start_lost, 1);
+	ts = bpf_task_storage_get(&start, bpf_get_current_task_btf(), 0,
+				  BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (ts) {
+		*ts = bpf_ktime_get_ns();
+		return 0;
 	}
+	s = bpf_map_lookup_elem(&getrandom_stats, &zero);
+	if (s)
+		__sync_fetch_and_add(&s->start_lost, 1);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_getrandom")
 int sys_exit_getrandom(void *ctx)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pg_getrandom_stats *s;
 	__u64 *tsp, delta;
 	__u32 zero = 0, b;
 
-	tsp = bpf_map_lookup_elem(&start, &tid);
-	if (!tsp)
+	if (bpf_get_current_cgroup_id() != filter_cgroup_id)
+		return 0;
+	tsp = bpf_task_storage_get(&start, bpf_get_current_task_btf(), 0, 0);
+	if (!tsp || !*tsp)
 		return 0;
 	delta = bpf_ktime_get_ns() - *tsp;
-	bpf_map_delete_elem(&start, &tid);
+	*tsp = 0;
 	s = bpf_map_lookup_elem(&getrandom_stats, &zero);
 	if (!s)
 		return 0;

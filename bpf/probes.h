@@ -14,7 +14,7 @@
 struct pg_getrandom_stats {
 	__u64 calls;		      /* completed calls seen from enter to exit */
 	__u64 lat_max_ns;	      /* this CPU's largest latency */
-	__u64 start_lost;	      /* enters not recorded: the start map was full */
+	__u64 start_lost;	      /* enters not recorded: no task storage */
 	__u64 hist[PG_HIST_NBUCKETS]; /* see hist.h */
 };
 

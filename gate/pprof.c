@@ -279,10 +279,13 @@ static int unpack(struct pg_profile *p, const uint8_t *data, size_t len, struct 
 	return 0;
 }
 
-int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err)
+/* Parse data; with *owned set, the input buffer is ours to free as soon as
+ * it is no longer needed (after inflating, or after unpacking raw input),
+ * which keeps the peak memory near twice the decompressed size. */
+static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t **owned,
+		 struct pg_err *err)
 {
 	struct pg_profile *p = NULL;
-	const uint8_t *in = data;
 	uint8_t *plain = NULL;
 	size_t plain_len = len;
 	int rc;
@@ -296,11 +299,19 @@ int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, stru
 		rc = gunzip(in, len, &plain, &plain_len, err);
 		if (rc)
 			goto out;
+		if (owned) {
+			free(*owned);
+			*owned = NULL;
+		}
 		in = plain;
 	}
 	rc = unpack(p, in, plain_len, err);
 	free(plain);
 	plain = NULL;
+	if (owned) {
+		free(*owned);
+		*owned = NULL;
+	}
 	if (!rc)
 		rc = check_header(p, err);
 	if (!rc)
@@ -314,6 +325,11 @@ out:
 	else
 		*out = p;
 	return rc;
+}
+
+int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err)
+{
+	return parse(out, data, len, NULL, err);
 }
 
 static int read_file(const char *path, uint8_t **out, size_t *len, struct pg_err *err)
@@ -374,7 +390,7 @@ int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *er
 	rc = read_file(path, &buf, &len, err);
 	if (rc)
 		return rc;
-	rc = pg_profile_parse(out, buf, len, err);
+	rc = parse(out, buf, len, &buf, err);
 	free(buf);
 	if (rc == PG_EINPUT && err) {
 		snprintf(msg, sizeof(msg), "%s", err->msg);

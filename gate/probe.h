@@ -29,7 +29,7 @@ struct pg_probe_snapshot {
 	uint64_t getrandom_lat_max_ns;
 	uint64_t getrandom_hist[PG_HIST_NBUCKETS]; /* see bpf/hist.h */
 	uint64_t tcp_retransmits;
-	uint64_t getrandom_start_lost;	/* enters dropped: more threads than the start map */
+	uint64_t getrandom_start_lost;	/* enters not recorded (no memory) */
 	uint64_t tcp_retransmit_failed; /* attempts the stack reported failed (6.14+) */
 };
 

@@ -1,0 +1,3 @@
+module perfgate/genprofile
+
+go 1.19
