@@ -43,8 +43,11 @@ struct run {
 	size_t nlm;
 };
 
-/* CPU placement. With PERFGATE_PIN=1 (experimental) the workload gets the
- * last CPU and the load script the first, so they never share a core. */
+/* CPU placement, opt-in with PERFGATE_PIN=1 on hosts with 2+ CPUs: the
+ * workload gets the last CPU and the load script the first, so the two
+ * never trade places between runs. On a dedicated host this makes CPU per
+ * request tighter; on a shared one a tenant busy on the pinned CPU slows
+ * the workload, which can no longer move away, so it is not the default. */
 static int pinned(void)
 {
 	const char *v = getenv("PERFGATE_PIN");
@@ -156,12 +159,21 @@ static void tick(void *arg, double left)
 	pg_progress_tick(r->pr, left);
 }
 
+/* Run the load script; a workload that died meanwhile is the cause to
+ * report, whatever the script made of it. */
 static int load(struct run *r, double seconds, int measured, struct pg_err *err)
 {
 	struct pg_loadrun l = { &r->sc->load, r->origin,	 seconds, r->w.target.ns.fd,
 				load_cpu(),   r->o->verbose > 1, tick,	  r };
+	struct pg_err werr = PG_ERR_INIT;
+	int rc;
 
-	return pg_loadrun(&l, measured ? &r->lm : NULL, &r->nlm, err);
+	rc = pg_loadrun(&l, measured ? &r->lm : NULL, &r->nlm, err);
+	if (pg_workload_check(&r->w, measured ? "during the load" : "during the warm-up", &werr)) {
+		*err = werr;
+		rc = werr.code;
+	}
+	return rc;
 }
 
 /* The measured window: snapshots around the load, the profile during it.
@@ -182,8 +194,6 @@ static int measure(struct run *r, struct pg_err *err)
 		rc = load(r, d, 1, err);
 	if (!rc)
 		rc = pprof_join(r, err);
-	if (!rc)
-		rc = pg_workload_check(&r->w, "during the load", err);
 	if (!rc)
 		rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu1, err);
 	if (!rc && r->probe)
@@ -210,8 +220,6 @@ static int run_phases(struct run *r, struct pg_err *err)
 	if (!rc && r->sc->load.warmup_s > 0) {
 		pg_progress_phase(r->pr, "warm-up", r->sc->load.warmup_s);
 		rc = load(r, r->sc->load.warmup_s, 0, err);
-		if (!rc)
-			rc = pg_workload_check(&r->w, "during the warm-up", err);
 	}
 	if (!rc)
 		rc = measure(r, err);

@@ -109,13 +109,6 @@ static int set_str(char **dst, const char *s, struct pg_err *err)
 	return *dst ? 0 : pg_err_nomem(err);
 }
 
-/* Until pprof lands on main: without it the raw profile is still kept. */
-#pragma weak pg_profile_parse
-#pragma weak pg_profile_sample_index
-#pragma weak pg_profile_top
-#pragma weak pg_top_release
-#pragma weak pg_profile_free
-
 static int keep_bytes(struct pg_buf *profile, const struct pg_buf *bytes, struct pg_err *err)
 {
 	if (!profile)
@@ -134,8 +127,6 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 	size_t i;
 
 	memset(&top, 0, sizeof(top));
-	if (!pg_profile_parse)
-		return keep_bytes(profile, bytes, err);
 	rc = pg_profile_parse(&p, bytes->data, bytes->len, &perr);
 	if (!rc)
 		rc = pg_profile_sample_index(p, NULL, &idx, &perr);

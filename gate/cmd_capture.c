@@ -28,7 +28,10 @@ const char pg_usage_capture[] =
 	"                           metrics are absent\n"
 	"    -v, --verbose          progress lines outside a terminal; twice: also the\n"
 	"                           workload's and the load script's output\n"
-	"    -o, --output FILE      the result file to write\n";
+	"    -o, --output FILE      the result file to write\n"
+	"\n"
+	"Environment: PERFGATE_PIN=1 pins the workload to the last CPU and the load\n"
+	"script to the first (tighter CPU figures on a dedicated host).\n";
 
 struct capture_args {
 	const char *config;

@@ -33,16 +33,13 @@ else
 	check "$r" getrandom.lat_max_ns 'v > 0'
 	check "$r" tcp.retransmits 'v == 0'
 	check "$r" tcp.retransmits_per_1k_req 'v == 0'
-	# Until the pprof module lands, perfgate keeps the raw profile only.
-	nopprof=false
-	ls "$ROOT"/gate/pprof*.c >/dev/null 2>&1 || nopprof=true
-	jq -e --arg sha "$sha" --argjson nopprof $nopprof '.commit == $sha and .dirty == false and .runs == 2
+	jq -e --arg sha "$sha" '.commit == $sha and .dirty == false and .runs == 2
 		and ([.metrics[] | .values | length == 2] | all)
 		and .host.cores >= 1 and (.host.kernel | length > 0)
 		and .metrics["getrandom.calls_per_req"].better == "lower"
 		and .metrics["load.rps"].better == "higher"
-		and ($nopprof or (.cpu_top.total > 0
-		and ([.cpu_top.functions[].name | select(startswith("main."))] | length > 0)))' \
+		and .cpu_top.total > 0
+		and ([.cpu_top.functions[].name | select(startswith("main."))] | length > 0)' \
 		"$r" >/dev/null && ok "result shape, commit, cpu_top" ||
 		fail "result shape: $(jq -c '{commit, dirty, runs, cpu_top: (.cpu_top | del(.functions))}' "$r")"
 	if gzip -t "$T/main.pb.gz" 2>/dev/null; then
