@@ -237,16 +237,12 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	return rc;
 }
 
-#pragma weak pg_capture_run /* until capture lands on main */
-
 static int capture(struct check *k, const struct check_args *a, struct pg_err *err)
 {
 	struct pg_capture_opts o = { .runs = (int)a->runs,
 				     .no_probes = a->no_probes,
 				     .verbose = a->verbose };
 
-	if (!pg_capture_run)
-		return pg_err_set(err, PG_EINFRA, "capture is not built yet");
 	return pg_capture_run(&k->cfg, k->sc, &o, &k->cur, &k->cur_prof, err);
 }
 
