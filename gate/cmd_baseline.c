@@ -347,8 +347,9 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 	}
 	if (a->from)
 		rc = load_from(x, a->from, &r, &prof, err);
-	else if (!(rc = precheck(x, a, err)))
-		rc = pg_capture_run(&x->cfg, x->sc, &o, &r, &prof, err);
+	else if (!(rc = precheck(x, a, err)) &&
+		 !(rc = pg_capture_run(&x->cfg, x->sc, &o, &r, &prof, err)))
+		rc = pg_result_set_host(&r, err); /* host facts and creation time */
 	if (rc || (rc = set_commit(x, &r, !!a->from, err)))
 		goto out;
 	if (r.dirty && !a->allow_dirty) {
