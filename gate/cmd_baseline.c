@@ -309,8 +309,6 @@ static int set_commit(struct ctx *x, struct pg_result *r, int from, struct pg_er
 	return r->commit ? 0 : pg_err_nomem(err);
 }
 
-#pragma weak pg_capture_run /* until capture lands on main */
-
 /* Refuse before a long capture what would be refused after it. */
 static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
@@ -328,8 +326,6 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	if (!a->force && pg_fs_exists(path))
 		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
 				  path);
-	if (!pg_capture_run)
-		return pg_err_set(err, PG_EUSAGE, "capture is not built yet; use --from");
 	return 0;
 }
 
@@ -351,8 +347,9 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 	}
 	if (a->from)
 		rc = load_from(x, a->from, &r, &prof, err);
-	else if (!(rc = precheck(x, a, err)))
-		rc = pg_capture_run(&x->cfg, x->sc, &o, &r, &prof, err);
+	else if (!(rc = precheck(x, a, err)) &&
+		 !(rc = pg_capture_run(&x->cfg, x->sc, &o, &r, &prof, err)))
+		rc = pg_result_set_host(&r, err); /* host facts and creation time */
 	if (rc || (rc = set_commit(x, &r, !!a->from, err)))
 		goto out;
 	if (r.dirty && !a->allow_dirty) {

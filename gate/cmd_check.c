@@ -237,17 +237,15 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	return rc;
 }
 
-#pragma weak pg_capture_run /* until capture lands on main */
-
 static int capture(struct check *k, const struct check_args *a, struct pg_err *err)
 {
 	struct pg_capture_opts o = { .runs = (int)a->runs,
 				     .no_probes = a->no_probes,
 				     .verbose = a->verbose };
+	int rc = pg_capture_run(&k->cfg, k->sc, &o, &k->cur, &k->cur_prof, err);
 
-	if (!pg_capture_run)
-		return pg_err_set(err, PG_EINFRA, "capture is not built yet");
-	return pg_capture_run(&k->cfg, k->sc, &o, &k->cur, &k->cur_prof, err);
+	/* host facts and creation time, as capture -o records them */
+	return rc ? rc : pg_result_set_host(&k->cur, err);
 }
 
 int pg_cmd_check(int argc, char **argv, struct pg_err *err)

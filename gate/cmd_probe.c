@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "fs.h"
 #include "probe.h"
+#include "result.h"
 #include "sig.h"
 
 const char pg_usage_probe[] =
@@ -250,41 +251,16 @@ static json_t *result_json(const struct opts *o, const struct pg_cgroup *cg,
 			 "getrandom", getrandom_json(s), "tcp", tcp_json(o, s));
 }
 
-/* A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place:
- * the atomic write would rename a regular file over it. */
-static int write_special(const char *path, const char *text, size_t n, struct pg_err *err)
-{
-	FILE *f = fopen(path, "w");
-	int bad;
-
-	if (!f)
-		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
-	bad = fwrite(text, 1, n, f) != n;
-	if (fclose(f) || bad)
-		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
-	return 0;
-}
-
 static int write_json(const char *path, json_t *j, struct pg_err *err)
 {
-	struct stat st;
-	char *text;
-	size_t n;
-	int rc = 0;
-
-	text = j ? json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(6)) : NULL;
-	if (!text)
+	if (!j)
 		return pg_err_nomem(err);
-	n = strlen(text);
-	text[n++] = '\n'; /* over the terminator: json_dumps allocates len + 1 */
-	if (!strcmp(path, "-"))
-		fwrite(text, 1, n, stdout); /* main() checks stdout at exit */
-	else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		rc = write_special(path, text, n, err);
-	else
-		rc = pg_fs_write_atomic(path, text, n, 0, err);
-	free(text);
-	return rc;
+	if (strcmp(path, "-"))
+		return pg_json_save(j, path, 0, err);
+	/* main() checks stdout at exit. */
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
+	putchar('\n');
+	return 0;
 }
 
 static void warn_scope(const struct opts *o, const struct pg_cgroup *cg)

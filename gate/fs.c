@@ -59,12 +59,33 @@ static int publish(const char *tmp, const char *path, int excl)
 	return 0;
 }
 
+/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
+ * renaming a temp file over it would replace the device with a file. */
+static int write_special(const char *path, const void *data, size_t len, struct pg_err *err)
+{
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+	if (write_all(fd, data, len) < 0)
+		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
 int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl, struct pg_err *err)
 {
 	char tmp[PATH_MAX];
+	struct stat st;
 	int fd = -1;
 	int rc = 0;
 
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+		if (excl)
+			return pg_err_set(err, PG_EINPUT, "cannot write '%s': file exists", path);
+		return write_special(path, data, len, err);
+	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
 		return pg_err_set(err, PG_EINPUT, "path too long: '%s'", path);
 	fd = mkstemp(tmp);

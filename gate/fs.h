@@ -1,7 +1,8 @@
 /* Files that must never be seen half-written: baselines, results, reports.
  * pg_fs_write_atomic writes a temp file beside the target, fsyncs it, renames
  * it over the target and fsyncs the directory; on any failure the temp file
- * is removed and the old target is untouched. */
+ * is removed and the old target is untouched. A target that is a device or
+ * FIFO (/dev/null, /dev/stdout) is written in place instead. */
 #ifndef PG_FS_H
 #define PG_FS_H
 

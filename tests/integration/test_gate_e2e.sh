@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The gate end to end, in a temporary git repository holding a copy of the
-# demo scenario (short runs): record at commit A; check at B unchanged -> 0;
+# demo scenario (5 short runs, so that the U test applies as in the demo:
+# CPU time per request drifts with this host's load): record at commit A;
+# check at B unchanged -> 0;
 # each injected regression of the demo workload -> 1 naming its metric in
 # result.json and junit.xml; --against a commit without a baseline in its
 # history -> 4; a truncated baseline -> 2; a shallow clone -> 4 with the hint.
@@ -59,7 +61,7 @@ git init -q -b main
 cat >perfgate.json <<JSON
 {
   "threshold_pct": 15,
-  "runs": 3,
+  "runs": 5,
   "baselines_dir": "baselines",
   "base_branch": "main",
   "scenarios": [{
@@ -72,7 +74,7 @@ cat >perfgate.json <<JSON
       "isolate_network": true
     },
     "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
-    "load": { "cmd": ["$ROOT/scripts/load-wrk.sh"], "duration_s": 3, "warmup_s": 1,
+    "load": { "cmd": ["$ROOT/scripts/load-wrk.sh"], "duration_s": 2, "warmup_s": 1,
               "env": { "CONNECTIONS": "4", "PACE_MS": "5" } },
     "gate": { "load.lat_p50_ms": { "min_abs": 1 }, "load.lat_mean_ms": { "min_abs": 1 },
               "load.lat_p90_ms": { "min_abs": 1 }, "load.lat_p99_ms": { "min_abs": 5 } }

@@ -89,6 +89,17 @@ static void test_fs_write_atomic_missing_dir_leaves_nothing(void **state)
 	assert_int_equal(count_entries(dir), 0);
 }
 
+static void test_fs_write_atomic_keeps_devices(void **state)
+{
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(pg_fs_write_atomic("/dev/null", "x", 1, 0, NULL), 0);
+	assert_int_equal(stat("/dev/null", &st), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(pg_fs_write_atomic("/dev/null", "x", 1, 1, NULL), PG_EINPUT);
+}
+
 static void test_fs_mkdirs(void **state)
 {
 	const char *dir = *state;
@@ -156,6 +167,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fs_write_atomic_excl_refuses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fs_write_atomic_missing_dir_leaves_nothing,
 						setup, teardown),
+		cmocka_unit_test(test_fs_write_atomic_keeps_devices),
 		cmocka_unit_test_setup_teardown(test_fs_mkdirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_cap_and_file_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_empty_file_is_empty_string, setup,
