@@ -73,6 +73,17 @@ int pg_profile_top_opts(const struct pg_profile *p, int sample_index,
 			const struct pg_top_opts *opts, struct pg_top *out, struct pg_err *err);
 void pg_top_release(struct pg_top *t);
 
+/* Call fn for every sample with a non-zero value at sample_index, with its
+ * call stack root first: one frame per function (inlined functions are
+ * frames of their own), named as pg_profile_top names them ("[binary]",
+ * "<unknown>" for address-only frames). The frames are borrowed for the
+ * call only. A non-zero return from fn stops the walk and is returned
+ * (fn fills err then). */
+typedef int (*pg_profile_stack_fn)(void *arg, const char *const *frames, size_t nframes,
+				   int64_t value);
+int pg_profile_foreach_stack(const struct pg_profile *p, int sample_index, pg_profile_stack_fn fn,
+			     void *arg, struct pg_err *err);
+
 /* Print the table exactly as `go tool pprof -top` does, header included
  * (times in the local time zone, as pprof). Returns 0 or PG_EINFRA when
  * the stream fails. */

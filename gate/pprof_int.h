@@ -126,6 +126,11 @@ Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, str
 /* Build mapping files, function names, nodes and location node lists. */
 int pp_index(struct pg_profile *p, struct pg_err *err);
 
+/* pprof's printable name of a node at "functions" granularity, as -top
+ * shows it: the function name, "[base of binary]" or "<unknown>". A
+ * NUL-terminated malloc'd copy (names may hold NUL; *len counts all). */
+char *pp_node_name(const struct pp_node *n, size_t *len);
+
 /* Go's wrapping int64 arithmetic, without C's undefined overflow. */
 static inline int64_t pp_add(int64_t a, int64_t b)
 {

@@ -205,37 +205,6 @@ static int inline_labels(const struct pg_profile *p, int si, struct agg *a, doub
 	return rc;
 }
 
-/* pprof's printable name of a node at "functions" granularity. */
-static char *printable(const struct pp_node *n, size_t *len)
-{
-	struct pp_str b;
-	char *s;
-
-	if (n->name) {
-		b.p = n->name;
-		b.n = n->name_len;
-	} else if (n->obj_len) {
-		b = pp_base((struct pp_str){ n->obj, n->obj_len });
-	} else {
-		b.p = (const uint8_t *)"<unknown>";
-		b.n = 9;
-	}
-	s = malloc(b.n + 3);
-	if (!s)
-		return NULL;
-	if (n->name || !n->obj_len) {
-		memcpy(s, b.p, b.n);
-		*len = b.n;
-	} else {
-		s[0] = '[';
-		memcpy(s + 1, b.p, b.n);
-		s[b.n + 1] = ']';
-		*len = b.n + 2;
-	}
-	s[*len] = '\0';
-	return s;
-}
-
 struct item {
 	struct pg_top_func f;
 	const struct pp_node *node;
@@ -322,7 +291,7 @@ static int make_items(const struct pg_profile *p, struct agg *a, struct item *it
 
 	for (i = 0; i < a->ng; i++) {
 		it[i].node = &p->nodes[a->g[i]];
-		it[i].f.name = printable(it[i].node, &it[i].f.name_len);
+		it[i].f.name = pp_node_name(it[i].node, &it[i].f.name_len);
 		if (!it[i].f.name)
 			return PG_ENOMEM;
 		it[i].f.flat = a->flat[a->g[i]];
