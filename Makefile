@@ -16,6 +16,10 @@ PKGS := libbpf libgit2 jansson libcurl libprotobuf-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lm -lpthread
 
+# libxml2 only for the unit tests, to read generated XML back.
+TEST_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
+TEST_LIBS := $(shell pkg-config --libs libxml-2.0 2>/dev/null)
+
 WARN := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Wvla \
 	-Wformat=2
 SAN_ON := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -98,7 +102,8 @@ $(WORKLOAD): $(wildcard tests/workload/orders-api/*.go)
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS) \
+		$(TEST_LIBS) -lcmocka
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)

@@ -8,7 +8,7 @@ PKGS="make gcc clang llvm pkg-config git
 bpftool libbpf-dev libelf-dev
 libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
 protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
-golang-go wrk nftables iproute2 libxml2-utils procps time
+golang-go wrk nftables iproute2 libxml2-utils libxml2-dev procps time
 clang-format libclang-rt-14-dev jq curl"
 
 missing=""

@@ -1,0 +1,208 @@
+/* The merged call tree of a differential flame graph: every stack of both
+ * profiles is added from the root, so a frame is the same node in both
+ * when it has the same path of names from the root. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flame_int.h"
+
+static int add_node(struct pg_flame *fl, const char *name, uint32_t *id)
+{
+	struct pg_flame_node *n;
+	size_t cap;
+
+	if (fl->nnodes == fl->capnodes) {
+		if (fl->capnodes >= UINT32_MAX / 4)
+			return PG_ENOMEM;
+		cap = fl->capnodes ? 2 * fl->capnodes : 256;
+		n = realloc(fl->nodes, cap * sizeof(*n));
+		if (!n)
+			return PG_ENOMEM;
+		fl->nodes = n;
+		fl->capnodes = cap;
+	}
+	n = &fl->nodes[fl->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->name = strdup(name);
+	if (!n->name)
+		return PG_ENOMEM;
+	*id = (uint32_t)fl->nnodes++;
+	return 0;
+}
+
+/* Binary search of parent's children; *pos is where name belongs. */
+static int find_kid(const struct pg_flame *fl, const struct pg_flame_node *parent, const char *name,
+		    uint32_t *pos)
+{
+	uint32_t lo = 0, hi = parent->nkids, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(fl->nodes[parent->kids[mid]].name, name);
+		if (!c) {
+			*pos = mid;
+			return 1;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*pos = lo;
+	return 0;
+}
+
+/* Find or add the child called name of node parent; its index in *out. */
+static int child(struct pg_flame *fl, uint32_t parent, const char *name, uint32_t *out)
+{
+	struct pg_flame_node *p = &fl->nodes[parent];
+	uint32_t pos, id, *kids;
+	size_t cap;
+
+	if (find_kid(fl, p, name, &pos)) {
+		*out = p->kids[pos];
+		return 0;
+	}
+	if (add_node(fl, name, &id))
+		return PG_ENOMEM;
+	p = &fl->nodes[parent]; /* add_node may move the array */
+	if (p->nkids == p->capkids) {
+		cap = p->capkids ? 2 * (size_t)p->capkids : 4;
+		kids = realloc(p->kids, cap * sizeof(*kids));
+		if (!kids)
+			return PG_ENOMEM;
+		p->kids = kids;
+		p->capkids = (uint32_t)cap;
+	}
+	memmove(p->kids + pos + 1, p->kids + pos, (p->nkids - pos) * sizeof(*p->kids));
+	p->kids[pos] = id;
+	p->nkids++;
+	*out = id;
+	return 0;
+}
+
+/* Go-style wrapping addition: hostile profiles must not be UB. */
+static int64_t add64(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+struct adder {
+	struct pg_flame *fl;
+	int which;
+	struct pg_err *err;
+};
+
+static int add_stack(void *arg, const char *const *frames, size_t n, int64_t value)
+{
+	struct adder *a = arg;
+	struct pg_flame *fl = a->fl;
+	uint32_t id = 0;
+	size_t i;
+
+	fl->nodes[0].value[a->which] = add64(fl->nodes[0].value[a->which], value);
+	for (i = 0; i < n; i++) {
+		if (child(fl, id, frames[i], &id))
+			return pg_err_nomem(a->err);
+		fl->nodes[id].value[a->which] = add64(fl->nodes[id].value[a->which], value);
+	}
+	return 0;
+}
+
+static int add_profile(struct pg_flame *fl, const struct pg_profile *p, int which,
+		       struct pg_err *err)
+{
+	struct adder a = { fl, which, err };
+	int si, rc;
+
+	rc = pg_profile_sample_index(p, NULL, &si, err);
+	if (!rc)
+		rc = pg_profile_foreach_stack(p, si, add_stack, &a, err);
+	return rc;
+}
+
+int pg_flame_new(struct pg_flame **out, const struct pg_profile *base, const struct pg_profile *cur,
+		 struct pg_err *err)
+{
+	struct pg_flame *fl = calloc(1, sizeof(*fl));
+	uint32_t root;
+	int rc;
+
+	*out = NULL;
+	if (!fl || add_node(fl, "all", &root)) {
+		pg_flame_free(fl);
+		return pg_err_nomem(err);
+	}
+	fl->has_base = base != NULL;
+	rc = add_profile(fl, cur, 1, err);
+	if (!rc && base)
+		rc = add_profile(fl, base, 0, err);
+	if (rc) {
+		pg_flame_free(fl);
+		return rc;
+	}
+	*out = fl;
+	return 0;
+}
+
+void pg_flame_free(struct pg_flame *fl)
+{
+	size_t i;
+
+	if (!fl)
+		return;
+	for (i = 0; i < fl->nnodes; i++) {
+		free(fl->nodes[i].name);
+		free(fl->nodes[i].kids);
+	}
+	free(fl->nodes);
+	free(fl);
+}
+
+void pg_flame_set_note(struct pg_flame *fl, const char *note)
+{
+	snprintf(fl->note, sizeof(fl->note), "%s", note ? note : "");
+}
+
+double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, int which)
+{
+	int64_t total = fl->nodes[0].value[which];
+
+	if (total <= 0 || n->value[which] <= 0)
+		return 0;
+	return (double)n->value[which] / (double)total;
+}
+
+/* Degrade on a bad baseline: the current profile alone still tells where
+ * the time goes. */
+int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
+		 struct pg_err *err)
+{
+	struct pg_flame_opts o = PG_FLAME_OPTS_DEFAULT;
+	struct pg_profile *bp = NULL, *cp = NULL;
+	struct pg_err berr = PG_ERR_INIT;
+	struct pg_flame *fl = NULL;
+	char note[sizeof(berr.msg) + 64] = "";
+	int rc;
+
+	rc = pg_profile_parse(&cp, cur, cur_len, err);
+	if (rc)
+		goto out;
+	if (!base)
+		snprintf(note, sizeof(note),
+			 "no baseline profile: plain flame graph of the current run");
+	else if (pg_profile_parse(&bp, base, base_len, &berr))
+		snprintf(note, sizeof(note), "baseline profile unreadable (%s): current run only",
+			 berr.msg);
+	rc = pg_flame_new(&fl, bp, cp, err);
+	if (rc)
+		goto out;
+	pg_flame_set_note(fl, note);
+	rc = pg_flame_write_svg(f, fl, &o, err);
+out:
+	pg_flame_free(fl);
+	pg_profile_free(bp);
+	pg_profile_free(cp);
+	return rc;
+}

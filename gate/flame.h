@@ -1,0 +1,49 @@
+/* Differential flame graphs: a call tree merged from a current CPU profile
+ * and an optional baseline one, each frame holding both profiles' shares
+ * of their totals, rendered as a self-contained SVG (width = current
+ * share, red = grew, blue = shrank, <title> tooltips). A struct pg_flame
+ * owns its tree and copies of the names (pg_flame_free); the profiles are
+ * only read while it is built. */
+#ifndef PG_FLAME_H
+#define PG_FLAME_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "err.h"
+#include "pprof.h"
+
+struct pg_flame;
+
+struct pg_flame_opts {
+	double width;	   /* image width in px */
+	double min_width;  /* frames narrower than this (px) are left out */
+	double neutral_pp; /* |delta| below this many percentage points: grey */
+};
+
+#define PG_FLAME_OPTS_DEFAULT   \
+	{                       \
+		1200, 0.5, 0.25 \
+	}
+
+/* Build the tree from cur and base (NULL: a plain flame graph), each at its
+ * default sample index (cpu for Go CPU profiles). */
+int pg_flame_new(struct pg_flame **out, const struct pg_profile *base, const struct pg_profile *cur,
+		 struct pg_err *err);
+void pg_flame_free(struct pg_flame *fl);
+
+/* A line shown under the title, e.g. why the baseline is missing; copied. */
+void pg_flame_set_note(struct pg_flame *fl, const char *note);
+
+/* Write the SVG; deterministic (children in byte order of their names).
+ * PG_EINFRA when the stream fails. */
+int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame_opts *o,
+		       struct pg_err *err);
+
+/* From profile bytes (gzip or raw) with default options. base may be NULL;
+ * an unreadable base profile degrades to a plain graph with a note, an
+ * unreadable current one is PG_EINPUT. */
+int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
+		 struct pg_err *err);
+
+#endif

@@ -1,0 +1,29 @@
+/* Internals of the flame module, shared by gate/flame*.c only: the merged
+ * call tree, nodes in one array (index 0 is the root "all"), each node's
+ * children as indices sorted by name. */
+#ifndef PG_FLAME_INT_H
+#define PG_FLAME_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flame.h"
+
+struct pg_flame_node {
+	char *name;
+	int64_t value[2]; /* [0] baseline, [1] current */
+	uint32_t *kids;
+	uint32_t nkids, capkids;
+};
+
+struct pg_flame {
+	struct pg_flame_node *nodes;
+	size_t nnodes, capnodes;
+	int has_base;
+	char note[256];
+};
+
+/* The node's share of its profile's total (the root's value), 0..1. */
+double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, int which);
+
+#endif

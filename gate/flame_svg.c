@@ -1,0 +1,259 @@
+/* SVG rendering of a struct pg_flame: frames as <g><title/><rect/><text/>
+ * with the root at the bottom, children left to right in name order, each
+ * frame as wide as its share of the current profile. No script: the
+ * tooltips are plain SVG <title> elements. */
+#include <math.h>
+#include <string.h>
+
+#include "flame_int.h"
+
+#define TOP 56.0   /* title lines */
+#define BOTTOM 8.0 /* below the root */
+#define SIDE 10.0  /* left and right margins */
+#define FRAME_H 16.0
+#define CHAR_W 6.6 /* 11 px monospace, average advance */
+
+struct svg {
+	FILE *f;
+	const struct pg_flame *fl;
+	const struct pg_flame_opts *o;
+	double scale;	/* px per unit of current share */
+	double max_abs; /* largest |delta| of a frame drawn */
+	int depth;	/* deepest frame drawn */
+};
+
+/* Decode one UTF-8 sequence of s (n > 0 bytes left); *cp gets U+FFFD for
+ * malformed bytes and for code points XML 1.0 does not allow. Returns the
+ * bytes used (1 for a malformed byte, so it is replaced alone). */
+static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	static const uint32_t min[4] = { 0, 0x80, 0x800, 0x10000 };
+	size_t len, i;
+	uint32_t c;
+
+	*cp = 0xfffd;
+	if (s[0] < 0x80)
+		len = 1, c = s[0];
+	else if ((s[0] & 0xe0) == 0xc0)
+		len = 2, c = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, c = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, c = s[0] & 0x07;
+	else
+		return 1;
+	if (len > n)
+		return 1;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min[len - 1] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 1;
+	if ((c < 0x20 && c != '\t') || c == 0xfffe || c == 0xffff)
+		return len; /* well-formed but not allowed in XML: replaced */
+	*cp = c;
+	return len;
+}
+
+static size_t utf8_count(const char *s)
+{
+	size_t n = strlen(s), i = 0, k = 0;
+	uint32_t cp;
+
+	while (i < n) {
+		i += utf8_next((const unsigned char *)s + i, n - i, &cp);
+		k++;
+	}
+	return k;
+}
+
+/* Write at most max code points of s, escaped for XML text and attributes. */
+static void put_escaped(FILE *f, const char *s, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, k, used;
+	uint32_t cp;
+
+	for (k = 0; i < n && k < max; k++) {
+		used = utf8_next(u + i, n - i, &cp);
+		if (cp == '&')
+			fputs("&amp;", f);
+		else if (cp == '<')
+			fputs("&lt;", f);
+		else if (cp == '>')
+			fputs("&gt;", f);
+		else if (cp == '"')
+			fputs("&quot;", f);
+		else if (cp == '\'')
+			fputs("&apos;", f);
+		else if (cp == 0xfffd)
+			fputs("\xef\xbf\xbd", f);
+		else
+			fwrite(u + i, 1, used, f);
+		i += used;
+	}
+}
+
+static double delta(const struct pg_flame *fl, const struct pg_flame_node *n)
+{
+	return pg_flame_share(fl, n, 1) - pg_flame_share(fl, n, 0);
+}
+
+static double frame_width(const struct svg *s, const struct pg_flame_node *n)
+{
+	return pg_flame_share(s->fl, n, 1) * s->scale;
+}
+
+/* First pass: the depth and the largest change among the frames drawn. */
+static void measure(struct svg *s, uint32_t id, int depth)
+{
+	const struct pg_flame_node *n = &s->fl->nodes[id];
+	uint32_t i;
+
+	if (frame_width(s, n) < s->o->min_width)
+		return;
+	if (depth > s->depth)
+		s->depth = depth;
+	if (fabs(delta(s->fl, n)) > s->max_abs)
+		s->max_abs = fabs(delta(s->fl, n));
+	for (i = 0; i < n->nkids; i++)
+		measure(s, n->kids[i], depth + 1);
+}
+
+/* Without a baseline, the classic warm palette, picked by name so that a
+ * function keeps its colour between graphs. With one: grey when the change
+ * is small, else red (grew) or blue (shrank), deeper with the change. */
+static void frame_fill(const struct svg *s, const struct pg_flame_node *n, char *buf, size_t len)
+{
+	double d = delta(s->fl, n), t;
+	uint32_t h = 2166136261u;
+	const char *c;
+	int v;
+
+	if (!s->fl->has_base) {
+		for (c = n->name; *c; c++)
+			h = (h ^ (unsigned char)*c) * 16777619u;
+		snprintf(buf, len, "rgb(%u,%u,%u)", 205 + h % 50, 90 + (h >> 8) % 130,
+			 40 + (h >> 16) % 50);
+		return;
+	}
+	if (fabs(d) * 100 < s->o->neutral_pp) {
+		snprintf(buf, len, "rgb(214,214,206)");
+		return;
+	}
+	t = s->max_abs > 0 ? fabs(d) / s->max_abs : 1;
+	v = (int)lround(225 - 175 * (0.3 + 0.7 * (t > 1 ? 1 : t)));
+	if (d > 0)
+		snprintf(buf, len, "rgb(255,%d,%d)", v, v);
+	else
+		snprintf(buf, len, "rgb(%d,%d,255)", v, v);
+}
+
+static void frame_title(const struct svg *s, const struct pg_flame_node *n)
+{
+	FILE *f = s->f;
+
+	fputs("<title>", f);
+	put_escaped(f, n->name, SIZE_MAX);
+	fprintf(f, "&#10;current: %.2f %%", 100 * pg_flame_share(s->fl, n, 1));
+	if (s->fl->has_base)
+		fprintf(f, "&#10;baseline: %.2f %%&#10;delta: %+.2f pp",
+			100 * pg_flame_share(s->fl, n, 0), 100 * delta(s->fl, n));
+	else
+		fputs("&#10;baseline: none", f);
+	fputs("</title>", f);
+}
+
+/* The name, cut with ".." to what fits the frame, or nothing. */
+static void frame_label(const struct svg *s, const struct pg_flame_node *n, double x, double y,
+			double w)
+{
+	size_t fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0, len = utf8_count(n->name);
+
+	if (fit < 3)
+		return;
+	fprintf(s->f, "<text x=\"%.2f\" y=\"%.2f\">", x + 3, y + FRAME_H - 5);
+	if (len <= fit) {
+		put_escaped(s->f, n->name, len);
+	} else {
+		put_escaped(s->f, n->name, fit - 2);
+		fputs("..", s->f);
+	}
+	fputs("</text>", s->f);
+}
+
+static void frame(struct svg *s, uint32_t id, int depth, double x)
+{
+	const struct pg_flame_node *n = &s->fl->nodes[id];
+	double w = frame_width(s, n), y = TOP + (s->depth - depth) * FRAME_H;
+	char fill[40];
+	uint32_t i;
+
+	if (w < s->o->min_width)
+		return;
+	frame_fill(s, n, fill, sizeof(fill));
+	fputs("<g class=\"frame\">", s->f);
+	frame_title(s, n);
+	fprintf(s->f,
+		"<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\" "
+		"rx=\"2\"/>",
+		x, y, w, FRAME_H - 1, fill);
+	frame_label(s, n, x, y, w);
+	fputs("</g>\n", s->f);
+	for (i = 0; i < n->nkids; i++) {
+		frame(s, n->kids[i], depth + 1, x);
+		x += frame_width(s, &s->fl->nodes[n->kids[i]]);
+	}
+}
+
+static void header(const struct svg *s, double height)
+{
+	FILE *f = s->f;
+	double w = s->o->width;
+
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" "
+		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"monospace\" "
+		"font-size=\"11\">\n",
+		w, height, w, height);
+	fprintf(f, "<title>%s</title>\n",
+		s->fl->has_base ? "perfgate: CPU profile, current against baseline"
+				: "perfgate: CPU profile");
+	fprintf(f, "<rect x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\" fill=\"#fbfbf8\"/>\n", w,
+		height);
+	fprintf(f, "<text x=\"%.1f\" y=\"20\" font-size=\"15\" text-anchor=\"middle\">%s</text>\n",
+		w / 2,
+		s->fl->has_base ? "Differential flame graph: CPU, current against baseline"
+				: "Flame graph: CPU, current run");
+	fprintf(f, "<text x=\"%.1f\" y=\"36\" text-anchor=\"middle\">%s</text>\n", w / 2,
+		s->fl->has_base ? "width: share of current CPU time; red: grew, blue: shrank "
+				  "(share of each run's total); hover for figures"
+				: "width: share of CPU time; hover for figures");
+	if (s->fl->note[0]) {
+		fprintf(f, "<text x=\"%.1f\" y=\"50\" text-anchor=\"middle\">", w / 2);
+		put_escaped(f, s->fl->note, SIZE_MAX);
+		fputs("</text>\n", f);
+	}
+}
+
+int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame_opts *o,
+		       struct pg_err *err)
+{
+	struct svg s = { f, fl, o, 0, 0, 0 };
+	double height;
+
+	s.scale = o->width - 2 * SIDE;
+	if (s.scale < 1)
+		return pg_err_set(err, PG_EUSAGE, "flame graph width %.0f is too small", o->width);
+	measure(&s, 0, 0);
+	height = TOP + (s.depth + 1) * FRAME_H + BOTTOM;
+	header(&s, height);
+	frame(&s, 0, 0, SIDE);
+	fputs("</svg>\n", f);
+	if (fflush(f) || ferror(f))
+		return pg_err_set(err, PG_EINFRA, "cannot write the flame graph");
+	return 0;
+}
