@@ -41,6 +41,7 @@ static int parse(int argc, char **argv, struct compare_args *a, struct pg_err *e
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct pg_report_writer *w;
 	int c, rc;
 
 	opterr = 0;
@@ -69,7 +70,8 @@ static int parse(int argc, char **argv, struct compare_args *a, struct pg_err *e
 				  "see 'perfgate compare --help'");
 	a->files[0] = argv[optind];
 	a->files[1] = argv[optind + 1];
-	if (!pg_report_writer_find(a->format))
+	w = pg_report_writer_find(a->format);
+	if (!w || w->needs_profile) /* compare has result files, no profiles */
 		return pg_err_set(
 			err, PG_EUSAGE,
 			"--format takes text, json, junit, markdown or openmetrics, not '%s'",

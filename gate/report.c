@@ -7,11 +7,12 @@
 #include "report.h"
 
 static const struct pg_report_writer writers[] = {
-	{ "json", "result.json", pg_report_json, 0 },
-	{ "junit", "junit.xml", pg_report_junit, 1 },
-	{ "openmetrics", "metrics.txt", pg_report_openmetrics, 0 },
-	{ "markdown", "summary.md", pg_report_markdown, 1 },
-	{ "text", NULL, pg_report_text, 0 },
+	{ "json", "result.json", pg_report_json, 0, 0 },
+	{ "junit", "junit.xml", pg_report_junit, 1, 0 },
+	{ "openmetrics", "metrics.txt", pg_report_openmetrics, 0, 0 },
+	{ "markdown", "summary.md", pg_report_markdown, 1, 0 },
+	{ "flame", "flame-diff.svg", pg_report_flame, 0, 1 },
+	{ "text", NULL, pg_report_text, 0, 0 },
 };
 
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))
@@ -79,6 +80,8 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 		if (r->error && strcmp(writers[i].name, "json"))
 			continue;
 		if (!r->verdict && writers[i].needs_verdict)
+			continue;
+		if (!r->current_profile_len && writers[i].needs_profile)
 			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, writers[i].filename) >=
 		    (int)sizeof(path))

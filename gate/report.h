@@ -1,6 +1,6 @@
 /* Reports of a check or compare, behind one writer table: each writer turns
  * a struct pg_report into one format (text table, result.json, junit.xml,
- * summary.md, metrics.txt) on a stream; pg_report_write_dir writes every
+ * summary.md, metrics.txt, flame-diff.svg) on a stream; pg_report_write_dir writes every
  * writer that has a file name into a directory, atomically per file. A
  * struct pg_report only borrows; the caller owns everything it points to. */
 #ifndef PG_REPORT_H
@@ -33,6 +33,7 @@ struct pg_report_writer {
 	const char *filename; /* file in --report-dir; NULL: terminal only */
 	pg_report_write_fn write;
 	int needs_verdict; /* skipped when there is no comparison */
+	int needs_profile; /* skipped when there is no current CPU profile */
 };
 
 /* The table, in the order files are written; borrowed. */
@@ -62,5 +63,6 @@ int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_openmetrics(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_flame(FILE *f, const struct pg_report *r, struct pg_err *err);
 
 #endif

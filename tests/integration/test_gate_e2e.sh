@@ -105,6 +105,16 @@ done
 
 ORDERS_REGRESS=cpu check 1 cpu
 regressed cpu 'cpu\.seconds_per_req'
+# the flame graph shows where: main.rehash (new in this run) in red
+svg=$tmp/cpu/flame-diff.svg
+[ -s "$svg" ] || fail "cpu: no flame-diff.svg"
+xmllint --noout "$svg" || fail "cpu: flame-diff.svg is not well-formed"
+xmllint --xpath '//*[local-name()="g"][starts-with(normalize-space(*[local-name()="title"]),
+	"main.rehash current:")]/*[local-name()="rect"]/@fill' "$svg" 2>/dev/null |
+	grep -Eo 'rgb\([0-9]+,[0-9]+,[0-9]+\)' | tr '(),' '   ' |
+	awk '$2 > $3 + 40 && $2 > $4 + 40 { red = 1 } END { exit !red }' ||
+	fail "cpu: flame-diff.svg has no red main.rehash frame"
+echo "ok: cpu flame-diff.svg shows main.rehash in red"
 ORDERS_REGRESS=getrandom check 1 getrandom
 regressed getrandom 'getrandom\.calls_per_req'
 ORDERS_REGRESS=getrandom-big check 1 getrandom-big
