@@ -12,6 +12,9 @@
 #define SIDE 10.0  /* left and right margins */
 #define FRAME_H 16.0
 #define CHAR_W 6.6 /* 11 px monospace, average advance */
+/* Deeper frames are left out: the recursion stays bounded on hostile
+ * profiles, and no real stack needs a 16000 px tall image. */
+#define MAX_DEPTH 1000
 
 struct svg {
 	FILE *f;
@@ -112,7 +115,7 @@ static void measure(struct svg *s, uint32_t id, int depth)
 	const struct pg_flame_node *n = &s->fl->nodes[id];
 	uint32_t i;
 
-	if (frame_width(s, n) < s->o->min_width)
+	if (frame_width(s, n) < s->o->min_width || depth > MAX_DEPTH)
 		return;
 	if (depth > s->depth)
 		s->depth = depth;
@@ -191,7 +194,7 @@ static void frame(struct svg *s, uint32_t id, int depth, double x)
 	char fill[40];
 	uint32_t i;
 
-	if (w < s->o->min_width)
+	if (w < s->o->min_width || depth > MAX_DEPTH)
 		return;
 	frame_fill(s, n, fill, sizeof(fill));
 	fputs("<g class=\"frame\">", s->f);
