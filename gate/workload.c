@@ -138,30 +138,32 @@ int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeou
 	double end = pg_now() + timeout_s;
 	struct pg_buf body = PG_BUF_INIT(1 << 16);
 	char tail[80];
-	int rc = PG_EINFRA;
+	int rc;
 
 	o.netns_fd = w->target.ns.fd;
 	for (;;) {
-		if (pg_sig_pending())
-			return pg_err_interrupted(err);
-		if (pg_workload_check(w, "before it was ready", err))
-			return err->code;
+		if (pg_sig_pending()) {
+			rc = pg_err_interrupted(err);
+			goto out;
+		}
+		rc = pg_workload_check(w, "before it was ready", err);
+		if (rc)
+			goto out;
 		o.timeout_s = end - pg_now() < 1 ? end - pg_now() : 1;
 		if (o.timeout_s <= 0)
 			break;
 		body.len = 0;
-		rc = pg_http_get(url, &o, &body, NULL, &last);
-		if (!rc)
-			break;
+		if (!pg_http_get(url, &o, &body, NULL, &last))
+			goto out;
 		pg_sleep(0.02);
 	}
-	pg_buf_release(&body);
-	if (!rc)
-		return 0;
 	pg_child_tail(&w->child, tail, sizeof(tail));
-	return pg_err_set(err, PG_EINFRA,
-			  "workload not ready within %g s: %.110s; its last output: '%s'",
-			  timeout_s, last.msg, tail);
+	rc = pg_err_set(err, PG_EINFRA,
+			"workload not ready within %g s: %.110s; its last output: '%s'", timeout_s,
+			last.msg, tail);
+out:
+	pg_buf_release(&body);
+	return rc;
 }
 
 void pg_workload_stop(struct pg_workload *w)

@@ -55,6 +55,11 @@ regressed() {
 		"$tmp/$name/junit.xml" | tr -d '\n')"
 }
 
+# This test checks the gate's plumbing with 2-s runs, far shorter than the
+# product's defaults (scripts/bench-gate.sh measures those): CPU per request
+# of such short runs drifts by up to ~40 % between captures on a busy 2-core
+# host, so its threshold here is 50 %; the injected CPU regression (every
+# order built three times) doubles it, well clear of both.
 mkdir -p "$repo"
 cd "$repo"
 git init -q -b main
@@ -76,7 +81,8 @@ cat >perfgate.json <<JSON
     "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
     "load": { "cmd": ["$ROOT/scripts/load-wrk.sh"], "duration_s": 2, "warmup_s": 1,
               "env": { "CONNECTIONS": "4", "PACE_MS": "5" } },
-    "gate": { "load.lat_p50_ms": { "min_abs": 1 }, "load.lat_mean_ms": { "min_abs": 1 },
+    "gate": { "cpu.seconds_per_req": { "threshold_pct": 50 },
+              "load.lat_p50_ms": { "min_abs": 1 }, "load.lat_mean_ms": { "min_abs": 1 },
               "load.lat_p90_ms": { "min_abs": 1 }, "load.lat_p99_ms": { "min_abs": 5 } }
   }]
 }
