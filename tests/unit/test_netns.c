@@ -12,6 +12,23 @@
 #include "child.h"
 #include "netns.h"
 
+/* The namespace lives in the fixture so teardown removes it even when an
+ * assertion fails mid-test. */
+static int setup(void **state)
+{
+	static struct pg_netns ns;
+
+	ns = (struct pg_netns)PG_NETNS_INIT;
+	*state = &ns;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	pg_netns_release(*state);
+	return 0;
+}
+
 static void need_root(void)
 {
 	if (geteuid() != 0) {
@@ -47,62 +64,59 @@ static int run_in(struct pg_netns *ns, const char *cmd, char *out, size_t n)
  * ours; release removes it. */
 static void test_netns_lifecycle(void **state)
 {
-	struct pg_netns ns = PG_NETNS_INIT;
+	struct pg_netns *ns = *state;
 	struct pg_err err = PG_ERR_INIT;
 	char path[PATH_MAX], out[512];
 	struct stat st;
 
-	(void)state;
 	need_root();
-	assert_int_equal(pg_netns_create(&ns, 0, &err), 0);
-	assert_non_null(strstr(ns.path, PG_NETNS_DIR "/" PG_NETNS_PREFIX));
-	assert_true(ns.fd >= 0);
-	assert_true(ns.ino != 0 && ns.ino != pg_netns_self_ino());
-	assert_int_equal(run_in(&ns, "ip -o link show lo", out, sizeof(out)), 0);
+	assert_int_equal(pg_netns_create(ns, 0, &err), 0);
+	assert_non_null(strstr(ns->path, PG_NETNS_DIR "/" PG_NETNS_PREFIX));
+	assert_true(ns->fd >= 0);
+	assert_true(ns->ino != 0 && ns->ino != pg_netns_self_ino());
+	assert_int_equal(run_in(ns, "ip -o link show lo", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "UP"));
-	assert_int_equal(run_in(&ns, "nft list ruleset", out, sizeof(out)), 0);
+	assert_int_equal(run_in(ns, "nft list ruleset", out, sizeof(out)), 0);
 	assert_null(strstr(out, "perfgate"));
-	snprintf(path, sizeof(path), "%s", ns.path);
-	pg_netns_release(&ns);
+	snprintf(path, sizeof(path), "%s", ns->path);
+	pg_netns_release(ns);
 	assert_int_equal(stat(path, &st), -1);
-	assert_int_equal(ns.fd, -1);
-	pg_netns_release(&ns);
+	assert_int_equal(ns->fd, -1);
+	pg_netns_release(ns);
 }
 
 static void test_netns_drop_rule(void **state)
 {
-	struct pg_netns ns = PG_NETNS_INIT;
+	struct pg_netns *ns = *state;
 	struct pg_err err = PG_ERR_INIT;
 	char out[1024];
 
-	(void)state;
 	need_root();
-	assert_int_equal(pg_netns_create(&ns, 5, &err), 0);
-	assert_int_equal(run_in(&ns, "nft list ruleset", out, sizeof(out)), 0);
+	assert_int_equal(pg_netns_create(ns, 5, &err), 0);
+	assert_int_equal(run_in(ns, "nft list ruleset", out, sizeof(out)), 0);
 	assert_non_null(strstr(out, "numgen random mod 10000 < 500"));
 	assert_non_null(strstr(out, "drop"));
-	pg_netns_release(&ns);
+	pg_netns_release(ns);
 }
 
 static void test_netns_of_self(void **state)
 {
-	struct pg_netns ns = PG_NETNS_INIT;
+	struct pg_netns *ns = *state;
 	struct pg_err err = PG_ERR_INIT;
 
-	(void)state;
-	assert_int_equal(pg_netns_open_pid(&ns, getpid(), &err), 0);
-	assert_int_equal(ns.owned, 0);
-	assert_true(ns.ino == pg_netns_self_ino());
-	pg_netns_release(&ns);
-	assert_int_equal(pg_netns_open_pid(&ns, 999999999, &err), PG_EINFRA);
+	assert_int_equal(pg_netns_open_pid(ns, getpid(), &err), 0);
+	assert_int_equal(ns->owned, 0);
+	assert_true(ns->ino == pg_netns_self_ino());
+	pg_netns_release(ns);
+	assert_int_equal(pg_netns_open_pid(ns, 999999999, &err), PG_EINFRA);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_netns_lifecycle),
-		cmocka_unit_test(test_netns_drop_rule),
-		cmocka_unit_test(test_netns_of_self),
+		cmocka_unit_test_setup_teardown(test_netns_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_netns_drop_rule, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_netns_of_self, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

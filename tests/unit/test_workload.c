@@ -11,6 +11,26 @@
 
 #include "workload.h"
 
+/* The workload lives in the fixture so teardown stops it even when an
+ * assertion fails mid-test (cmocka longjmps out of the test body). */
+static int setup(void **state)
+{
+	struct pg_workload *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return -1;
+	pg_workload_init(w);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	pg_workload_stop(*state);
+	free(*state);
+	return 0;
+}
+
 static void need_root(void)
 {
 	if (geteuid() != 0) {
@@ -69,28 +89,26 @@ static void test_workload_lifecycle(void **state)
 	struct pg_workload_opts o = { -1, 0, 0 };
 	struct pg_workload_cfg c = cfg(cmd, 1);
 	struct pg_err err = PG_ERR_INIT;
-	struct pg_workload w;
+	struct pg_workload *w = *state;
 	char cg[PATH_MAX], ns[PATH_MAX];
 	struct stat st;
 	pid_t pid;
 
-	(void)state;
 	need_root();
-	pg_workload_init(&w);
-	assert_int_equal(pg_workload_start(&w, &c, &o, &err), 0);
-	assert_int_equal(pg_workload_wait_ready(&w, c.ready_url, 10, &err), 0);
-	pid = w.target.pid;
-	assert_true(pid > 0 && w.target.cg.id > 0 && w.target.ns.ino > 0);
-	assert_int_equal(w.target.port, 8080);
-	assert_true(in_cgroup(pid, w.target.cg.path));
-	assert_int_equal(pg_workload_check(&w, "now", &err), 0);
-	snprintf(cg, sizeof(cg), "%s", w.target.cg.path);
-	snprintf(ns, sizeof(ns), "%s", w.target.ns.path);
-	pg_workload_stop(&w);
+	assert_int_equal(pg_workload_start(w, &c, &o, &err), 0);
+	assert_int_equal(pg_workload_wait_ready(w, c.ready_url, 10, &err), 0);
+	pid = w->target.pid;
+	assert_true(pid > 0 && w->target.cg.id > 0 && w->target.ns.ino > 0);
+	assert_int_equal(w->target.port, 8080);
+	assert_true(in_cgroup(pid, w->target.cg.path));
+	assert_int_equal(pg_workload_check(w, "now", &err), 0);
+	snprintf(cg, sizeof(cg), "%s", w->target.cg.path);
+	snprintf(ns, sizeof(ns), "%s", w->target.ns.path);
+	pg_workload_stop(w);
 	assert_int_equal(stat(cg, &st), -1);
 	assert_int_equal(stat(ns, &st), -1);
 	assert_true(kill(pid, 0) < 0);
-	pg_workload_stop(&w);
+	pg_workload_stop(w);
 }
 
 static void test_workload_exits_before_ready(void **state)
@@ -99,16 +117,14 @@ static void test_workload_exits_before_ready(void **state)
 	struct pg_workload_opts o = { -1, 0, 0 };
 	struct pg_workload_cfg c = cfg(cmd, 1);
 	struct pg_err err = PG_ERR_INIT;
-	struct pg_workload w;
+	struct pg_workload *w = *state;
 
-	(void)state;
 	need_root();
-	pg_workload_init(&w);
-	assert_int_equal(pg_workload_start(&w, &c, &o, &err), 0);
-	assert_int_equal(pg_workload_wait_ready(&w, c.ready_url, 10, &err), PG_EINFRA);
+	assert_int_equal(pg_workload_start(w, &c, &o, &err), 0);
+	assert_int_equal(pg_workload_wait_ready(w, c.ready_url, 10, &err), PG_EINFRA);
 	assert_string_equal(err.msg, "workload exited with status 2 before it was ready; its "
 				     "last output: 'starting bad flag'");
-	pg_workload_stop(&w);
+	pg_workload_stop(w);
 }
 
 static void test_workload_never_ready(void **state)
@@ -117,17 +133,15 @@ static void test_workload_never_ready(void **state)
 	struct pg_workload_opts o = { -1, 0, 0.2 };
 	struct pg_workload_cfg c = cfg(cmd, 1);
 	struct pg_err err = PG_ERR_INIT;
-	struct pg_workload w;
+	struct pg_workload *w = *state;
 	pid_t pid;
 
-	(void)state;
 	need_root();
-	pg_workload_init(&w);
-	assert_int_equal(pg_workload_start(&w, &c, &o, &err), 0);
-	pid = w.target.pid;
-	assert_int_equal(pg_workload_wait_ready(&w, c.ready_url, 0.5, &err), PG_EINFRA);
+	assert_int_equal(pg_workload_start(w, &c, &o, &err), 0);
+	pid = w->target.pid;
+	assert_int_equal(pg_workload_wait_ready(w, c.ready_url, 0.5, &err), PG_EINFRA);
 	assert_non_null(strstr(err.msg, "workload not ready within 0.5 s"));
-	pg_workload_stop(&w);
+	pg_workload_stop(w);
 	assert_true(kill(pid, 0) < 0);
 }
 
@@ -135,20 +149,18 @@ static void test_workload_never_ready(void **state)
 static void test_workload_attach_self(void **state)
 {
 	struct pg_err err = PG_ERR_INIT;
-	struct pg_workload w;
+	struct pg_workload *w = *state;
 	char path[PATH_MAX];
 	struct stat st;
 
-	(void)state;
-	pg_workload_init(&w);
-	assert_int_equal(pg_workload_attach(&w, getpid(), "http://127.0.0.1:9999/x", &err), 0);
-	assert_true(w.target.cg.id > 0);
-	assert_int_equal(w.target.cg.owned, 0);
-	assert_int_equal(w.target.ns.fd, -1); /* our own namespace: filter by port */
-	assert_int_equal(w.target.port, 9999);
-	assert_int_equal(w.child.pid, 0);
-	snprintf(path, sizeof(path), "%s", w.target.cg.path);
-	pg_workload_stop(&w);
+	assert_int_equal(pg_workload_attach(w, getpid(), "http://127.0.0.1:9999/x", &err), 0);
+	assert_true(w->target.cg.id > 0);
+	assert_int_equal(w->target.cg.owned, 0);
+	assert_int_equal(w->target.ns.fd, -1); /* our own namespace: filter by port */
+	assert_int_equal(w->target.port, 9999);
+	assert_int_equal(w->child.pid, 0);
+	snprintf(path, sizeof(path), "%s", w->target.cg.path);
+	pg_workload_stop(w);
 	assert_int_equal(stat(path, &st), 0);
 }
 
@@ -166,10 +178,10 @@ static void test_workload_url_port(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_workload_lifecycle),
-		cmocka_unit_test(test_workload_exits_before_ready),
-		cmocka_unit_test(test_workload_never_ready),
-		cmocka_unit_test(test_workload_attach_self),
+		cmocka_unit_test_setup_teardown(test_workload_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workload_exits_before_ready, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workload_never_ready, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workload_attach_self, setup, teardown),
 		cmocka_unit_test(test_workload_url_port),
 	};
 
