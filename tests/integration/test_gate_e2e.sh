@@ -105,6 +105,7 @@ done
 
 ORDERS_REGRESS=cpu check 1 cpu
 regressed cpu 'cpu\.seconds_per_req'
+grep -q "capturing again to confirm" "$tmp/cpu.err" || fail "cpu: the regression was not confirmed"
 ORDERS_REGRESS=getrandom check 1 getrandom
 regressed getrandom 'getrandom\.calls_per_req'
 ORDERS_REGRESS=getrandom-big check 1 getrandom-big
