@@ -42,38 +42,24 @@ const char pg_usage_check[] =
 	"error, 4 no baseline.\n";
 
 struct check_args {
-	const char *config, *scenario, *against, *report_dir;
-	unsigned long runs;
+	struct pg_scenario_args sc;
+	const char *against, *report_dir;
 	double threshold;
-	int has_threshold, no_probes, no_baseline_pass, no_confirm, verbose;
+	int has_threshold, no_baseline_pass, no_confirm;
 };
 
 static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 {
 	switch (c) {
-	case 'c':
-		a->config = optarg;
-		return 0;
-	case 's':
-		a->scenario = optarg;
-		return 0;
 	case 'a':
 		a->against = optarg;
 		return 0;
 	case 'd':
 		a->report_dir = optarg;
 		return 0;
-	case 'P':
-		a->no_probes = 1;
-		return 0;
-	case 'v':
-		a->verbose = 1;
-		return 0;
 	case 'n':
 		a->no_confirm = 1;
 		return 0;
-	case 'r':
-		return pg_cli_parse_uint(optarg, "--runs", 1000, &a->runs, err);
 	case 't':
 		a->has_threshold = 1;
 		return pg_cli_parse_double(optarg, "--threshold", 0, 1e6, &a->threshold, err);
@@ -84,19 +70,15 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 		a->no_baseline_pass = !strcmp(optarg, "pass");
 		return 0;
 	}
-	return PG_EUSAGE;
+	return pg_cli_scenario_opt(&a->sc, c, optarg, err);
 }
 
 static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "scenario", required_argument, NULL, 's' },
+		PG_SCENARIO_LONGOPTS,
 		{ "against", required_argument, NULL, 'a' },
 		{ "report-dir", required_argument, NULL, 'd' },
-		{ "no-probes", no_argument, NULL, 'P' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "runs", required_argument, NULL, 'r' },
 		{ "threshold", required_argument, NULL, 't' },
 		{ "no-baseline", required_argument, NULL, 'b' },
 		{ "no-confirm", no_argument, NULL, 'n' },
@@ -106,9 +88,9 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:s:v", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, PG_SCENARIO_SHORTOPTS, opts, NULL)) != -1) {
 		rc = parse_opt(c, a, err);
-		if (rc == PG_EUSAGE)
+		if (rc > 0)
 			return pg_cli_badopt(err, "check", optopt, argv[optind - 1]);
 		if (rc)
 			return rc;
@@ -156,20 +138,10 @@ static void check_release(struct check *k)
 
 static int open_config(struct check *k, const struct check_args *a, struct pg_err *err)
 {
-	char path[4096];
-	const char *p = a->config;
 	int rc;
 
-	if (!p) {
-		rc = pg_repo_default_config(path, sizeof(path), err);
-		if (rc)
-			return rc;
-		p = path;
-	}
-	if ((rc = pg_config_load(&k->cfg, p, err)) ||
-	    (rc = pg_config_scenario(&k->cfg, a->scenario, &k->sc, err)))
-		return rc;
-	return pg_baseline_store_open(&k->store, &k->cfg, k->sc->name, err);
+	rc = pg_config_open(&k->cfg, a->sc.config, a->sc.scenario, &k->sc, err);
+	return rc ? rc : pg_baseline_store_open(&k->store, &k->cfg, k->sc->name, err);
 }
 
 /* Resolve and load the baseline (and its profile, when there is one). A
@@ -245,10 +217,7 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 
 static int capture(struct check *k, const struct check_args *a, struct pg_err *err)
 {
-	struct pg_capture_opts o = { .runs = (int)a->runs,
-				     .no_probes = a->no_probes,
-				     .verbose = a->verbose };
-	int rc = pg_capture_run(&k->cfg, k->sc, &o, &k->cur, &k->cur_prof, err);
+	int rc = pg_capture_run(&k->cfg, k->sc, &a->sc.capture, &k->cur, &k->cur_prof, err);
 
 	/* host facts and creation time, as capture -o records them */
 	return rc ? rc : pg_result_set_host(&k->cur, err);
