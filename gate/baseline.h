@@ -17,10 +17,6 @@
 
 struct pg_baseline_store;
 
-/* The default config: perfgate.json at the root of the work tree that
- * holds the current directory (./perfgate.json outside a repository). */
-int pg_repo_default_config(char *out, size_t len, struct pg_err *err);
-
 /* Open the repository that holds the config file, for one scenario. */
 int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_config *cfg,
 			   const char *scenario, struct pg_err *err);

@@ -119,3 +119,32 @@ int pg_cli_parse_double(const char *s, const char *opt, double min, double max, 
 	*out = v;
 	return 0;
 }
+
+int pg_cli_scenario_opt(struct pg_scenario_args *a, int c, const char *arg, struct pg_err *err)
+{
+	unsigned long runs;
+	int rc;
+
+	switch (c) {
+	case 'c':
+		a->config = arg;
+		return 0;
+	case 's':
+		a->scenario = arg;
+		return 0;
+	case 'P':
+		a->capture.no_probes = 1;
+		return 0;
+	case 'v':
+		a->capture.verbose++;
+		return 0;
+	case 'r':
+		rc = pg_cli_parse_uint(arg, "--runs", 1000, &runs, err);
+		if (!rc && !runs)
+			rc = pg_err_set(err, PG_EUSAGE, "--runs must be at least 1");
+		if (!rc)
+			a->capture.runs = (int)runs;
+		return rc;
+	}
+	return 1;
+}

@@ -5,6 +5,7 @@
 #ifndef PG_CLI_H
 #define PG_CLI_H
 
+#include "capture.h"
 #include "err.h"
 
 #define PG_VERSION "0.1.0"
@@ -29,6 +30,28 @@ int pg_cli_parse_uint(const char *s, const char *opt, unsigned long max, unsigne
 		      struct pg_err *err);
 int pg_cli_parse_double(const char *s, const char *opt, double min, double max, double *out,
 			struct pg_err *err);
+
+/* The options of the commands that run a scenario (capture, check,
+ * baseline record): -c FILE, -s SCENARIO, --runs N, --no-probes, -v. */
+struct pg_scenario_args {
+	const char *config;   /* NULL: pg_config_default_path() */
+	const char *scenario; /* NULL: the config's only scenario */
+	struct pg_capture_opts capture;
+};
+
+#define PG_SCENARIO_SHORTOPTS "c:s:v"
+/* clang-format off */
+#define PG_SCENARIO_LONGOPTS \
+	{ "config", required_argument, NULL, 'c' }, \
+	{ "scenario", required_argument, NULL, 's' }, \
+	{ "runs", required_argument, NULL, 'r' }, \
+	{ "no-probes", no_argument, NULL, 'P' }, \
+	{ "verbose", no_argument, NULL, 'v' }
+/* clang-format on */
+
+/* Take getopt's option c if it is one of those: 0 when taken, 1 when not
+ * one of them, negative on a bad value. */
+int pg_cli_scenario_opt(struct pg_scenario_args *a, int c, const char *arg, struct pg_err *err);
 
 int pg_cmd_check(int argc, char **argv, struct pg_err *err);
 int pg_cmd_capture(int argc, char **argv, struct pg_err *err);

@@ -39,9 +39,10 @@ const char pg_usage_baseline[] =
 	"  -s SCENARIO  scenario (may be omitted when the config has one)\n";
 
 struct baseline_args {
-	const char *config, *scenario, *from;
-	int force, allow_dirty, no_probes, verbose, has_keep;
-	unsigned long runs, keep;
+	struct pg_scenario_args sc;
+	const char *from;
+	int force, allow_dirty, has_keep;
+	unsigned long keep;
 	char **pos; /* positional arguments after the subcommand */
 	int npos;
 };
@@ -49,12 +50,6 @@ struct baseline_args {
 static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
 {
 	switch (c) {
-	case 'c':
-		a->config = optarg;
-		return 0;
-	case 's':
-		a->scenario = optarg;
-		return 0;
 	case 'F':
 		a->from = optarg;
 		return 0;
@@ -64,32 +59,20 @@ static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
 	case 'd':
 		a->allow_dirty = 1;
 		return 0;
-	case 'P':
-		a->no_probes = 1;
-		return 0;
-	case 'v':
-		a->verbose = 1;
-		return 0;
-	case 'r':
-		return pg_cli_parse_uint(optarg, "--runs", 1000, &a->runs, err);
 	case 'k':
 		a->has_keep = 1;
 		return pg_cli_parse_uint(optarg, "--keep", 1000000, &a->keep, err);
 	}
-	return PG_EUSAGE;
+	return pg_cli_scenario_opt(&a->sc, c, optarg, err);
 }
 
 static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *err)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "scenario", required_argument, NULL, 's' },
+		PG_SCENARIO_LONGOPTS,
 		{ "from", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-dirty", no_argument, NULL, 'd' },
-		{ "no-probes", no_argument, NULL, 'P' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "runs", required_argument, NULL, 'r' },
 		{ "keep", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -97,9 +80,9 @@ static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:s:v", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, PG_SCENARIO_SHORTOPTS, opts, NULL)) != -1) {
 		rc = parse_opt(c, a, err);
-		if (rc == PG_EUSAGE)
+		if (rc > 0)
 			return pg_cli_badopt(err, "baseline", optopt, argv[optind - 1]);
 		if (rc)
 			return rc;
@@ -115,21 +98,12 @@ struct ctx {
 	struct pg_baseline_store *store;
 };
 
-static int ctx_open(struct ctx *x, const char *config, const char *scenario, struct pg_err *err)
+static int ctx_open(struct ctx *x, const struct pg_scenario_args *a, struct pg_err *err)
 {
-	char path[4096];
 	int rc;
 
-	if (!config) {
-		rc = pg_repo_default_config(path, sizeof(path), err);
-		if (rc)
-			return rc;
-		config = path;
-	}
-	if ((rc = pg_config_load(&x->cfg, config, err)) ||
-	    (rc = pg_config_scenario(&x->cfg, scenario, &x->sc, err)))
-		return rc;
-	return pg_baseline_store_open(&x->store, &x->cfg, x->sc->name, err);
+	rc = pg_config_open(&x->cfg, a->config, a->scenario, &x->sc, err);
+	return rc ? rc : pg_baseline_store_open(&x->store, &x->cfg, x->sc->name, err);
 }
 
 static void ctx_close(struct ctx *x)
@@ -331,9 +305,6 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 
 static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
-	struct pg_capture_opts o = { .runs = (int)a->runs,
-				     .no_probes = a->no_probes,
-				     .verbose = a->verbose };
 	struct pg_buf prof = PG_BUF_INIT(MAX_PROFILE_BYTES);
 	struct pg_result r;
 	char path[4096];
@@ -348,7 +319,7 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 	if (a->from)
 		rc = load_from(x, a->from, &r, &prof, err);
 	else if (!(rc = precheck(x, a, err)) &&
-		 !(rc = pg_capture_run(&x->cfg, x->sc, &o, &r, &prof, err)))
+		 !(rc = pg_capture_run(&x->cfg, x->sc, &a->sc.capture, &r, &prof, err)))
 		rc = pg_result_set_host(&r, err); /* host facts and creation time */
 	if (rc || (rc = set_commit(x, &r, !!a->from, err)))
 		goto out;
@@ -385,8 +356,7 @@ int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 				*sub ? ", not '" : "", sub, *sub ? "'" : "");
 		goto out;
 	}
-	if ((rc = parse(argc - 1, argv + 1, &a, err)) ||
-	    (rc = ctx_open(&x, a.config, a.scenario, err)))
+	if ((rc = parse(argc - 1, argv + 1, &a, err)) || (rc = ctx_open(&x, &a.sc, err)))
 		goto out;
 	if (!strcmp(sub, "record"))
 		rc = cmd_record(&x, &a, err);

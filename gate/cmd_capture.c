@@ -34,56 +34,32 @@ const char pg_usage_capture[] =
 	"script to the first (tighter CPU figures on a dedicated host).\n";
 
 struct capture_args {
-	const char *config;
-	const char *scenario;
+	struct pg_scenario_args sc;
 	const char *output;
-	struct pg_capture_opts o;
 };
 
 static int parse_args(struct capture_args *a, int argc, char **argv, struct pg_err *err)
 {
 	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "scenario", required_argument, NULL, 's' },
-		{ "runs", required_argument, NULL, 'r' },
-		{ "no-probes", no_argument, NULL, 'P' },
-		{ "verbose", no_argument, NULL, 'v' },
+		PG_SCENARIO_LONGOPTS,
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long runs;
 	int ch, rc;
 
 	opterr = 0;
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+c:s:o:v", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			a->config = optarg;
-			break;
-		case 's':
-			a->scenario = optarg;
-			break;
-		case 'o':
+	while ((ch = getopt_long(argc, argv, "+" PG_SCENARIO_SHORTOPTS "o:", longopts, NULL)) !=
+	       -1) {
+		if (ch == 'o') {
 			a->output = optarg;
-			break;
-		case 'v':
-			a->o.verbose++;
-			break;
-		case 'P':
-			a->o.no_probes = 1;
-			break;
-		case 'r':
-			rc = pg_cli_parse_uint(optarg, "--runs", 1000, &runs, err);
-			if (rc)
-				return rc;
-			if (!runs)
-				return pg_err_set(err, PG_EUSAGE, "--runs must be at least 1");
-			a->o.runs = (int)runs;
-			break;
-		default:
-			return pg_cli_badopt(err, "capture", optopt, argv[optind - 1]);
+			continue;
 		}
+		rc = pg_cli_scenario_opt(&a->sc, ch, optarg, err);
+		if (rc > 0)
+			return pg_cli_badopt(err, "capture", optopt, argv[optind - 1]);
+		if (rc)
+			return rc;
 	}
 	if (optind < argc)
 		return pg_err_set(err, PG_EUSAGE,
@@ -92,20 +68,6 @@ static int parse_args(struct capture_args *a, int argc, char **argv, struct pg_e
 	if (!a->output)
 		return pg_err_set(err, PG_EUSAGE,
 				  "capture needs -o RESULT.json; see 'perfgate capture --help'");
-	return 0;
-}
-
-/* -c's default: perfgate.json at the repository root, else here. */
-static int default_config(char *out, size_t n, struct pg_err *err)
-{
-	char root[PATH_MAX];
-	int rc;
-
-	rc = pg_git_root(".", root, sizeof(root), err);
-	if (rc < 0)
-		return rc;
-	if (snprintf(out, n, "%sperfgate.json", rc == 0 ? root : "") >= (int)n)
-		return pg_err_set(err, PG_EINPUT, "config path too long");
 	return 0;
 }
 
@@ -175,22 +137,17 @@ int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
 	struct pg_result r;
 	struct pg_buf profile = PG_BUF_INIT(64 << 20);
 	const struct pg_scenario *sc;
-	char cpath[PATH_MAX];
 	int rc;
 
 	pg_config_init(&cfg);
 	pg_result_init(&r);
 	rc = parse_args(&a, argc, argv, err);
-	if (!rc && !a.config && !(rc = default_config(cpath, sizeof(cpath), err)))
-		a.config = cpath;
 	if (!rc)
-		rc = pg_config_load(&cfg, a.config, err);
-	if (!rc)
-		rc = pg_config_scenario(&cfg, a.scenario, &sc, err);
+		rc = pg_config_open(&cfg, a.sc.config, a.sc.scenario, &sc, err);
 	if (!rc)
 		rc = record_commit(&r, cfg.dir, err);
 	if (!rc)
-		rc = pg_capture_run(&cfg, sc, &a.o, &r, &profile, err);
+		rc = pg_capture_run(&cfg, sc, &a.sc.capture, &r, &profile, err);
 	if (!rc)
 		rc = pg_result_set_host(&r, err);
 	if (!rc)

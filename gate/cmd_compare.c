@@ -90,7 +90,7 @@ static int load_rules(const struct compare_args *a, const struct pg_result *cur,
 	int rc;
 
 	if (!p) {
-		if (pg_repo_default_config(path, sizeof(path), err) || !pg_fs_exists(path))
+		if (pg_config_default_path(path, sizeof(path), err) || !pg_fs_exists(path))
 			return 0;
 		p = path;
 	}

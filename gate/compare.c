@@ -273,3 +273,37 @@ nomem:
 	pg_verdict_release(out);
 	return pg_err_nomem(err);
 }
+
+static const struct pg_compare_row *find_row(const struct pg_verdict *v, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < v->nrows; i++)
+		if (!strcmp(v->rows[i].metric, metric))
+			return &v->rows[i];
+	return NULL;
+}
+
+void pg_verdict_confirm(struct pg_verdict *second, const struct pg_verdict *first)
+{
+	const struct pg_compare_row *f;
+	struct pg_compare_row *r;
+	size_t i;
+
+	second->nregressions = 0;
+	for (i = 0; i < second->nrows; i++) {
+		r = &second->rows[i];
+		f = find_row(first, r->metric);
+		if (r->verdict == PG_VERDICT_REGRESSION &&
+		    (!f || f->verdict != PG_VERDICT_REGRESSION)) {
+			r->verdict = PG_VERDICT_PASS;
+			r->note = "regressed in the confirming capture only";
+		} else if (r->verdict != PG_VERDICT_REGRESSION && f &&
+			   f->verdict == PG_VERDICT_REGRESSION) {
+			r->note = "regressed in the first capture only";
+		}
+		if (r->verdict == PG_VERDICT_REGRESSION)
+			second->nregressions++;
+	}
+	second->verdict = second->nregressions ? PG_VERDICT_REGRESSION : PG_VERDICT_PASS;
+}

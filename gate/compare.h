@@ -81,6 +81,14 @@ void pg_verdict_release(struct pg_verdict *v);
 int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
 		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
 
+/* Confirmation: keep as regressions of `second` (the verdict of a second,
+ * independent capture against the same baseline) only the metrics that
+ * regressed in `first` too, and recount. A drift of the host that pushes one
+ * capture over a threshold rarely pushes the next one over the same one; a
+ * real regression does. Rows that regressed in one capture only say so in
+ * their note. */
+void pg_verdict_confirm(struct pg_verdict *second, const struct pg_verdict *first);
+
 /* The built-in min_abs of perfgate's own noisy metrics (getrandom latency
  * quantiles, retransmits per 1k requests); 0 for others. */
 double pg_compare_default_min_abs(const char *metric);

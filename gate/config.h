@@ -74,6 +74,15 @@ int pg_config_parse(struct pg_config *c, const char *text, size_t len, const cha
 		    struct pg_err *err);
 int pg_config_load(struct pg_config *c, const char *path, struct pg_err *err);
 
+/* The config file's default path: perfgate.json at the root of the git work
+ * tree around the current directory, else in the current directory. */
+int pg_config_default_path(char *out, size_t n, struct pg_err *err);
+
+/* Load path (NULL: the default path) and pick the scenario called scenario
+ * (NULL: the only one). *out is borrowed from c. */
+int pg_config_open(struct pg_config *c, const char *path, const char *scenario,
+		   const struct pg_scenario **out, struct pg_err *err);
+
 /* The scenario called name; with name NULL, the only scenario (PG_EUSAGE
  * if there are several). Borrowed. */
 int pg_config_scenario(const struct pg_config *c, const char *name, const struct pg_scenario **out,

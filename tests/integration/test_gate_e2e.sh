@@ -105,6 +105,7 @@ done
 
 ORDERS_REGRESS=cpu check 1 cpu
 regressed cpu 'cpu\.seconds_per_req'
+grep -q "capturing again to confirm" "$tmp/cpu.err" || fail "cpu: the regression was not confirmed"
 # the flame graph shows where: main.rehash (new in this run) in red
 svg=$tmp/cpu/flame-diff.svg
 [ -s "$svg" ] || fail "cpu: no flame-diff.svg"
