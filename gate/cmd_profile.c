@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "pprof.h"
+#include "utf8.h"
 
 const char pg_usage_profile[] =
 	"usage: perfgate profile top FILE [-n N] [--sample-index I] [--node-fraction F]\n"
@@ -50,21 +51,15 @@ static json_t *json_name(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	char *buf = malloc(3 * n + 1);
-	size_t i = 0, o = 0, len, k;
+	size_t i = 0, o = 0, len;
+	uint32_t cp;
 	json_t *j;
 
 	if (!buf)
 		return NULL;
 	while (i < n) {
-		len = u[i] < 0x80		    ? 1
-		      : u[i] >= 0xf0 && u[i] < 0xf5 ? 4
-		      : u[i] >= 0xe0		    ? 3
-		      : u[i] >= 0xc2		    ? 2
-						    : 0;
-		for (k = 1; len > 1 && k < len; k++)
-			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
-				len = 0;
-		if (len && u[i]) {
+		len = pg_utf8_decode(u + i, n - i, &cp);
+		if (len && cp) {
 			memcpy(buf + o, u + i, len);
 			o += len, i += len;
 			continue;

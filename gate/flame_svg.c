@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "flame_int.h"
+#include "utf8.h"
 
 #define TOP 56.0   /* title lines */
 #define BOTTOM 8.0 /* below the root */
@@ -30,33 +31,14 @@ struct svg {
  * bytes used (1 for a malformed byte, so it is replaced alone). */
 static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 {
-	static const uint32_t min[4] = { 0, 0x80, 0x800, 0x10000 };
-	size_t len, i;
-	uint32_t c;
+	size_t len = pg_utf8_decode(s, n, cp);
 
-	*cp = 0xfffd;
-	if (s[0] < 0x80)
-		len = 1, c = s[0];
-	else if ((s[0] & 0xe0) == 0xc0)
-		len = 2, c = s[0] & 0x1f;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, c = s[0] & 0x0f;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, c = s[0] & 0x07;
-	else
+	if (!len) {
+		*cp = 0xfffd;
 		return 1;
-	if (len > n)
-		return 1;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-		c = c << 6 | (s[i] & 0x3f);
 	}
-	if (c < min[len - 1] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 1;
-	if ((c < 0x20 && c != '\t') || c == 0xfffe || c == 0xffff)
-		return len; /* well-formed but not allowed in XML: replaced */
-	*cp = c;
+	if ((*cp < 0x20 && *cp != '\t') || *cp == 0xfffe || *cp == 0xffff)
+		*cp = 0xfffd; /* well-formed but not allowed in XML */
 	return len;
 }
 

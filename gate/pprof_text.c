@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "pprof_int.h"
+#include "utf8.h"
 
 struct unit {
 	const char *canon;
@@ -157,17 +158,11 @@ static void percentage(char *buf, size_t len, int64_t value, int64_t total)
 static size_t runes(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, count = 0, len, k;
+	size_t i = 0, count = 0, len;
+	uint32_t cp;
 
 	while (i < n) {
-		len = u[i] < 0x80		    ? 1
-		      : u[i] >= 0xf0 && u[i] < 0xf5 ? 4
-		      : u[i] >= 0xe0		    ? 3
-		      : u[i] >= 0xc2		    ? 2
-						    : 0;
-		for (k = 1; len > 1 && k < len; k++)
-			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
-				len = 0;
+		len = pg_utf8_decode(u + i, n - i, &cp);
 		i += len ? len : 1;
 		count++;
 	}
