@@ -16,8 +16,12 @@ fi
 npmdir=$BUILD/npm
 if [ ! -d "$npmdir/node_modules/ajv-formats" ]; then
 	mkdir -p "$npmdir"
-	(cd "$npmdir" && npm init -y >/dev/null &&
-		timeout 300 npm install --no-audit --no-fund ajv@8 ajv-formats@3 js-yaml@4 >/dev/null)
+	if ! (cd "$npmdir" && npm init -y >/dev/null &&
+		timeout 300 npm install --no-audit --no-fund ajv@8 ajv-formats@3 js-yaml@4 >/dev/null); then
+		rm -rf "$npmdir/node_modules"
+		echo "SKIP: could not install ajv, ajv-formats and js-yaml from the npm registry"
+		exit 77
+	fi
 fi
 validate() { NODE_PATH=$npmdir/node_modules node "$schemas/validate-gitlab-ci.js" \
 	"$schemas/gitlab-ci.json" "$1"; }
