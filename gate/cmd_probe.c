@@ -257,9 +257,7 @@ static int write_json(const char *path, json_t *j, struct pg_err *err)
 		return pg_err_nomem(err);
 	if (strcmp(path, "-"))
 		return pg_json_save(j, path, 0, err);
-	/* main() checks stdout at exit. */
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12));
-	putchar('\n');
+	pg_json_print(j, stdout); /* main() checks stdout at exit */
 	return 0;
 }
 

@@ -5,8 +5,6 @@
 
 #include "report.h"
 
-#define JSON_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12))
-
 /* JSON has no NaN or infinity: a number that is not finite is null. */
 static json_t *num_or_null(double v)
 {
@@ -98,7 +96,7 @@ int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err)
 
 	if (!root)
 		return pg_err_nomem(err);
-	if (json_dumpf(root, f, JSON_FLAGS) || fputc('\n', f) == EOF)
+	if (pg_json_print(root, f))
 		rc = pg_err_set(err, PG_EINPUT, "cannot write result.json");
 	json_decref(root);
 	return rc;

@@ -7,6 +7,7 @@
 #define PG_RESULT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -97,5 +98,9 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err);
 int pg_result_save(const struct pg_result *r, const char *path, int excl, struct pg_err *err);
 int pg_json_save(const json_t *root, const char *path, int excl, struct pg_err *err);
+
+/* Print root to f the way perfgate writes every JSON file, with a final
+ * newline; -1 on a write error. */
+int pg_json_print(const json_t *root, FILE *f);
 
 #endif

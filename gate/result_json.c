@@ -238,6 +238,11 @@ int pg_json_save(const json_t *root, const char *path, int excl, struct pg_err *
 	return rc;
 }
 
+int pg_json_print(const json_t *root, FILE *f)
+{
+	return json_dumpf(root, f, JSON_FLAGS) || fputc('\n', f) == EOF ? -1 : 0;
+}
+
 int pg_result_save(const struct pg_result *r, const char *path, int excl, struct pg_err *err)
 {
 	json_t *root = pg_result_to_json(r);
