@@ -31,6 +31,7 @@ struct pprof_fetch {
 /* Everything one run holds; released by run_release on every path. */
 struct run {
 	const struct pg_scenario *sc;
+	const char *tree; /* the config's directory: the workload runs there */
 	const struct pg_capture_opts *o;
 	struct pg_progress *pr;
 	struct pg_workload w;
@@ -104,11 +105,12 @@ static int pprof_join(struct run *r, struct pg_err *err)
 	return 0;
 }
 
-static void run_init(struct run *r, const struct pg_scenario *sc, const struct pg_capture_opts *o,
-		     struct pg_progress *pr)
+static void run_init(struct run *r, const struct pg_config *cfg, const struct pg_scenario *sc,
+		     const struct pg_capture_opts *o, struct pg_progress *pr)
 {
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
+	r->tree = cfg->dir;
 	r->o = o;
 	r->pr = pr;
 	pg_workload_init(&r->w);
@@ -204,7 +206,7 @@ static int measure(struct run *r, struct pg_err *err)
 static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
-	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0 };
+	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0, r->tree };
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
@@ -264,7 +266,7 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	out->runs = n;
 	for (i = 0; i < n && !rc; i++) {
 		pg_progress_run(&pr, i + 1);
-		run_init(&r, sc, o, &pr);
+		run_init(&r, cfg, sc, o, &pr);
 		rc = run_one(&r, out, profile, err);
 		run_release(&r);
 	}
