@@ -30,9 +30,9 @@ struct pg_workload {
 };
 
 struct pg_workload_opts {
-	int cpu;	/* pin the workload to this CPU, -1: no pinning */
-	int echo;	/* copy its output to stderr (verbose) */
-	double grace_s; /* 0: 3 s */
+	int cpu;	 /* pin the workload to this CPU, -1: no pinning */
+	int echo;	 /* copy its output to stderr (verbose) */
+	double grace_s;	 /* 0: 3 s */
 	const char *cwd; /* the tree it runs from; NULL: perfgate's */
 };
 
