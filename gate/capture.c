@@ -40,6 +40,7 @@ struct run {
 	char origin[256];
 	struct pg_probe_snapshot s0, s1;
 	uint64_t cpu0, cpu1;
+	struct pg_pressure p0, p1;
 	struct pg_loadmetric *lm;
 	size_t nlm;
 };
@@ -189,6 +190,7 @@ static int measure(struct run *r, struct pg_err *err)
 	if (r->probe && (rc = pg_probe_read(r->probe, &r->s0, err)))
 		return rc;
 	rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu0, err);
+	pg_pressure_read(&r->w.target.cg, &r->p0);
 	if (!rc && r->sc->pprof_url)
 		rc = pprof_start(r, d, err);
 	pg_progress_phase(r->pr, "load", d);
@@ -198,6 +200,7 @@ static int measure(struct run *r, struct pg_err *err)
 		rc = pprof_join(r, err);
 	if (!rc)
 		rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu1, err);
+	pg_pressure_read(&r->w.target.cg, &r->p1);
 	if (!rc && r->probe)
 		rc = pg_probe_read(r->probe, &r->s1, err);
 	return rc;
@@ -244,6 +247,8 @@ static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile,
 	if (!rc)
 		rc = pg_capture_add_metrics(out, r->lm, r->nlm, r->o->no_probes ? NULL : &r->s0,
 					    &r->s1, r->cpu1 - r->cpu0, err);
+	if (!rc)
+		rc = pg_capture_add_pressure(out, &r->p0, &r->p1, err);
 	if (!rc && r->pf.body.len)
 		rc = pg_capture_add_profile(out, profile, &r->pf.body, err);
 	return rc;

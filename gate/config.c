@@ -190,7 +190,8 @@ static int parse_rule(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 	r->has_min_abs = json_object_get(obj, "min_abs") != NULL;
 	rc = pg_jctx_check_keys(x, obj, at, keys);
 	if (!rc)
-		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, 1e9, &r->threshold_pct);
+		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
+				 &r->threshold_pct);
 	if (!rc)
 		rc = pg_jctx_num(x, obj, at, "min_abs", 0, 0, 1e300, &r->min_abs);
 	if (!rc)
@@ -334,7 +335,8 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 				    pg_json_type_name(root));
 	rc = pg_jctx_check_keys(x, root, "", keys);
 	if (!rc)
-		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, 1e9, &c->threshold_pct);
+		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
+				 &c->threshold_pct);
 	if (!rc)
 		rc = pg_jctx_member(x, root, "", "runs", JSON_INTEGER, "an integer", &v);
 	if (!rc)
@@ -355,7 +357,7 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 void pg_config_init(struct pg_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->threshold_pct = 15;
+	c->threshold_pct = PG_THRESHOLD_DEFAULT;
 	c->runs = 3;
 	c->paired.min_rounds = 3;
 	c->paired.max_rounds = 10;

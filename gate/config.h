@@ -10,6 +10,11 @@
 
 #include "err.h"
 
+/* The gate's threshold in percent: the default, and the range both the
+ * config and --threshold take (above 0, at most PG_THRESHOLD_MAX). */
+#define PG_THRESHOLD_DEFAULT 15.0
+#define PG_THRESHOLD_MAX 1e9
+
 struct pg_kv {
 	char *key;
 	char *value;
