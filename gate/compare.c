@@ -157,7 +157,7 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 	const struct pg_gate_rule *rule = find_rule(o, any->name);
 
 	memset(r, 0, sizeof(*r));
-	r->lo_pct = r->hi_pct = NAN;
+	r->lo_pct = r->hi_pct = r->stored = NAN;
 	r->metric = strdup(any->name);
 	r->unit = strdup(any->unit ? any->unit : "");
 	if (!r->metric || !r->unit)

@@ -40,6 +40,7 @@ struct pg_compare_row {
 	double threshold_pct;
 	double min_abs;
 	double p_value;
+	double stored; /* paired: the stored baseline's median, NAN if none */
 	double lo_pct; /* paired: 95 % interval of the change; NAN otherwise */
 	double hi_pct;
 	enum pg_verdict_kind verdict;

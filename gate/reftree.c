@@ -140,8 +140,9 @@ int pg_reftree_config(const struct pg_reftree *t, const struct pg_config *cur, c
 	struct pg_err ignored = PG_ERR_INIT;
 	int rc;
 
+	/* without a build of its own, the reference is built the current way */
 	*own = pg_fs_exists(t->config) && !pg_config_load(out, t->config, &ignored) &&
-	       !pg_config_scenario(out, name, sc, &ignored);
+	       !pg_config_scenario(out, name, sc, &ignored) && (*sc)->build.cmd;
 	if (*own)
 		return 0;
 	rc = reparse(t, cur, out, err);

@@ -25,7 +25,8 @@ int pg_reftree_checkout(struct pg_reftree *t, const struct pg_config *cur, const
 			struct pg_err *err);
 
 /* The reference's config (out, initialised by the caller): the tree's own
- * perfgate.json at the same place when it has the scenario, else the
+ * perfgate.json at the same place when it has the scenario with a build,
+ * else the
  * current config read as if it lived in the tree, so relative paths are
  * the tree's. *sc is out's scenario called name; *own says which. */
 int pg_reftree_config(const struct pg_reftree *t, const struct pg_config *cur, const char *name,
