@@ -176,6 +176,10 @@ int pg_paired_run(struct pg_paired *p, struct pg_err *err)
 		if (!rc && kept && p->v.rounds >= 2)
 			rc = decide(p, err);
 	} while (!rc && !done(p, round_s));
+	if (!rc)
+		rc = pg_measure_stamp(&p->ref.m, &p->ref.res, err);
+	if (!rc)
+		rc = pg_measure_stamp(&p->cur.m, &p->cur.res, err);
 	if (!rc && p->v.repeated)
 		rc = pg_verdict_note(&p->v, err,
 				     "%zu round%s measured again: one side squeezed by neighbours",

@@ -246,7 +246,8 @@ int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct 
 	for (i = 0; i < src->nmetrics && !rc; i++) {
 		m = &src->metrics[i];
 		for (j = 0; j < m->nvalues && !rc; j++)
-			rc = pg_result_add_value(dst, m->name, m->unit, m->better, m->values[j], err);
+			rc = pg_result_add_value(dst, m->name, m->unit, m->better, m->values[j],
+						 err);
 	}
 	for (i = 0; i < src->nfuncs && !rc; i++)
 		rc = pg_result_add_func(dst, src->funcs[i].name, src->funcs[i].flat,
