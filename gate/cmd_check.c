@@ -13,7 +13,8 @@ const char pg_usage_check[] =
 	"usage: perfgate check [-c FILE] [-s SCENARIO] [--against REV] [--runs N]\n"
 	"                      [--threshold PCT] [--report-dir DIR] [--no-probes]\n"
 	"                      [--no-baseline=pass|fail] [--no-confirm]\n"
-	"                      [--mode auto|paired|stored] [--inconclusive=pass|fail] [-v]\n"
+	"                      [--mode auto|paired|stored] [--duet | --interleaved]\n"
+	"                      [--inconclusive=pass|fail] [-v]\n"
 	"\n"
 	"Measure the scenario and judge it against its reference commit: in paired\n"
 	"mode the reference is built and re-measured here, in rounds interleaved with\n"
@@ -37,6 +38,9 @@ const char pg_usage_check[] =
 	"                    default a regression must hold in a second capture too\n"
 	"  --mode M          paired, stored or auto (default: the config's \"mode\",\n"
 	"                    else auto: paired when the scenario has a build)\n"
+	"  --duet            paired mode: run both sides of a round at once, each on\n"
+	"                    a CPU of its own, swapped every round (config: paired.duet)\n"
+	"  --interleaved     paired mode: one side after the other, in random order\n"
 	"  --inconclusive=V  paired mode: what a metric still undecided after\n"
 	"                    max_rounds does to the exit status: pass (default, with\n"
 	"                    a warning) or fail (exit 1)\n"
@@ -49,7 +53,7 @@ struct check_args {
 	struct pg_scenario_args sc;
 	const char *against, *report_dir;
 	double threshold;
-	int no_baseline_pass, no_confirm, inconclusive_fail, mode;
+	int no_baseline_pass, no_confirm, inconclusive_fail, mode, duet;
 };
 
 static int pass_or_fail(const char *opt, const char *v, int *fail, struct pg_err *err)
@@ -79,6 +83,12 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 			return PG_EUSAGE;
 		a->no_baseline_pass = !a->no_baseline_pass;
 		return 0;
+	case 'D':
+		a->duet = 1;
+		return 0;
+	case 'I':
+		a->duet = 0;
+		return 0;
 	case 'i':
 		return pass_or_fail("--inconclusive", optarg, &a->inconclusive_fail, err);
 	case 'm':
@@ -102,6 +112,8 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 		{ "no-confirm", no_argument, NULL, 'n' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "inconclusive", required_argument, NULL, 'i' },
+		{ "duet", no_argument, NULL, 'D' },
+		{ "interleaved", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -173,7 +185,7 @@ static int outcome(const struct pg_verdict *v, const struct check_args *a)
 
 int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 {
-	struct check_args a = { .mode = PG_MODE_AUTO };
+	struct check_args a = { .mode = PG_MODE_AUTO, .duet = -1 };
 	struct pg_check_opts o = { 0 };
 	struct pg_err ignored = PG_ERR_INIT;
 	const struct pg_scenario *sc = NULL;
@@ -195,6 +207,7 @@ int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 	o.mode = a.mode != PG_MODE_AUTO ? (enum pg_mode)a.mode : sc->mode;
 	o.no_baseline_pass = a.no_baseline_pass;
 	o.no_confirm = a.no_confirm;
+	o.duet = a.duet;
 	rc = pg_check_run(&k, &o, err);
 	if (rc && rc != PG_EUSAGE && rc != PG_EINPUT) {
 		/* the run failed: result.json records why, and nothing else */

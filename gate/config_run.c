@@ -44,7 +44,7 @@ static int parse_rounds(struct pg_jctx *x, json_t *obj, const char *at, const ch
 
 static int parse_paired(struct pg_jctx *x, json_t *obj, const char *at, struct pg_paired_cfg *p)
 {
-	static const char *const keys[] = { "min_rounds", "max_rounds", "budget_s", NULL };
+	static const char *const keys[] = { "min_rounds", "max_rounds", "budget_s", "duet", NULL };
 	char path[PG_JPATH_MAX];
 	json_t *v;
 	int rc;
@@ -60,6 +60,8 @@ static int parse_paired(struct pg_jctx *x, json_t *obj, const char *at, struct p
 		rc = parse_rounds(x, v, path, "max_rounds", &p->max_rounds);
 	if (!rc)
 		rc = pg_jctx_num(x, v, path, "budget_s", 0, 1, MAX_BUDGET_S, &p->budget_s);
+	if (!rc)
+		rc = pg_jctx_bool(x, v, path, "duet", &p->duet);
 	if (!rc && p->max_rounds < p->min_rounds)
 		rc = pg_jctx_fail(x, PG_EINPUT, "%s.max_rounds (%d) is below min_rounds (%d)", path,
 				  p->max_rounds, p->min_rounds);
