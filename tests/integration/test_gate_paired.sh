@@ -8,6 +8,7 @@
 #   a committed CPU regression       -> 1 naming cpu.seconds_per_req,
 #                                       interleaved and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
+#   SIGTERM in the middle of a round -> 3
 # and after each: no temporary tree, cgroup, namespace or process left, and
 # the user's work tree and index untouched.
 source "$(dirname "$0")/capture_lib.sh"
@@ -76,6 +77,23 @@ jq -e '.commit == "'"$base"'" and .scenario == "orders-api"' "$T/unchanged/refer
 	>/dev/null && ok "unchanged: reference.json is the re-measured reference" ||
 	fail "unchanged: reference.json"
 grep -q "re-measured here in" "$T/unchanged.out" || fail "unchanged: table does not say paired"
+
+# SIGTERM in the middle of the rounds: exit 3, the tree and the
+# workloads gone
+"$PERFGATE" check --report-dir "$T/term" >"$T/term.out" 2>"$T/term.err" &
+pid=$!
+for _ in $(seq 1 600); do
+	grep -q "round 1:" "$T/term.err" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 1
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 3 ] && ok "SIGTERM mid-round -> exit 3" || fail "SIGTERM: exit $rc"
+left=$(leftovers "$pid"
+	ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
+[ -z "$left" ] && ok "SIGTERM: nothing left behind" || fail "SIGTERM: left $left"
 
 git checkout -q main && git checkout -q -b slower
 echo cpu >>svc/regress.conf && git commit -qam "an integrity check per order"
