@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "config_int.h"
 #include "http.h"
 #include "jpath.h"
 
@@ -124,17 +125,44 @@ static int get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_kv 
 	return 0;
 }
 
+/* Exactly one of cmd (perfgate starts the workload) and attach (it runs
+ * already); what only makes sense for a workload perfgate starts is
+ * refused with attach rather than silently ignored. */
+static int parse_start_or_attach(struct pg_jctx *x, json_t *obj, const char *at,
+				 struct pg_workload_cfg *w)
+{
+	static const char *const own[] = { "env", "isolate_network", "drop_pct", NULL };
+	char path[AT_MAX];
+	json_t *a;
+	size_t i;
+
+	a = json_object_get(obj, "attach");
+	if (!a)
+		return get_cmd(x, obj, at, &w->cmd, &w->ncmd);
+	pg_jpath_join(path, sizeof(path), at, "attach");
+	if (json_object_get(obj, "cmd"))
+		return pg_jctx_fail(x, PG_EINPUT, "%s: give either cmd or attach, not both", at);
+	for (i = 0; own[i]; i++)
+		if (json_object_get(obj, own[i]))
+			return pg_jctx_fail(x, PG_EINPUT,
+					    "%s.%s applies to a workload perfgate starts, not "
+					    "with attach",
+					    at, own[i]);
+	return pg_config_parse_attach(x, a, path, &w->attach);
+}
+
 static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
 {
-	static const char *const keys[] = { "cmd", "ready_url",	      "ready_timeout_s",
-					    "env", "isolate_network", "drop_pct",
-					    NULL };
+	static const char *const keys[] = {
+		"cmd",	  "ready_url", "ready_timeout_s", "env", "isolate_network", "drop_pct",
+		"attach", NULL
+	};
 	char path[AT_MAX];
 	int rc;
 
 	rc = pg_jctx_check_keys(x, obj, at, keys);
 	if (!rc)
-		rc = get_cmd(x, obj, at, &w->cmd, &w->ncmd);
+		rc = parse_start_or_attach(x, obj, at, w);
 	if (!rc)
 		rc = get_url(x, obj, at, "ready_url", &w->ready_url);
 	if (!rc)
@@ -375,6 +403,7 @@ static void scenario_release(struct pg_scenario *s)
 	free_argv(s->workload.cmd, s->workload.ncmd);
 	free(s->workload.ready_url);
 	free_env(s->workload.env, s->workload.nenv);
+	pg_attach_cfg_release(&s->workload.attach);
 	free(s->pprof_url);
 	free_argv(s->load.cmd, s->load.ncmd);
 	free_env(s->load.env, s->load.nenv);
