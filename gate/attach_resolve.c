@@ -26,26 +26,19 @@ static int path_in(char *out, size_t n, const char *a, const char *b, struct pg_
 	return 0;
 }
 
-static int is_v1_only(const char *v2, int v1_nonroot)
-{
-	return !v2 || (!strcmp(v2, "/") && v1_nonroot);
-}
-
-/* "0::/path" of /proc/<pid>/cgroup, checked: a process only in cgroup v1,
- * in the root cgroup (probing it would count the whole host) or outside
- * perfgate's cgroup namespace cannot be scoped. */
+/* "0::/path" of /proc/<pid>/cgroup, checked: a process in no cgroup v2
+ * or outside perfgate's cgroup namespace cannot be scoped. The root ("/")
+ * is returned as it is: on a hybrid host it is also where a process only
+ * placed in v1 hierarchies sits, and the caller decides (workload.c
+ * refuses it, `probe --pid` warns). */
 static int v2_path(char *text, char *out, size_t n, const char *what, struct pg_err *err)
 {
-	char *line, *save = NULL, *v2 = NULL, *c;
-	int v1_nonroot = 0;
+	char *line, *save = NULL, *v2 = NULL;
 
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (!strncmp(line, "0::", 3))
 			v2 = line + 3;
-		else if ((c = strchr(line, ':')) && (c = strchr(c + 1, ':')) && strcmp(c + 1, "/"))
-			v1_nonroot = 1;
-	}
-	if (is_v1_only(v2, v1_nonroot))
+	if (!v2)
 		return pg_err_set(
 			err, PG_EINFRA,
 			"%s is in cgroup v1 hierarchies only; perfgate needs its cgroup "
@@ -56,12 +49,7 @@ static int v2_path(char *text, char *out, size_t n, const char *what, struct pg_
 				  "%s is outside perfgate's cgroup namespace ('%.80s'); run "
 				  "perfgate in the host's cgroup namespace",
 				  what, v2);
-	if (!strcmp(v2, "/"))
-		return pg_err_set(err, PG_EINFRA,
-				  "%s is in the root cgroup, where the whole host is; run it in a "
-				  "cgroup of its own",
-				  what);
-	snprintf(out, n, "%s", v2);
+	snprintf(out, n, "%s", strcmp(v2, "/") ? v2 : "");
 	return 0;
 }
 

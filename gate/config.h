@@ -107,6 +107,10 @@ int pg_attach_parse_container(struct pg_attach_cfg *a, const char *spec, const c
 int pg_attach_parse_pod(struct pg_attach_cfg *a, const char *spec, const char *what,
 			struct pg_err *err);
 
+/* A pod's UID (`probe --pod UID`). */
+int pg_attach_parse_pod_uid(struct pg_attach_cfg *a, const char *spec, const char *what,
+			    struct pg_err *err);
+
 void pg_attach_cfg_release(struct pg_attach_cfg *a);
 
 /* The config file's default path: perfgate.json at the root of the git work

@@ -79,6 +79,15 @@ int pg_attach_parse_pod(struct pg_attach_cfg *a, const char *spec, const char *w
 	return 0;
 }
 
+int pg_attach_parse_pod_uid(struct pg_attach_cfg *a, const char *spec, const char *what,
+			    struct pg_err *err)
+{
+	a->kind = PG_ATTACH_POD_UID;
+	if (!valid_name(spec))
+		return pg_err_set(err, PG_EINPUT, "%s '%.80s' is not a pod UID", what, spec);
+	return set_str(&a->id, spec, strlen(spec), err);
+}
+
 void pg_attach_cfg_release(struct pg_attach_cfg *a)
 {
 	if (!a)
