@@ -166,9 +166,9 @@ int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *e
 {
 	if (w->attached[0] && w->target.cg.path[0] && !pg_cgroup_populated(&w->target.cg))
 		return pg_err_set(err, PG_EINFRA,
-				  "the attached %s is gone %s (its cgroup '%.80s' is empty or "
-				  "removed); check why it stopped",
-				  w->attached, phase, w->target.cg.path);
+				  "the attached %s is gone %s (its cgroup is empty or removed); "
+				  "check why it stopped",
+				  w->attached, phase);
 	if (!w->child.pid || !pg_child_exited(&w->child))
 		return 0;
 	return died(w, phase, err);
