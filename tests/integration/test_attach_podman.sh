@@ -136,8 +136,24 @@ state=$(podman inspect --format '{{.State.Running}} {{.State.Pid}}' "$NAME")
 expect_clean "$pgpid" "check attached"
 bpf_clean "$bpf_before" "check attached"
 
-# The container dies during the load: exit 3 naming it, nothing left.
 jq '.scenarios[0].load.duration_s = 6' "$T/repo/perfgate.json" >"$T/long.json"
+
+# SIGTERM mid-load: perfgate goes, with everything of its own; the
+# container is not signalled and runs on.
+"$PERFGATE" capture -c "$T/long.json" -o "$T/term.json" >/dev/null 2>"$T/term.err" &
+pgpid=$!
+sleep 2.5
+kill -TERM $pgpid
+wait $pgpid
+rc=$?
+state=$(podman inspect --format '{{.State.Running}} {{.State.Pid}}' "$NAME")
+[ "$rc" -ne 0 ] && [ "$state" = "true $cpid" ] && [ ! -e "$T/term.json" ] &&
+	ok "SIGTERM mid-load: exit $rc, container untouched: $(tail -n 1 "$T/term.err")" ||
+	fail "SIGTERM mid-load: exit $rc, container '$state': $(tail -n 1 "$T/term.err")"
+expect_clean "$pgpid" "SIGTERM mid-load"
+bpf_clean "$bpf_before" "SIGTERM mid-load"
+
+# The container dies during the load: exit 3 naming it, nothing left.
 "$PERFGATE" capture -c "$T/long.json" -o "$T/gone.json" >/dev/null 2>"$T/gone.err" &
 pgpid=$!
 sleep 2.5
