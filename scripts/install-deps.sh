@@ -20,7 +20,8 @@ for p in $PKGS; do
 done
 
 # npm packages the tests validate manifests with, into build/npm (never
-# system-wide): the Kubernetes API schemas of kubernetes-models, and js-yaml.
+# system-wide): the Kubernetes API schemas of kubernetes-models (4.x runs on
+# Debian's nodejs 18; 5.x wants node 22), and js-yaml.
 # Without npm or the registry the manifest test says so and skips.
 npm_deps() {
 	dir=${BUILD:-build}/npm
@@ -31,7 +32,7 @@ npm_deps() {
 	fi
 	mkdir -p "$dir"
 	[ -f "$dir/package.json" ] || (cd "$dir" && npm init -y >/dev/null)
-	(cd "$dir" && timeout 300 npm install --no-audit --no-fund kubernetes-models@5 \
+	(cd "$dir" && timeout 300 npm install --no-audit --no-fund kubernetes-models@4 \
 		js-yaml@4 >/dev/null) ||
 		echo "install-deps: could not install kubernetes-models from npm; the" \
 			"Kubernetes manifest test will skip" >&2

@@ -15,7 +15,9 @@ let bad = 0;
 async function validate(doc, where) {
 	if (!doc || typeof doc.apiVersion !== "string" || typeof doc.kind !== "string")
 		throw new Error("no apiVersion and kind");
-	const file = join(mods, "kubernetes-models", doc.apiVersion, `${doc.kind}.js`);
+	// 4.x ships ES modules as .mjs beside CommonJS .js; 5.x only .js modules.
+	const base = join(mods, "kubernetes-models", doc.apiVersion, doc.kind);
+	const file = existsSync(`${base}.mjs`) ? `${base}.mjs` : `${base}.js`;
 	if (!/^[A-Za-z0-9.\/]+$/.test(doc.apiVersion) || !/^[A-Za-z]+$/.test(doc.kind) ||
 	    !existsSync(file))
 		throw new Error(`unknown apiVersion/kind ${doc.apiVersion} ${doc.kind}`);
