@@ -125,32 +125,6 @@ static int get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_kv 
 	return 0;
 }
 
-/* Exactly one of cmd (perfgate starts the workload) and attach (it runs
- * already); what only makes sense for a workload perfgate starts is
- * refused with attach rather than silently ignored. */
-static int parse_start_or_attach(struct pg_jctx *x, json_t *obj, const char *at,
-				 struct pg_workload_cfg *w)
-{
-	static const char *const own[] = { "env", "isolate_network", "drop_pct", NULL };
-	char path[AT_MAX];
-	json_t *a;
-	size_t i;
-
-	a = json_object_get(obj, "attach");
-	if (!a)
-		return get_cmd(x, obj, at, &w->cmd, &w->ncmd);
-	pg_jpath_join(path, sizeof(path), at, "attach");
-	if (json_object_get(obj, "cmd"))
-		return pg_jctx_fail(x, PG_EINPUT, "%s: give either cmd or attach, not both", at);
-	for (i = 0; own[i]; i++)
-		if (json_object_get(obj, own[i]))
-			return pg_jctx_fail(x, PG_EINPUT,
-					    "%s.%s applies to a workload perfgate starts, not "
-					    "with attach",
-					    at, own[i]);
-	return pg_config_parse_attach(x, a, path, &w->attach);
-}
-
 static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
 {
 	static const char *const keys[] = {
@@ -161,8 +135,10 @@ static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct
 	int rc;
 
 	rc = pg_jctx_check_keys(x, obj, at, keys);
-	if (!rc)
-		rc = parse_start_or_attach(x, obj, at, w);
+	if (!rc && json_object_get(obj, "attach"))
+		rc = pg_config_parse_attach(x, obj, at, w);
+	else if (!rc)
+		rc = get_cmd(x, obj, at, &w->cmd, &w->ncmd);
 	if (!rc)
 		rc = get_url(x, obj, at, "ready_url", &w->ready_url);
 	if (!rc)

@@ -201,7 +201,7 @@ static int parse_one(struct pg_jctx *x, json_t *obj, const char *at, const char 
 	return rc;
 }
 
-int pg_config_parse_attach(struct pg_jctx *x, json_t *obj, const char *at, struct pg_attach_cfg *a)
+static int parse_target(struct pg_jctx *x, json_t *obj, const char *at, struct pg_attach_cfg *a)
 {
 	static const char *const keys[] = { "pid", "pid_file", "cgroup", "container",
 					    "pod", "pod_uid",  NULL };
@@ -222,4 +222,25 @@ int pg_config_parse_attach(struct pg_jctx *x, json_t *obj, const char *at, struc
 	json_object_foreach (obj, key, v)
 		rc = parse_one(x, obj, at, key, a);
 	return rc;
+}
+
+/* What only makes sense for a workload perfgate starts is refused with
+ * attach rather than silently ignored. */
+int pg_config_parse_attach(struct pg_jctx *x, json_t *obj, const char *at,
+			   struct pg_workload_cfg *w)
+{
+	static const char *const own[] = { "env", "isolate_network", "drop_pct", NULL };
+	char path[PG_JPATH_MAX];
+	size_t i;
+
+	if (json_object_get(obj, "cmd"))
+		return pg_jctx_fail(x, PG_EINPUT, "%s: give either cmd or attach, not both", at);
+	for (i = 0; own[i]; i++)
+		if (json_object_get(obj, own[i]))
+			return pg_jctx_fail(x, PG_EINPUT,
+					    "%s.%s applies to a workload perfgate starts, not "
+					    "with attach",
+					    at, own[i]);
+	return parse_target(x, json_object_get(obj, "attach"),
+			    pg_jpath_join(path, sizeof(path), at, "attach"), &w->attach);
 }

@@ -9,7 +9,10 @@
 #include "config.h"
 #include "jpath.h"
 
-/* workload.attach (obj, at its path) into a. */
-int pg_config_parse_attach(struct pg_jctx *x, json_t *obj, const char *at, struct pg_attach_cfg *a);
+/* workload.attach of the workload object obj (at its path) into
+ * w->attach; refuses cmd beside it, and the keys that only apply to a
+ * workload perfgate starts. */
+int pg_config_parse_attach(struct pg_jctx *x, json_t *obj, const char *at,
+			   struct pg_workload_cfg *w);
 
 #endif
