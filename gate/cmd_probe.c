@@ -169,6 +169,12 @@ static int netns_ino(const char *proc, uint64_t *out, struct pg_err *err)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%s/ns/net", proc);
+	if (stat(path, &st) < 0 && (errno == EACCES || errno == EPERM))
+		return pg_err_set(err, PG_EINFRA,
+				  "no permission to read the network namespace '%s'; run perfgate "
+				  "as root (CAP_SYS_PTRACE to read another user's, CAP_BPF and "
+				  "CAP_PERFMON for the probes)",
+				  path);
 	if (stat(path, &st) < 0)
 		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
 				  "cannot read the network namespace '%s': %s", path,

@@ -7,7 +7,8 @@
 # from an nftables drop inside the container's namespace are counted and
 # none from another namespace dropping too; a CPU profile is fetched; the
 # container still runs, unrestarted; nothing of perfgate's is left. Then a
-# container that dies mid-load is exit 3 naming it, and a missing one too.
+# container that dies mid-load is exit 3 naming it, and a missing one too;
+# without privileges the error names the capabilities.
 . "$(dirname "$0")/capture_lib.sh"
 
 NAME=pgit-attach-$$
@@ -152,6 +153,21 @@ state=$(podman inspect --format '{{.State.Running}} {{.State.Pid}}' "$NAME")
 	fail "SIGTERM mid-load: exit $rc, container '$state': $(tail -n 1 "$T/term.err")"
 expect_clean "$pgpid" "SIGTERM mid-load"
 bpf_clean "$bpf_before" "SIGTERM mid-load"
+
+# Without the privileges: exit 3 naming the capabilities, nothing done.
+if command -v runuser >/dev/null; then
+	cid=$(podman inspect --format '{{.Id}}' "$NAME")
+	chmod 755 "$T" "$T/repo"
+	jq --arg c "podman:${cid:0:12}" '.scenarios[0].workload.attach.container = $c' \
+		"$T/repo/perfgate.json" >"$T/nobody.json" && chmod 644 "$T/nobody.json"
+	rc=0
+	runuser -u nobody -- "$PERFGATE" capture -c "$T/nobody.json" -o /tmp/pgit-nobody-$$.json \
+		--no-probes 2>"$T/nobody.err" || rc=$?
+	[ "$rc" -eq 3 ] && grep -q "CAP_SYS_PTRACE" "$T/nobody.err" &&
+		[ ! -e /tmp/pgit-nobody-$$.json ] &&
+		ok "unprivileged: exit 3: $(tail -n 1 "$T/nobody.err")" ||
+		fail "unprivileged: exit $rc: $(tail -n 1 "$T/nobody.err")"
+fi
 
 # The container dies during the load: exit 3 naming it, nothing left.
 "$PERFGATE" capture -c "$T/long.json" -o "$T/gone.json" >/dev/null 2>"$T/gone.err" &
