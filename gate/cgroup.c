@@ -207,7 +207,10 @@ int pg_cgroup_populated(const struct pg_cgroup *cg)
 	struct pg_buf b = PG_BUF_INIT(1 << 12);
 	int up;
 
-	up = !read_small(cg, "cgroup.events", &b, NULL) && strstr(b.data, "populated 1");
+	if (read_small(cg, "cgroup.events", &b, NULL))
+		up = access(cg->path, F_OK) == 0; /* the root has no cgroup.events */
+	else
+		up = strstr(b.data, "populated 1") != NULL;
 	pg_buf_release(&b);
 	return up;
 }

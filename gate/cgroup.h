@@ -47,7 +47,8 @@ int pg_cgroup_add_pid(const struct pg_cgroup *cg, pid_t pid, struct pg_err *err)
 int pg_cgroup_cpu_usec(const struct pg_cgroup *cg, uint64_t *out, struct pg_err *err);
 
 /* 1 while the cgroup or one below it has a process (cgroup.events
- * "populated 1"), 0 when it is empty or gone. */
+ * "populated 1"; the root, which has no such file, while it exists), 0 when
+ * it is empty or gone. */
 int pg_cgroup_populated(const struct pg_cgroup *cg);
 
 /* Number of processes still in the cgroup, or negative on error. */
