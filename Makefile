@@ -120,6 +120,19 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS) \
 		$(TEST_LIBS) -lcmocka
 
+# Holds BPF programs attached for the benchmarks: the one helper with libbpf.
+$(BUILD)/tests/helpers/bpf_attach: tests/helpers/bpf_attach.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) $(PKG_CFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libbpf 2>/dev/null) -lelf -lz
+
+# Empty programs on the hooks a probe could use (scripts/bench-probes.sh).
+$(BUILD)/bench/%.bpf.o: tests/bench/bpf/%.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -179,7 +192,7 @@ headercheck: | $(SKELS) $(BUILD)/gen/profile.pb-c.h
 	done; echo "headercheck: $(words $(HEADERS)) headers compile alone"
 
 FORMAT_SRCS = $(wildcard gate/*.c gate/*.h bpf/*.c bpf/*.h tests/unit/*.c tests/fuzz/*.c \
-	tests/helpers/*.c)
+	tests/helpers/*.c tests/bench/bpf/*.c)
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
 

@@ -312,12 +312,14 @@ static void sum_getrandom(struct pg_probe_snapshot *out, const struct pg_getrand
 	int c;
 
 	for (c = 0; c < ncpu; c++) {
-		out->getrandom_calls += v[c].calls;
 		out->getrandom_start_lost += v[c].start_lost;
 		if (v[c].lat_max_ns > out->getrandom_lat_max_ns)
 			out->getrandom_lat_max_ns = v[c].lat_max_ns;
-		for (b = 0; b < PG_HIST_NBUCKETS; b++)
+		/* The program counts a call only in its bucket: one add less. */
+		for (b = 0; b < PG_HIST_NBUCKETS; b++) {
 			out->getrandom_hist[b] += v[c].hist[b];
+			out->getrandom_calls += v[c].hist[b];
+		}
 	}
 }
 
