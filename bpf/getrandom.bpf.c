@@ -8,8 +8,10 @@
 #include <bpf/bpf_helpers.h>
 #include "probes.h"
 
-/* Set by user space before load; 0 matches no task. */
-const volatile __u64 filter_cgroup_id = 0;
+/* Set by user space after load and between runs (pg_probe_retarget): a
+ * global, not rodata, so one loaded object serves every run of a capture.
+ * 0 matches no task. */
+__u64 filter_cgroup_id = 0;
 
 /* The enter time of the current call, in the task's own local storage: a
  * lookup there is a pointer chase, where a hash map keyed by thread id (as
