@@ -167,7 +167,15 @@ Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, str
 {
 	const ProtobufCBinaryData *b = &p->raw->sample[i];
 
-	return perftools__profiles__sample__unpack(&a->pc, b->len, b->data);
+	return pp_sample_decode(b->data, b->len, 1, a);
+}
+
+Perftools__Profiles__Sample *pp_sample_stack(const struct pg_profile *p, size_t i,
+					     struct pp_arena *a)
+{
+	const ProtobufCBinaryData *b = &p->raw->sample[i];
+
+	return pp_sample_decode(b->data, b->len, 0, a);
 }
 
 static int is_str(const struct pg_profile *p, int64_t i, const char *s)

@@ -45,7 +45,15 @@ struct pp_idmap {
 
 /* Insert; 1 if id is already there, 0 if added, PG_ENOMEM. */
 int pp_idmap_build(struct pp_idmap *m, const uint64_t *ids, size_t n, uint64_t *dup);
-uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id);
+uint32_t pp_idmap_get_sparse(const struct pp_idmap *m, uint64_t id);
+
+/* Inline: every pass over the samples maps each location id through it. */
+static inline uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id)
+{
+	if (m->dense)
+		return id < m->dense_len ? m->dense[id] : PP_NONE;
+	return pp_idmap_get_sparse(m, id);
+}
 void pp_idmap_release(struct pp_idmap *m);
 
 /* A graph node of pprof's "functions" granularity: a function name, or for
@@ -120,8 +128,17 @@ static inline struct pp_str pp_base(struct pp_str s)
 	return s;
 }
 
-/* Decode sample i into a, which the caller resets. NULL: out of memory. */
+/* Decode sample i into a, which the caller resets. NULL: malformed, or out
+ * of memory. */
 Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, struct pp_arena *a);
+/* The same without its labels (n_label 0): for the passes that need only
+ * stacks and values, once pg_profile_parse has checked the labels. */
+Perftools__Profiles__Sample *pp_sample_stack(const struct pg_profile *p, size_t i,
+					     struct pp_arena *a);
+
+/* One encoded Sample message, labels decoded or not (pprof_sample.c). */
+Perftools__Profiles__Sample *pp_sample_decode(const uint8_t *data, size_t len, int labels,
+					      struct pp_arena *a);
 
 /* Build mapping files, function names, nodes and location node lists. */
 int pp_index(struct pg_profile *p, struct pg_err *err);

@@ -216,12 +216,10 @@ int pp_idmap_build(struct pp_idmap *m, const uint64_t *ids, size_t n, uint64_t *
 	return 0;
 }
 
-uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id)
+uint32_t pp_idmap_get_sparse(const struct pp_idmap *m, uint64_t id)
 {
 	size_t i;
 
-	if (m->dense)
-		return id < m->dense_len ? m->dense[id] : PP_NONE;
 	if (!m->keys || !id)
 		return PP_NONE;
 	for (i = mix(id) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))

@@ -87,7 +87,7 @@ int pg_profile_foreach_stack(const struct pg_profile *p, int si, pg_profile_stac
 	if (!w.names)
 		rc = pg_err_nomem(err);
 	for (i = 0; !rc && i < p->raw->n_sample; i++) {
-		s = pp_sample(p, i, &tmp);
+		s = pp_sample_stack(p, i, &tmp);
 		if (!s || stack_frames(p, &w, s, &n))
 			rc = pg_err_nomem(err);
 		else if (s->value[si] && n)

@@ -78,7 +78,7 @@ static int pass_values(const struct pg_profile *p, int si, struct agg *a, struct
 
 	pp_arena_init(&tmp, 4096);
 	for (i = 0; i < p->raw->n_sample; i++) {
-		s = pp_sample(p, i, &tmp);
+		s = pp_sample_stack(p, i, &tmp);
 		if (!s) {
 			rc = pg_err_nomem(err);
 			break;
@@ -179,7 +179,7 @@ static int pass_edges(const struct pg_profile *p, int si, struct agg *a, struct 
 
 	pp_arena_init(&tmp, 4096);
 	for (i = 0; i < p->raw->n_sample && !rc; i++) {
-		s = pp_sample(p, i, &tmp);
+		s = pp_sample_stack(p, i, &tmp);
 		if (!s || (s->value[si] && add_edges(p, a, t, s, s->value[si])))
 			rc = pg_err_nomem(err);
 		pp_arena_reset(&tmp);
