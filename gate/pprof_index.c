@@ -274,7 +274,7 @@ static int index_functions(struct pg_profile *p, struct pp_arena *tmp, struct pg
 		rc = pg_err_nomem(err);
 	for (i = 0; i < p->nfunc && !rc; i++) {
 		b = &p->raw->function[i];
-		f = perftools__profiles__function__unpack(&tmp->pc, b->len, b->data);
+		f = pp_function_decode(b->data, b->len, tmp);
 		rc = check_func(p, f, err);
 		if (!rc && func_name(p, pp_string(p, f->name), pp_string(p, f->system_name),
 				     &p->func_name[i]))
@@ -363,7 +363,7 @@ static int index_locations(struct pg_profile *p, struct pp_arena *tmp, struct pg
 		rc = pg_err_nomem(err);
 	for (p->nloc = 0; p->nloc < n && !rc; p->nloc++) {
 		b = &p->raw->location[p->nloc];
-		l = perftools__profiles__location__unpack(&tmp->pc, b->len, b->data);
+		l = pp_location_decode(b->data, b->len, tmp);
 		if (!l)
 			rc = pg_err_set(err, PG_EINPUT, "malformed profile: undecodable location");
 		else if (!l->id)

@@ -136,9 +136,15 @@ Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, str
 Perftools__Profiles__Sample *pp_sample_stack(const struct pg_profile *p, size_t i,
 					     struct pp_arena *a);
 
-/* One encoded Sample message, labels decoded or not (pprof_sample.c). */
+/* One encoded Sample (labels decoded or not), Function or Location message,
+ * read by hand as protobuf-c would unpack it (pprof_wire.c). NULL:
+ * malformed, or out of memory. */
 Perftools__Profiles__Sample *pp_sample_decode(const uint8_t *data, size_t len, int labels,
 					      struct pp_arena *a);
+Perftools__Profiles__Function *pp_function_decode(const uint8_t *data, size_t len,
+						  struct pp_arena *a);
+Perftools__Profiles__Location *pp_location_decode(const uint8_t *data, size_t len,
+						  struct pp_arena *a);
 
 /* Build mapping files, function names, nodes and location node lists. */
 int pp_index(struct pg_profile *p, struct pg_err *err);
