@@ -76,7 +76,7 @@ static int pass_values(const struct pg_profile *p, int si, struct agg *a, struct
 	size_t i;
 	int rc = 0;
 
-	pp_arena_init(&tmp, 4096);
+	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample; i++) {
 		s = pp_sample_stack(p, i, &tmp);
 		if (!s) {
@@ -177,7 +177,7 @@ static int pass_edges(const struct pg_profile *p, int si, struct agg *a, struct 
 	size_t i;
 	int rc = 0;
 
-	pp_arena_init(&tmp, 4096);
+	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample && !rc; i++) {
 		s = pp_sample_stack(p, i, &tmp);
 		if (!s || (s->value[si] && add_edges(p, a, t, s, s->value[si])))
