@@ -90,41 +90,22 @@ static int label(struct rd r, Perftools__Profiles__Label *l)
 	return 0;
 }
 
-/* Labels are rare (pprof::base, Go's profiler labels): located in the first
- * pass, decoded in a second one only when there are any. */
-static int labels(struct rd r, Perftools__Profiles__Sample *s, struct pp_arena *a)
+/* Room for every label still to come, at the first one: each takes at
+ * least two bytes (key and length), which bounds their number. */
+static int label_room(Perftools__Profiles__Sample *s, size_t left, struct pp_arena *a)
 {
-	static const Perftools__Profiles__Label init = PERFTOOLS__PROFILES__LABEL__INIT;
-	Perftools__Profiles__Label *l;
-	unsigned int wt;
-	uint32_t field;
-	struct rd m;
-	size_t i = 0;
+	size_t n = left / 2 + 1;
 
-	s->label = pp_arena_alloc(a, s->n_label * sizeof(*s->label));
-	l = pp_arena_alloc(a, s->n_label * sizeof(*l));
-	if (!s->label || !l)
-		return -1;
-	while (r.p < r.end) {
-		if (tag(&r, &field, &wt))
-			return -1;
-		if (field != 3) {
-			if (skip(&r, wt))
-				return -1;
-			continue;
-		}
-		if (sub(&r, &m))
-			return -1;
-		l[i] = init;
-		s->label[i] = &l[i];
-		if (label(m, &l[i++]))
-			return -1;
-	}
-	return 0;
+	s->label = pp_arena_alloc(a, n * (sizeof(*s->label) + sizeof(**s->label)));
+	return s->label ? 0 : -1;
 }
 
-static int sample_pass(struct rd r, Perftools__Profiles__Sample *s)
+/* One walk over the message; labels are decoded only with an arena (else
+ * framed and counted, then dropped by the caller). */
+static int sample_pass(struct rd r, Perftools__Profiles__Sample *s, struct pp_arena *a)
 {
+	static const Perftools__Profiles__Label init = PERFTOOLS__PROFILES__LABEL__INIT;
+	Perftools__Profiles__Label *l = NULL;
 	unsigned int wt;
 	uint32_t field;
 	struct rd m;
@@ -139,8 +120,22 @@ static int sample_pass(struct rd r, Perftools__Profiles__Sample *s)
 			if (scalars(&r, wt, (uint64_t *)s->value, &s->n_value))
 				return -1;
 		} else if (field == 3) {
-			if (wt != WT_LEN || sub(&r, &m))
+			if (wt != WT_LEN)
 				return -1;
+			if (a && !l) {
+				if (label_room(s, (size_t)(r.end - r.p), a))
+					return -1;
+				l = (Perftools__Profiles__Label *)(s->label + (r.end - r.p) / 2 +
+								   1);
+			}
+			if (sub(&r, &m))
+				return -1;
+			if (a) {
+				l[s->n_label] = init;
+				s->label[s->n_label] = &l[s->n_label];
+				if (label(m, &l[s->n_label]))
+					return -1;
+			}
 			s->n_label++;
 		} else if (skip(&r, wt)) {
 			return -1;
@@ -166,12 +161,10 @@ Perftools__Profiles__Sample *pp_sample_decode(const uint8_t *data, size_t len, i
 	vals = (uint64_t *)(s + 1);
 	s->location_id = vals;
 	s->value = (int64_t *)(vals + len + 1);
-	if (sample_pass(r, s))
+	if (sample_pass(r, s, with_labels ? a : NULL))
 		return NULL;
 	if (!with_labels)
 		s->n_label = 0; /* their framing was checked all the same */
-	else if (s->n_label && labels(r, s, a))
-		return NULL;
 	return s;
 }
 
