@@ -290,9 +290,12 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 	} else if (owned) {
 		plain = *owned;
 		*owned = NULL;
+	} else if (len && !(plain = malloc(len))) {
+		rc = pg_err_nomem(err);
+		goto out;
+	} else if (len) {
+		memcpy(plain, in, len); /* the caller's: one copy, which p keeps */
 	}
-	/* Bytes of ours the profile may keep and point into; the caller's
-	 * (pg_profile_parse) are copied by protobuf-c. */
 	rc = pp_unpack(p, plain ? plain : (uint8_t *)in, plain_len, plain != NULL, err);
 	if (p->plain != plain)
 		free(plain);

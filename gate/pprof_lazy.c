@@ -115,9 +115,12 @@ static int pass(struct rd r, Lazy *m, struct tally *t, struct pp_arena *a)
 				return -1;
 			t->n[field]++;
 		} else if (field == 1 || field == 3 || field == 11) {
-			if (message_field(&r, wt, field, m, t->n[field % 11], a))
+			/* period_type (11) is not repeated: n[0], unused, for it */
+			size_t *k = &t->n[field == 11 ? 0 : field];
+
+			if (message_field(&r, wt, field, m, *k, a))
 				return -1;
-			t->n[field % 11] += field != 11;
+			*k += field != 11;
 		} else if (field >= 7 && field <= 14) {
 			if (scalar_field(&r, wt, field, m, &t->n[13]))
 				return -1;

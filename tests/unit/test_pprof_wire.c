@@ -108,6 +108,78 @@ static void same_location(const uint8_t *b, size_t n)
 	pp_arena_release(&a);
 }
 
+static void same_bytes(const ProtobufCBinaryData *a, const ProtobufCBinaryData *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(a[i].len, b[i].len);
+		assert_true(!a[i].len || !memcmp(a[i].data, b[i].data, a[i].len));
+	}
+}
+
+/* The top level (pprof_lazy.c, through pp_unpack): the same message as
+ * protobuf-c's, or the same refusal; *hand says whether the hand decoder
+ * took it (the profile then keeps the buffer) rather than protobuf-c. */
+static void same_profile(const uint8_t *b, size_t n, int *hand)
+{
+	Perftools__Profiles__ProfileLazy *want, *got;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_profile p;
+	struct pp_arena a;
+	uint8_t *buf = malloc(n + 1);
+	size_t i;
+	int rc;
+
+	assert_non_null(buf);
+	memcpy(buf, b, n);
+	memset(&p, 0, sizeof(p));
+	pp_arena_init(&p.arena, 4096);
+	pp_arena_init(&a, 4096);
+	want = n ? perftools__profiles__profile_lazy__unpack(&a.pc, n, b) : NULL;
+	rc = pp_unpack(&p, buf, n, 1, &err);
+	got = rc ? NULL : p.raw;
+	if (!want != !got)
+		dump(b, n);
+	if (!want != !got)
+		fail_msg("profile: protobuf-c %s, pp_unpack %s", want ? "accepts" : "refuses",
+			 got ? "accepts" : "refuses");
+	*hand = p.plain != NULL;
+	if (want && got) {
+		assert_int_equal(got->n_sample_type, want->n_sample_type);
+		for (i = 0; i < want->n_sample_type; i++)
+			assert_true(got->sample_type[i]->type == want->sample_type[i]->type &&
+				    got->sample_type[i]->unit == want->sample_type[i]->unit);
+		assert_int_equal(got->n_sample, want->n_sample);
+		same_bytes(got->sample, want->sample, want->n_sample);
+		assert_int_equal(got->n_mapping, want->n_mapping);
+		for (i = 0; i < want->n_mapping; i++)
+			assert_true(got->mapping[i]->id == want->mapping[i]->id);
+		assert_int_equal(got->n_location, want->n_location);
+		same_bytes(got->location, want->location, want->n_location);
+		assert_int_equal(got->n_function, want->n_function);
+		same_bytes(got->function, want->function, want->n_function);
+		assert_int_equal(got->n_string_table, want->n_string_table);
+		same_bytes(got->string_table, want->string_table, want->n_string_table);
+		assert_true(got->drop_frames == want->drop_frames &&
+			    got->keep_frames == want->keep_frames &&
+			    got->time_nanos == want->time_nanos &&
+			    got->duration_nanos == want->duration_nanos &&
+			    got->period == want->period &&
+			    got->default_sample_type == want->default_sample_type);
+		assert_true(!got->period_type == !want->period_type);
+		if (want->period_type)
+			assert_true(got->period_type->type == want->period_type->type &&
+				    got->period_type->unit == want->period_type->unit);
+		assert_int_equal(got->n_comment, want->n_comment);
+		for (i = 0; i < want->n_comment; i++)
+			assert_true(got->comment[i] == want->comment[i]);
+	}
+	free(p.plain ? p.plain : buf);
+	pp_arena_release(&p.arena);
+	pp_arena_release(&a);
+}
+
 /* n random changes to a copy of seed (and sometimes a cut), fixed seed. */
 static size_t mutate(uint8_t *b, const uint8_t *seed, size_t n, unsigned int *r, int i)
 {
@@ -182,13 +254,28 @@ static void test_pprof_wire_random_agree(void **state)
 	static const uint8_t location[] = { 0x08, 0x05, 0x10, 0x01, 0x18, 0x80, 0x20, 0x22,
 					    0x04, 0x08, 0x07, 0x10, 0x2a, 0x22, 0x06, 0x08,
 					    0x08, 0x10, 0x01, 0x18, 0x02, 0x28, 0x01 };
-	uint8_t b[32];
+	/* sample_type, sample, mapping, location, function, strings, drop and
+	 * keep frames, time, duration, period_type, period, comments (packed
+	 * and not), default_sample_type, an unknown field */
+	static const uint8_t profile[] = {
+		0x0a, 0x04, 0x08, 0x01, 0x10, 0x02, 0x12, 0x04, 0x0a, 0x01, 0x01, 0x10, 0x1a,
+		0x02, 0x08, 0x01, 0x22, 0x04, 0x08, 0x01, 0x10, 0x01, 0x2a, 0x04, 0x08, 0x01,
+		0x10, 0x03, 0x32, 0x00, 0x32, 0x03, 'c',  'p',	'u',  0x32, 0x02, 'n',	's',
+		0x38, 0x00, 0x40, 0x00, 0x48, 0x05, 0x50, 0x06, 0x5a, 0x04, 0x08, 0x01, 0x10,
+		0x02, 0x60, 0x0a, 0x6a, 0x02, 0x01, 0x02, 0x68, 0x03, 0x70, 0x01, 0x78, 0x07,
+	};
+	uint8_t b[80];
 	unsigned int r = 12345;
 	size_t n;
-	int i;
+	int i, hand = 0, hands = 0;
 
 	(void)state;
+	same_profile(profile, sizeof(profile), &hand);
+	assert_true(hand); /* the seed itself goes the hand decoder's way */
 	for (i = 0; i < 200000; i++) {
+		n = mutate(b, profile, sizeof(profile), &r, i);
+		same_profile(b, n, &hand);
+		hands += hand;
 		n = mutate(b, sample, sizeof(sample), &r, i);
 		same(b, n, "random sample");
 		n = mutate(b, function, sizeof(function), &r, i);
@@ -196,6 +283,8 @@ static void test_pprof_wire_random_agree(void **state)
 		n = mutate(b, location, sizeof(location), &r, i);
 		same_location(b, n);
 	}
+	/* Both ways were taken: mutations that protobuf-c must judge alone. */
+	assert_true(hands > 1000 && hands < 199000);
 }
 
 int main(void)
