@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The gate's own cost per run: wall time of a capture of the demo scenario
 # minus runs x (warm-up + load duration), divided by runs. What is left is
-# starting the workload, readiness, probe attach, analysis and teardown.
+# starting the workload and the load script, readiness, loading the probes
+# (once per capture) and pointing them at each run, analysis and teardown.
 # Goal: <= 0.3 s per run; exits 1 when missed. Usage: bench-capture.sh [RUNS]
 # (default 3); root.
 set -euo pipefail
