@@ -10,7 +10,7 @@
 
 #include <git2.h>
 
-#include "baseline.h"
+#include "baseline_int.h"
 #include "buf.h"
 #include "fs.h"
 
@@ -18,13 +18,6 @@
 #define MAX_WALK 1000000
 #define SHALLOW_HINT \
 	"history is shallow; fetch deeper with 'git fetch --deepen=50' or set GIT_DEPTH=0"
-
-struct pg_baseline_store {
-	git_repository *repo;
-	char *dir; /* <config dir>/<baselines_dir>/<scenario> */
-	char *scenario;
-	struct pg_buf shallow; /* .git/shallow: the commits whose parents are cut off */
-};
 
 static int git_fail(struct pg_err *err, const char *what)
 {
@@ -73,6 +66,8 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 		goto fail;
 	}
 	rc = read_shallow(s, err);
+	if (!rc)
+		rc = pg_baseline_set_rel(s, cfg->dir, bd, err);
 	if (rc)
 		goto fail;
 	*out = s;
@@ -86,8 +81,11 @@ void pg_baseline_store_free(struct pg_baseline_store *s)
 {
 	if (!s)
 		return;
+	git_tree_free(s->ref_tree);
 	git_repository_free(s->repo);
 	pg_buf_release(&s->shallow);
+	free(s->rel);
+	free(s->rel_root);
 	free(s->dir);
 	free(s->scenario);
 	free(s);
@@ -180,13 +178,6 @@ static int in_shallow(const struct pg_baseline_store *s, const char *sha)
 	return 0;
 }
 
-static int has_baseline(const struct pg_baseline_store *s, const char *sha)
-{
-	char path[PATH_MAX];
-
-	return !pg_baseline_path(s, sha, ".json", path, sizeof(path), NULL) && pg_fs_exists(path);
-}
-
 /* Why the walk from start stopped at commit sha after n commits. */
 static int not_found(struct pg_baseline_store *s, const char *start, const char *sha, int n,
 		     int cut, struct pg_err *err)
@@ -220,7 +211,7 @@ static int walk(struct pg_baseline_store *s, const git_oid *start, struct pg_bas
 	}
 	for (;;) {
 		git_oid_tostr(sha, sizeof(sha), git_commit_id(c));
-		if (has_baseline(s, sha)) {
+		if (pg_baseline_has(s, sha)) {
 			memcpy(out->commit, sha, sizeof(sha));
 			out->distance = n;
 			rc = 0;
@@ -290,6 +281,7 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 {
 	const char *env = getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
 	git_oid oid;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (against) {
@@ -312,7 +304,10 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 		snprintf(out->how, sizeof(out->how), "HEAD");
 	}
 	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
-	return walk(s, &oid, out, err);
+	/* the reference's own tree says which baselines exist: never the
+	 * work tree, which holds the merge request's files */
+	rc = pg_baseline_use_tree(s, &oid, err);
+	return rc ? rc : walk(s, &oid, out, err);
 }
 
 int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_baseline_ref *out,
@@ -326,6 +321,9 @@ int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_
 				  rev);
 	snprintf(out->how, sizeof(out->how), "%s", rev);
 	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
+	/* browsing (baseline show) looks at the files at hand */
+	git_tree_free(s->ref_tree);
+	s->ref_tree = NULL;
 	return walk(s, &oid, out, err);
 }
 

@@ -113,6 +113,7 @@ struct check {
 	struct pg_buf base_prof, cur_prof;
 	struct pg_verdict v;
 	int have_base;
+	char *changes; /* "this merge request changes baselines: ..." or NULL */
 };
 
 static void check_init(struct check *k)
@@ -128,6 +129,7 @@ static void check_init(struct check *k)
 
 static void check_release(struct check *k)
 {
+	free(k->changes);
 	pg_verdict_release(&k->v);
 	pg_buf_release(&k->cur_prof);
 	pg_buf_release(&k->base_prof);
@@ -150,24 +152,24 @@ static int open_config(struct check *k, const struct check_args *a, struct pg_er
  * on without a comparison. */
 static int load_baseline(struct check *k, const struct check_args *a, struct pg_err *err)
 {
-	char path[4096];
 	int rc;
 
 	rc = pg_baseline_resolve(k->store, a->against, k->cfg.base_branch, &k->ref, err);
+	if (!rc || rc == PG_ENOBASELINE) {
+		int crc = pg_baseline_changes(k->store, &k->changes, err);
+
+		if (crc)
+			return crc;
+	}
 	if (rc == PG_ENOBASELINE && a->no_baseline_pass) {
 		fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n",
 			err->msg);
 		return 0;
 	}
-	if (rc ||
-	    (rc = pg_baseline_path(k->store, k->ref.commit, ".json", path, sizeof(path), err)) ||
-	    (rc = pg_result_load(&k->base, path, err)))
+	if (rc || (rc = pg_baseline_load(k->store, k->ref.commit, &k->base, &k->base_prof, err)))
 		return rc;
 	k->have_base = 1;
-	if (pg_baseline_path(k->store, k->ref.commit, ".pb.gz", path, sizeof(path), NULL) ||
-	    !pg_fs_exists(path))
-		return 0;
-	return pg_buf_read_file(&k->base_prof, path, err);
+	return 0;
 }
 
 static int compare(struct check *k, const struct check_args *a, struct pg_err *err)
@@ -207,6 +209,8 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	r.baseline_profile_len = k->base_prof.len;
 	r.current_profile = k->cur_prof.data;
 	r.current_profile_len = k->cur_prof.len;
+	r.notes = (const char *const *)&k->changes;
+	r.nnotes = k->changes ? 1 : 0;
 	if (!failure) {
 		r.color = pg_report_want_color(stdout);
 		rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);

@@ -24,6 +24,10 @@ struct pg_report {
 	const void *current_profile;
 	size_t current_profile_len;
 	int color; /* ANSI colours in the text table */
+	/* Lines every report carries, whatever the verdict: e.g. "this merge
+	 * request changes baselines: ..." or a rejected profile. */
+	const char *const *notes;
+	size_t nnotes;
 };
 
 typedef int (*pg_report_write_fn)(FILE *f, const struct pg_report *r, struct pg_err *err);

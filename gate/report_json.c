@@ -60,6 +60,16 @@ static int add_verdict(json_t *root, const struct pg_verdict *v)
 	return 0;
 }
 
+static json_t *notes(const struct pg_report *r)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < r->nnotes; i++)
+		json_array_append_new(a, json_string(r->notes[i]));
+	return a;
+}
+
 static json_t *build(const struct pg_report *r)
 {
 	json_t *root;
@@ -67,6 +77,8 @@ static json_t *build(const struct pg_report *r)
 	root = r->current ? pg_result_to_json(r->current) : json_object();
 	if (!root)
 		return NULL;
+	if (r->nnotes && json_object_set_new(root, "notes", notes(r)))
+		goto fail;
 	if (r->error) {
 		if (json_object_set_new(root, "error",
 					json_pack("{s:i, s:s}", "exit_code",

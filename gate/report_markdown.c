@@ -3,21 +3,14 @@
 #include <math.h>
 #include <string.h>
 
+#include "esc.h"
 #include "report.h"
 
-/* Inside a table cell a '|' ends the cell and a backtick ends code. */
+/* Cells in code spans (metric, function and scenario names) and plain
+ * cells (units, notes) escape differently: see esc.h. */
 static void md_cell(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '`')
-			fputc('\'', f);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
+	pg_esc_md(f, s, 1);
 }
 
 static const char *icon(const struct pg_compare_row *w)
@@ -44,7 +37,7 @@ static void row(FILE *f, const struct pg_compare_row *w)
 	fprintf(f, "| %s | `", icon(w));
 	md_cell(f, w->metric);
 	fprintf(f, "` | %s | %s | ", base, cur);
-	md_cell(f, w->unit);
+	pg_esc_md(f, w->unit, 0);
 	fprintf(f, " | %s | ", chg);
 	if (w->gated)
 		fprintf(f, "%g %%", w->threshold_pct);
@@ -89,6 +82,11 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 	fprintf(f, "### perfgate: `");
 	md_cell(f, pg_report_scenario(r));
 	fprintf(f, "` %s\n\n", v->nregressions ? "❌ regression" : "✅ pass");
+	for (i = 0; i < r->nnotes; i++) {
+		fputs("> **Note:** ", f);
+		pg_esc_md(f, r->notes[i], 0);
+		fputs("\n\n", f);
+	}
 	if (v->ref_commit)
 		fprintf(f, "Compared with the baseline of `%.12s`", v->ref_commit);
 	if (v->ref_commit && v->ref_distance >= 0)

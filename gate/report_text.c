@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "esc.h"
 #include "report.h"
 
 #define RED "\033[31m"
@@ -86,14 +87,28 @@ static void metrics_only(FILE *f, const struct pg_result *c)
 	}
 }
 
+static void notes(FILE *f, const struct pg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnotes; i++) {
+		fputs("note: ", f);
+		pg_esc_fputs(f, r->notes[i]);
+		fputc('\n', f);
+	}
+}
+
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
 	size_t i;
 
 	(void)err;
+	notes(f, r);
 	if (r->error) {
-		fprintf(f, "perfgate: no verdict: %s\n", r->error->msg);
+		fputs("perfgate: no verdict: ", f);
+		pg_esc_fputs(f, r->error->msg);
+		fputc('\n', f);
 		return 0;
 	}
 	if (!v) {

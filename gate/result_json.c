@@ -12,7 +12,6 @@
 /* Enough functions for "top movers" on both sides, few enough that a
  * baseline stays a readable review diff. */
 #define MAX_SAVED_FUNCS 50
-#define MAX_RESULT_BYTES (64u << 20)
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12))
 
 static json_t *str_or_null(const char *s)
@@ -198,25 +197,43 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 	return funcs_from_json(r, json_object_get(root, "cpu_top"), what, err);
 }
 
-int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err)
+/* jansson's messages end in "near '<token>'", a piece of the input: cut
+ * it, so that an error about a file (perhaps a symlink to /etc/shadow)
+ * never echoes its content. */
+static void strip_near(char *text)
 {
-	struct pg_buf b = PG_BUF_INIT(MAX_RESULT_BYTES);
-	json_t *root = NULL;
+	char *near = strstr(text, " near ");
+
+	if (near)
+		*near = '\0';
+}
+
+int pg_result_parse(struct pg_result *r, const char *data, size_t len, const char *what,
+		    struct pg_err *err)
+{
+	json_t *root;
 	json_error_t je;
 	int rc;
 
-	rc = pg_buf_read_file(&b, path, err);
-	if (rc)
-		goto out;
-	root = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		rc = pg_err_set(err, PG_EINPUT, "%s: malformed JSON at line %d: %s", path, je.line,
-				je.text);
-		goto out;
+		strip_near(je.text);
+		return pg_err_set(err, PG_EINPUT, "%s: malformed JSON at line %d column %d: %s",
+				  what, je.line, je.column, je.text);
 	}
-	rc = pg_result_from_json(r, root, path, err);
-out:
+	rc = pg_result_from_json(r, root, what, err);
 	json_decref(root);
+	return rc;
+}
+
+int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err)
+{
+	struct pg_buf b = PG_BUF_INIT(PG_RESULT_MAX_BYTES);
+	int rc;
+
+	rc = pg_buf_read_file(&b, path, err);
+	if (!rc)
+		rc = pg_result_parse(r, b.data, b.len, path, err);
 	pg_buf_release(&b);
 	return rc;
 }
