@@ -1,10 +1,12 @@
 #define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -36,6 +38,19 @@ static int read_shallow(struct pg_baseline_store *s, struct pg_err *err)
 	    (int)sizeof(path))
 		return pg_err_set(err, PG_EINPUT, "repository path too long");
 	return pg_buf_read_file(&s->shallow, path, err);
+}
+
+/* A SIGKILL during a record leaves "<sha>.pb.gz.tmp.<pid>.*", which
+ * `git add baselines` would commit: remove those of dead writers, and say
+ * so. */
+static void sweep(const struct pg_baseline_store *s)
+{
+	size_t n = 0;
+
+	pg_fs_sweep_temps(s->dir, &n);
+	if (n)
+		fprintf(stderr, "perfgate: removed %zu temp file%s of an interrupted run in '%s'\n",
+			n, n == 1 ? "" : "s", s->dir);
 }
 
 int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_config *cfg,
@@ -70,6 +85,7 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 		rc = pg_baseline_set_rel(s, cfg->dir, bd, err);
 	if (rc)
 		goto fail;
+	sweep(s);
 	*out = s;
 	return 0;
 fail:
@@ -131,37 +147,63 @@ static int is_sha(const char *s)
 	return s && strlen(s) == PG_SHA_LEN && strspn(s, "0123456789abcdef") == PG_SHA_LEN;
 }
 
-/* The profile goes first and may replace an orphan; the JSON file, whose
- * presence is what makes a baseline exist, goes last and exclusively
- * unless forced, so two writers cannot both win. */
-int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
-		       size_t profile_len, int force, struct pg_err *err)
+/* Hold an exclusive flock on the scenario's directory: concurrent records
+ * (two CI jobs) otherwise pair one writer's JSON with the other's profile.
+ * A lock on the directory itself leaves no lock file to commit. */
+static int lock_dir(const struct pg_baseline_store *s, struct pg_err *err)
+{
+	int fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return pg_err_set(err, PG_EINPUT, "cannot open '%s': %s", s->dir, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return pg_err_set(err, PG_EINPUT, "cannot lock '%s': %s", s->dir,
+					  strerror(errno));
+		}
+	}
+	return fd;
+}
+
+/* Under the directory lock: the profile first, then the JSON file, whose
+ * presence is what makes a baseline exist, exclusively unless forced. */
+static int write_pair(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
+		      size_t profile_len, int force, struct pg_err *err)
 {
 	char json[PATH_MAX], pb[PATH_MAX];
 	int rc;
 
-	if (!is_sha(r->commit))
-		return pg_err_set(err, PG_EINPUT,
-				  "the result has no commit; capture it in a git "
-				  "work tree to record a baseline");
 	if ((rc = pg_baseline_path(s, r->commit, ".json", json, sizeof(json), err)) ||
 	    (rc = pg_baseline_path(s, r->commit, ".pb.gz", pb, sizeof(pb), err)))
 		return rc;
 	if (!force && pg_fs_exists(json))
 		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
 				  json);
+	if (profile_len)
+		rc = pg_fs_write_atomic(pb, profile, profile_len, 0, err);
+	else if (unlink(pb) < 0 && errno != ENOENT) /* never another capture's profile */
+		rc = pg_err_set(err, PG_EINPUT, "cannot remove '%s': %s", pb, strerror(errno));
+	return rc ? rc : pg_result_save(r, json, !force, err);
+}
+
+int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
+		       size_t profile_len, int force, struct pg_err *err)
+{
+	int fd, rc;
+
+	if (!is_sha(r->commit))
+		return pg_err_set(err, PG_EINPUT,
+				  "the result has no commit; capture it in a git "
+				  "work tree to record a baseline");
 	rc = pg_fs_mkdirs(s->dir, err);
 	if (rc)
 		return rc;
-	if (profile_len) {
-		rc = pg_fs_write_atomic(pb, profile, profile_len, 0, err);
-		if (rc)
-			return rc;
-	}
-	rc = pg_result_save(r, json, !force, err);
-	if (rc == PG_EINPUT && !force && pg_fs_exists(json))
-		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
-				  json);
+	fd = lock_dir(s, err);
+	if (fd < 0)
+		return fd;
+	rc = write_pair(s, r, profile, profile_len, force, err);
+	close(fd);
 	return rc;
 }
 

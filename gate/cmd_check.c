@@ -144,7 +144,10 @@ static int open_config(struct check *k, const struct check_args *a, struct pg_er
 	int rc;
 
 	rc = pg_config_open(&k->cfg, a->sc.config, a->sc.scenario, &k->sc, err);
-	return rc ? rc : pg_baseline_store_open(&k->store, &k->cfg, k->sc->name, err);
+	if (!rc)
+		rc = pg_baseline_store_open(&k->store, &k->cfg, k->sc->name, err);
+	/* a report folder that cannot take the set fails before the capture */
+	return rc || !a->report_dir ? rc : pg_report_dir_check(a->report_dir, err);
 }
 
 /* Resolve and load the baseline (and its profile, when there is one). A
@@ -211,10 +214,10 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	r.current_profile_len = k->cur_prof.len;
 	r.notes = (const char *const *)&k->changes;
 	r.nnotes = k->changes ? 1 : 0;
-	if (!failure) {
-		r.color = pg_report_want_color(stdout);
-		rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);
-	}
+	/* the verdict (or why there is none) reaches stdout whatever the
+	 * report folder does */
+	r.color = !failure && pg_report_want_color(stdout);
+	rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);
 	if (!rc && a->report_dir)
 		rc = pg_report_write_dir(&r, a->report_dir, err);
 	return rc;

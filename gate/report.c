@@ -65,35 +65,6 @@ int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, 
 	return rc;
 }
 
-int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
-{
-	char path[4096];
-	size_t i;
-	int rc;
-
-	rc = pg_fs_mkdirs(dir, err);
-	if (rc)
-		return rc;
-	for (i = 0; i < NWRITERS; i++) {
-		if (!writers[i].filename)
-			continue;
-		if (r->error && strcmp(writers[i].name, "json"))
-			continue;
-		if (!r->verdict && writers[i].needs_verdict)
-			continue;
-		if (!r->current_profile_len && writers[i].needs_profile)
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, writers[i].filename) >=
-		    (int)sizeof(path))
-			return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'",
-					  dir);
-		rc = pg_report_save(&writers[i], r, path, err);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 int pg_report_want_color(FILE *f)
 {
 	const char *nc = getenv("NO_COLOR");
