@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "child.h"
 #include "loadrun.h"
+#include "owner.h"
 #include "sig.h"
 
 /* perfgate's environment + load.env + the contract's variables (these last,
@@ -53,7 +54,7 @@ static int make_tmp(char *dir, size_t n, char *path, size_t pn, struct pg_err *e
 	int fd;
 
 	tmp = tmp && *tmp ? tmp : "/tmp";
-	snprintf(dir, n, "%s/perfgate-load-XXXXXX", tmp);
+	snprintf(dir, n, "%s/perfgate-load-%s-XXXXXX", tmp, pg_owner_token());
 	if (!mkdtemp(dir)) {
 		dir[0] = '\0';
 		return pg_err_set(err, PG_EINFRA, "cannot create a temporary directory in '%s': %s",
