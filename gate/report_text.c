@@ -27,11 +27,16 @@ static const char *colour_of(enum pg_verdict_kind k)
 	}
 }
 
+/* Names and units come from baselines, profiles and load scripts: escape
+ * their control characters (ESC, OSC) before they reach a terminal. */
+#define ESC(buf, s) pg_esc_text(buf, sizeof(buf), (s), 0)
+
 static void header(FILE *f, const struct pg_report *r)
 {
 	const struct pg_verdict *v = r->verdict;
+	char e[256];
 
-	fprintf(f, "perfgate: scenario '%s'", pg_report_scenario(r));
+	fprintf(f, "perfgate: scenario '%s'", ESC(e, pg_report_scenario(r)));
 	if (v && v->ref_commit)
 		fprintf(f, " against the baseline of %.12s", v->ref_commit);
 	if (v && v->ref_distance > 0)
@@ -42,7 +47,7 @@ static void header(FILE *f, const struct pg_report *r)
 
 static void row(FILE *f, const struct pg_compare_row *w, int color)
 {
-	char base[32], cur[32], chg[32], thr[32], p[32];
+	char base[32], cur[32], chg[32], thr[32], p[32], e[256];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
@@ -56,14 +61,15 @@ static void row(FILE *f, const struct pg_compare_row *w, int color)
 	else
 		snprintf(p, sizeof(p), "%.3g", w->p_value);
 	fprintf(f, "%s%-34s %12s %12s %10s %9s %8s  %s%s%s%s\n", color ? colour_of(w->verdict) : "",
-		w->metric, base, cur, chg, thr, p, pg_verdict_name(w->verdict), w->note ? " (" : "",
-		w->note ? w->note : "", w->note ? ")" : "");
+		ESC(e, w->metric), base, cur, chg, thr, p, pg_verdict_name(w->verdict),
+		w->note ? " (" : "", w->note ? w->note : "", w->note ? ")" : "");
 	if (color)
 		fputs(RESET, f);
 }
 
 static void movers(FILE *f, const struct pg_verdict *v)
 {
+	char e[512];
 	size_t i;
 
 	if (!v->nmovers)
@@ -72,18 +78,21 @@ static void movers(FILE *f, const struct pg_verdict *v)
 	for (i = 0; i < v->nmovers; i++)
 		fprintf(f, "  %6.1f %% -> %5.1f %%  (%+.1f)  %s\n", v->movers[i].baseline_pct,
 			v->movers[i].current_pct,
-			v->movers[i].current_pct - v->movers[i].baseline_pct, v->movers[i].name);
+			v->movers[i].current_pct - v->movers[i].baseline_pct,
+			ESC(e, v->movers[i].name));
 }
 
 static void metrics_only(FILE *f, const struct pg_result *c)
 {
-	char cur[32];
+	char cur[32], e[256], u[64];
 	size_t i;
 
-	fprintf(f, "perfgate: scenario '%s' (no comparison)\n\n", c->scenario ? c->scenario : "?");
+	fprintf(f, "perfgate: scenario '%s' (no comparison)\n\n",
+		ESC(e, c->scenario ? c->scenario : "?"));
 	for (i = 0; i < c->nmetrics; i++) {
 		pg_report_fmt_value(cur, sizeof(cur), pg_metric_median(&c->metrics[i]));
-		fprintf(f, "%-34s %12s %s\n", c->metrics[i].name, cur, c->metrics[i].unit);
+		fprintf(f, "%-34s %12s %s\n", ESC(e, c->metrics[i].name), cur,
+			ESC(u, c->metrics[i].unit));
 	}
 }
 
@@ -101,6 +110,7 @@ static void notes(FILE *f, const struct pg_report *r)
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
+	char e[256];
 	size_t i;
 
 	(void)err;
@@ -115,7 +125,7 @@ int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 		if (r->current)
 			metrics_only(f, r->current);
 		if (r->warning)
-			fprintf(f, "\nwarning: %s\n", r->warning);
+			fprintf(f, "\nwarning: %s\n", ESC(e, r->warning));
 		return 0;
 	}
 	header(f, r);
