@@ -14,6 +14,7 @@
 
 #include "baseline_int.h"
 #include "fs.h"
+#include "pprof.h"
 
 /* The line lists this many files, then a count. */
 #define MAX_LISTED 8
@@ -166,6 +167,35 @@ out:
 	return rc;
 }
 
+/* A baseline's profile that cannot be parsed (a gzip bomb committed as
+ * <sha>.pb.gz) is dropped and named in out->profile_error: an error of the
+ * profile, shown in the reports, while the metrics are still compared. */
+static int check_profile(struct pg_result *out, struct pg_buf *profile, const char *sha,
+			 struct pg_err *err)
+{
+	struct pg_err perr = PG_ERR_INIT;
+	struct pg_profile *p = NULL;
+	int rc;
+
+	if (!profile || !profile->len)
+		return 0;
+	rc = pg_profile_parse(&p, profile->data, profile->len, &perr);
+	pg_profile_free(p);
+	if (rc == PG_ENOMEM)
+		return pg_err_nomem(err);
+	if (!rc)
+		return 0;
+	profile->len = 0;
+	free(out->profile_error);
+	if (asprintf(&out->profile_error,
+		     "the baseline's CPU profile (%.12s.pb.gz) was rejected: %s", sha,
+		     perr.msg) < 0) {
+		out->profile_error = NULL;
+		return pg_err_nomem(err);
+	}
+	return 0;
+}
+
 static int load_git(struct pg_baseline_store *s, const char *sha, struct pg_result *out,
 		    struct pg_buf *profile, struct pg_err *err)
 {
@@ -181,8 +211,10 @@ static int load_git(struct pg_baseline_store *s, const char *sha, struct pg_resu
 		rc = pg_baseline_validate(s, sha, out, what, err);
 	if (!rc && profile)
 		rc = read_blob(s, sha, ".pb.gz", 1, profile, err);
+	if (rc >= 0)
+		rc = check_profile(out, profile, sha, err);
 	pg_buf_release(&b);
-	return rc < 0 ? rc : 0;
+	return rc;
 }
 
 /* From disk: only regular files that resolve inside the scenario's
@@ -217,8 +249,9 @@ static int load_disk(struct pg_baseline_store *s, const char *sha, struct pg_res
 	if (!profile || pg_baseline_path(s, sha, ".pb.gz", path, sizeof(path), NULL) ||
 	    !pg_fs_exists(path))
 		return 0;
-	rc = check_inside(s, path, err);
-	return rc ? rc : pg_buf_read_file(profile, path, err);
+	if ((rc = check_inside(s, path, err)) || (rc = pg_buf_read_file(profile, path, err)))
+		return rc;
+	return check_profile(out, profile, sha, err);
 }
 
 int pg_baseline_load(struct pg_baseline_store *s, const char *sha, struct pg_result *out,

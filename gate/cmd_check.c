@@ -200,6 +200,8 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 		  struct pg_err *err)
 {
 	struct pg_report r = { 0 };
+	const char *notes[3];
+	size_t n = 0;
 	int rc = 0;
 
 	r.current = &k->cur;
@@ -212,8 +214,15 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	r.baseline_profile_len = k->base_prof.len;
 	r.current_profile = k->cur_prof.data;
 	r.current_profile_len = k->cur_prof.len;
-	r.notes = (const char *const *)&k->changes;
-	r.nnotes = k->changes ? 1 : 0;
+	/* lines every report carries: changed baselines, rejected profiles */
+	if (k->changes)
+		notes[n++] = k->changes;
+	if (k->have_base && k->base.profile_error)
+		notes[n++] = k->base.profile_error;
+	if (k->cur.profile_error)
+		notes[n++] = k->cur.profile_error;
+	r.notes = notes;
+	r.nnotes = n;
 	/* the verdict (or why there is none) reaches stdout whatever the
 	 * report folder does */
 	r.color = !failure && pg_report_want_color(stdout);

@@ -57,6 +57,7 @@ struct pg_result {
 	size_t nmetrics;
 	char *profile_sample_type; /* e.g. "cpu", NULL when no profile */
 	char *profile_unit;
+	char *profile_error; /* why the CPU profile was rejected (a gzip bomb), or NULL */
 	int64_t profile_total;
 	struct pg_func *funcs; /* sorted by flat, descending */
 	size_t nfuncs;

@@ -40,9 +40,18 @@ static json_t *funcs_to_json(const struct pg_result *r)
 		json_array_append_new(fns, json_pack("{s:s, s:I, s:I}", "name", r->funcs[i].name,
 						     "flat", (json_int_t)r->funcs[i].flat, "cum",
 						     (json_int_t)r->funcs[i].cum));
-	return json_pack("{s:o, s:o, s:I, s:o}", "sample_type", str_or_null(r->profile_sample_type),
-			 "unit", str_or_null(r->profile_unit), "total",
-			 (json_int_t)r->profile_total, "functions", fns);
+	json_t *top =
+		json_pack("{s:o, s:o, s:I, s:o}", "sample_type",
+			  str_or_null(r->profile_sample_type), "unit", str_or_null(r->profile_unit),
+			  "total", (json_int_t)r->profile_total, "functions", fns);
+
+	/* only when set, so baseline files stay as they were */
+	if (top && r->profile_error &&
+	    json_object_set_new(top, "error", json_string(r->profile_error))) {
+		json_decref(top);
+		return NULL;
+	}
+	return top;
 }
 
 json_t *pg_result_to_json(const struct pg_result *r)
@@ -127,7 +136,8 @@ static int funcs_from_json(struct pg_result *r, const json_t *top, const char *w
 	if (!top || json_is_null(top))
 		return 0;
 	if ((rc = get_str(top, "sample_type", &r->profile_sample_type, what, err)) ||
-	    (rc = get_str(top, "unit", &r->profile_unit, what, err)))
+	    (rc = get_str(top, "unit", &r->profile_unit, what, err)) ||
+	    (rc = get_str(top, "error", &r->profile_error, what, err)))
 		return rc;
 	r->profile_total = json_integer_value(json_object_get(top, "total"));
 	fns = json_object_get(top, "functions");

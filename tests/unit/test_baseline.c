@@ -167,6 +167,8 @@ static void test_baseline_walk_nearest_ancestor(void **state)
 {
 	struct fixture *f = *state;
 	struct pg_err err = PG_ERR_INIT;
+	struct pg_buf prof = PG_BUF_INIT(1 << 20);
+	struct pg_result r;
 	struct pg_baseline_ref ref;
 	char a[PG_SHA_LEN + 1], c[PG_SHA_LEN + 1];
 
@@ -180,6 +182,15 @@ static void test_baseline_walk_nearest_ancestor(void **state)
 	assert_string_equal(ref.commit, a);
 	assert_string_equal(ref.reference, c);
 	assert_int_equal(ref.distance, 2);
+	/* its "profile" is no pprof: dropped, named, the metrics still load */
+	pg_result_init(&r);
+	assert_int_equal(pg_baseline_load(f->s, a, &r, &prof, &err), 0);
+	assert_int_equal(prof.len, 0);
+	assert_non_null(r.profile_error);
+	assert_non_null(strstr(r.profile_error, "baseline's CPU profile"));
+	assert_int_equal(r.nmetrics, 1);
+	pg_result_release(&r);
+	pg_buf_release(&prof);
 	/* --against the root commit, before any baseline: none found */
 	assert_int_equal(pg_baseline_resolve(f->s, "HEAD~3", "main", &ref, &err), PG_ENOBASELINE);
 	assert_non_null(strstr(err.msg, "no baseline for 'demo'"));
@@ -357,10 +368,13 @@ static void test_baseline_mr_cannot_rewrite_reference(void **state)
 
 	commit(f, "A");
 	assert_int_equal(record(f, "HEAD", 0, &err), 0);
+	rev(f, "HEAD", a);
+	/* a real CPU profile beside it */
+	sh("cp tests/data/pprof/http-json.cpu.pb.gz %s/baselines/demo/%s.pb.gz", f->repo, a);
 	commit(f, "B");
-	rev(f, "HEAD~1", a);
 	rev(f, "HEAD", b);
 	sh("cd %s && git checkout -qb mr", f->repo);
+	sh("echo junk > %s/baselines/demo/%s.pb.gz", f->repo, a);
 	write_baseline(f, "HEAD~1", "cpu.seconds_per_req", 9.0);
 	write_baseline(f, "HEAD", "cpu.seconds_per_req", 9.0);
 	commit(f, "slow");
@@ -373,7 +387,8 @@ static void test_baseline_mr_cannot_rewrite_reference(void **state)
 	assert_int_equal(pg_baseline_load(f->s, ref.commit, &r, &prof, &err), 0);
 	assert_int_equal(r.nmetrics, 1);
 	assert_true(r.metrics[0].values[0] == 0.001);
-	assert_int_equal(prof.len, 7); /* the profile as committed, too */
+	assert_int_equal(prof.len, 26452); /* the profile as committed, too */
+	assert_null(r.profile_error);
 	pg_result_release(&r);
 	pg_buf_release(&prof);
 	assert_int_equal(pg_baseline_changes(f->s, &line, &err), 0);

@@ -174,6 +174,35 @@ static void test_report_dir_read_only(void **state)
 	assert_non_null(strstr(err.msg, "not writable"));
 }
 
+/* The notes (changed baselines, a rejected profile) are in every report. */
+static void test_report_dir_notes_everywhere(void **state)
+{
+	static const char *const notes[] = {
+		"this merge request changes baselines: baselines/demo/x.json",
+		"the CPU profile from pprof_url was rejected: too large",
+	};
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	f->r.notes = notes;
+	f->r.nnotes = 2;
+	assert_int_equal(pg_report_write_dir(&f->r, f->rep, &err), 0);
+	sh("grep -q 'changes baselines: baselines/demo/x.json' %s/result.json", f->rep);
+	sh("grep -q 'changes baselines: baselines/demo/x.json' %s/junit.xml", f->rep);
+	sh("grep -q 'changes baselines: baselines/demo/x.json' %s/summary.md", f->rep);
+	sh("grep -q 'profile from pprof\\\\_url was rejected' %s/summary.md", f->rep);
+	sh("grep -q 'pprof_url was rejected' %s/junit.xml", f->rep);
+	m = open_memstream(&text, &len);
+	assert_int_equal(pg_report_text(m, &f->r, &err), 0);
+	fclose(m);
+	assert_non_null(strstr(text, "note: this merge request changes baselines"));
+	assert_non_null(strstr(text, "note: the CPU profile from pprof_url was rejected"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +211,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_full_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_dir_notes_everywhere, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
