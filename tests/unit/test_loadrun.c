@@ -79,11 +79,48 @@ static void test_loadrun_metrics_fifo(void **state)
 	assert_non_null(strstr(err.msg, "not a regular file"));
 }
 
+/* CI secrets are not the script's: not in its environment, and a value it
+ * prints anyway (known from elsewhere) is masked in the error that quotes
+ * its output. */
+static void test_loadrun_secrets(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	char dump[] = "/tmp/pg-loadrun-env-XXXXXX", script[512], cmd[600];
+	int fd;
+
+	(void)state;
+	if (need_root(state))
+		skip();
+	fd = mkstemp(dump);
+	assert_true(fd >= 0);
+	close(fd);
+	setenv("CI_JOB_TOKEN", "job-token-8472", 1);
+	setenv("DEPLOY_PASSWORD", "hunter2-8472", 1);
+	setenv("MY_KEY", "mykey-8472", 1);
+	setenv("PERFGATE_SECRET_ENV", "MY_*,OTHER", 1);
+	snprintf(script, sizeof(script),
+		 "env > %s; echo token=job-token-8472 pw=hunter2-8472 key=mykey-8472; exit 3",
+		 dump);
+	assert_int_equal(run_script(script, &err), PG_EINFRA);
+	assert_null(strstr(err.msg, "8472"));
+	assert_non_null(strstr(err.msg, "token=*** pw=*** key=***"));
+	snprintf(cmd, sizeof(cmd), "! grep -E 'CI_JOB_TOKEN|DEPLOY_PASSWORD|MY_KEY' %s", dump);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "grep -q '^PATH=' %s", dump);
+	assert_int_equal(system(cmd), 0); /* the rest of the environment is passed on */
+	unlink(dump);
+	unsetenv("CI_JOB_TOKEN");
+	unsetenv("DEPLOY_PASSWORD");
+	unsetenv("MY_KEY");
+	unsetenv("PERFGATE_SECRET_ENV");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loadrun_kills_leftovers),
 		cmocka_unit_test(test_loadrun_metrics_fifo),
+		cmocka_unit_test(test_loadrun_secrets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
