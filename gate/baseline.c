@@ -21,11 +21,23 @@
 #define SHALLOW_HINT \
 	"history is shallow; fetch deeper with 'git fetch --deepen=50' or set GIT_DEPTH=0"
 
+#define UNBORN_HINT \
+	"the repository has no commits yet; commit first (baselines are kept per commit)"
+
 static int git_fail(struct pg_err *err, const char *what)
 {
 	const git_error *e = git_error_last();
 
 	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
+}
+
+/* What to do about a commit the clone lacks: deepen a shallow clone; a
+ * full one lacks it because it was never fetched. */
+static const char *missing_hint(const struct pg_baseline_store *s)
+{
+	return git_repository_is_shallow(s->repo)
+		       ? SHALLOW_HINT
+		       : "fetch it, e.g. 'git fetch origin' (the clone is not shallow)";
 }
 
 static int read_shallow(struct pg_baseline_store *s, struct pg_err *err)
@@ -68,9 +80,11 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 	}
 	s->shallow = (struct pg_buf)PG_BUF_INIT(16 << 20);
 	if (git_repository_open_ext(&s->repo, cfg->dir, 0, NULL) < 0) {
-		rc = pg_err_set(err, PG_EINPUT,
-				"'%s' is not in a git repository; baselines are kept per commit",
-				cfg->dir);
+		rc = pg_err_set(
+			err, PG_EINPUT,
+			"'%s' is not in a git repository; baselines are kept per commit, so "
+			"run perfgate in a git work tree with at least one commit",
+			cfg->dir);
 		goto fail;
 	}
 	if (asprintf(&s->dir, "%s%s%s/%s", bd[0] == '/' ? "" : cfg->dir, bd[0] == '/' ? "" : "/",
@@ -120,6 +134,8 @@ int pg_baseline_head(struct pg_baseline_store *s, char out[PG_SHA_LEN + 1], stru
 {
 	git_oid oid;
 
+	if (git_repository_head_unborn(s->repo) == 1)
+		return pg_err_set(err, PG_EINPUT, UNBORN_HINT);
 	if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)
 		return git_fail(err, "cannot resolve HEAD");
 	git_oid_tostr(out, PG_SHA_LEN + 1, &oid);
@@ -247,8 +263,8 @@ static int walk(struct pg_baseline_store *s, const git_oid *start, struct pg_bas
 
 	git_oid_tostr(from, sizeof(from), start);
 	if (git_commit_lookup(&c, s->repo, start) < 0) {
-		rc = pg_err_set(err, PG_ENOBASELINE,
-				"commit %.12s is not in this clone; " SHALLOW_HINT, from);
+		rc = pg_err_set(err, PG_ENOBASELINE, "commit %.12s is not in this clone; %s", from,
+				missing_hint(s));
 		goto out;
 	}
 	for (;;) {
@@ -326,6 +342,8 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (git_repository_head_unborn(s->repo) == 1)
+		return pg_err_set(err, PG_EINPUT, UNBORN_HINT);
 	if (against) {
 		if (rev_commit(s, against, &oid) < 0)
 			return pg_err_set(
@@ -335,10 +353,9 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 		snprintf(out->how, sizeof(out->how), "--against %s", against);
 	} else if (env && *env) {
 		if (rev_commit(s, env, &oid) < 0)
-			return pg_err_set(
-				err, PG_ENOBASELINE,
-				"merge request base %.40s is not in this clone; " SHALLOW_HINT,
-				env);
+			return pg_err_set(err, PG_ENOBASELINE,
+					  "merge request base %.40s is not in this clone; %s", env,
+					  missing_hint(s));
 		snprintf(out->how, sizeof(out->how), "CI_MERGE_REQUEST_DIFF_BASE_SHA");
 	} else if (merge_base(s, base_branch, &oid, out->how, sizeof(out->how)) < 0) {
 		if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)

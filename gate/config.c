@@ -428,7 +428,8 @@ static int parse_named(struct pg_config *c, const char *text, size_t len, const 
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!root) {
-		rc = pg_jctx_fail(&x, PG_EINPUT, "invalid JSON at line %d column %d: %s", jerr.line,
+		rc = pg_jctx_fail(&x, PG_EINPUT,
+				  "invalid JSON at line %d column %d: %s; fix it there", jerr.line,
 				  jerr.column, jerr.text);
 		goto out;
 	}

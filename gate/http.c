@@ -94,7 +94,7 @@ static int transfer_error(struct get_job *j, CURLcode cc, const char *errbuf)
 		return pg_err_set(j->err, PG_EINFRA, "GET '%s' interrupted by signal %d", j->url,
 				  pg_sig_pending());
 	if (cc == CURLE_OPERATION_TIMEDOUT)
-		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %g s",
+		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %.1f s",
 				  j->url, j->timeout_s);
 	return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: %s", j->url,
 			  errbuf[0] ? errbuf : curl_easy_strerror(cc));

@@ -11,8 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "fs.h"
 #include "report.h"
+#include "sig.h"
 
 static int file_path(char *out, size_t len, const char *dir, const char *name, struct pg_err *err)
 {
@@ -144,10 +146,15 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 		remove_old(dir, NULL);
 	if (rc)
 		return rc;
-	for (i = 0; !rc && i < n; i++)
-		if (wanted(&w[i], r) &&
-		    !(rc = file_path(path, sizeof(path), dir, w[i].filename, err)))
+	for (i = 0; !rc && i < n; i++) {
+		/* ^C while rendering (a flame graph of a big profile takes
+		 * seconds) stops here, leaving no set rather than a late one */
+		if (pg_sig_pending())
+			rc = pg_err_interrupted(err);
+		else if (wanted(&w[i], r) &&
+			 !(rc = file_path(path, sizeof(path), dir, w[i].filename, err)))
 			rc = render(&w[i], r, path, tmp[i], sizeof(tmp[i]), err);
+	}
 	for (i = 0; !rc && i < n; i++)
 		if (tmp[i][0] && !(rc = file_path(path, sizeof(path), dir, w[i].filename, err)) &&
 		    (rc = pg_fs_publish(tmp[i], path, err)) == 0)

@@ -12,6 +12,8 @@
 /* Enough functions for "top movers" on both sides, few enough that a
  * baseline stays a readable review diff. */
 #define MAX_SAVED_FUNCS 50
+/* More metrics or functions than any capture makes: a hostile file. */
+#define MAX_LOADED 10000
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12))
 
 static json_t *str_or_null(const char *s)
@@ -143,6 +145,10 @@ static int funcs_from_json(struct pg_result *r, const json_t *top, const char *w
 	fns = json_object_get(top, "functions");
 	if (fns && !json_is_array(fns))
 		return pg_err_set(err, PG_EINPUT, "%s: cpu_top.functions must be an array", what);
+	/* adding a function searches the list: bound it (perfgate saves 50) */
+	if (json_array_size(fns) > MAX_LOADED)
+		return pg_err_set(err, PG_EINPUT, "%s: more than %d cpu_top.functions", what,
+				  MAX_LOADED);
 	json_array_foreach (fns, i, f) {
 		if (json_unpack(f, "{s:s, s:I, s:I}", "name", &name, "flat", &flat, "cum", &cum))
 			return pg_err_set(err, PG_EINPUT,
@@ -196,6 +202,8 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 	metrics = json_object_get(root, "metrics");
 	if (!json_is_object(metrics))
 		return pg_err_set(err, PG_EINPUT, "%s: \"metrics\" must be an object", what);
+	if (json_object_size(metrics) > MAX_LOADED)
+		return pg_err_set(err, PG_EINPUT, "%s: more than %d metrics", what, MAX_LOADED);
 	json_object_foreach (metrics, name, m) {
 		if (!json_is_object(m))
 			return pg_err_set(err, PG_EINPUT, "%s: metric '%s' must be an object", what,

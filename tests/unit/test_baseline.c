@@ -196,6 +196,12 @@ static void test_baseline_walk_nearest_ancestor(void **state)
 	assert_non_null(strstr(err.msg, "no baseline for 'demo'"));
 	assert_null(strstr(err.msg, "shallow"));
 	assert_int_equal(pg_baseline_resolve(f->s, "no-such-rev", "main", &ref, &err), PG_EUSAGE);
+	/* an unknown merge request base in a full clone: no shallow hint */
+	setenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", "0123456789012345678901234567890123456789", 1);
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), PG_ENOBASELINE);
+	unsetenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
+	assert_null(strstr(err.msg, "shallow;"));
+	assert_non_null(strstr(err.msg, "git fetch origin"));
 }
 
 /* main: A - B - C - Z, each commit carrying the baseline of its parent
@@ -547,6 +553,31 @@ static void test_baseline_concurrent_record_pairs(void **state)
 	pg_buf_release(&prof);
 }
 
+/* Errors say what to do: an empty repository, a directory outside any. */
+static void test_baseline_errors_say_what_to_do(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_baseline_ref ref;
+	char dir[192];
+
+	snprintf(dir, sizeof(dir), "%s/empty", f->dir);
+	sh("git init -q %s", dir);
+	open_store(f, dir);
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "no commits yet; commit first"));
+	snprintf(dir, sizeof(dir), "%s/plain", f->dir);
+	sh("mkdir %s", dir);
+	setenv("GIT_CEILING_DIRECTORIES", f->dir, 1);
+	free(f->cfg.dir);
+	f->cfg.dir = strdup(dir);
+	pg_baseline_store_free(f->s);
+	f->s = NULL;
+	assert_int_equal(pg_baseline_store_open(&f->s, &f->cfg, "demo", &err), PG_EINPUT);
+	unsetenv("GIT_CEILING_DIRECTORIES");
+	assert_non_null(strstr(err.msg, "run perfgate in a git work tree"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -562,6 +593,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_baseline_mr_cannot_rewrite_reference, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_baseline_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_errors_say_what_to_do, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_baseline_concurrent_record_pairs, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_baseline_disk_refuses_links_and_fifos, setup,

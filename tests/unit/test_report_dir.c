@@ -18,6 +18,7 @@
 
 #include "fs.h"
 #include "report.h"
+#include "sig.h"
 
 struct fixture {
 	char dir[64];
@@ -203,6 +204,20 @@ static void test_report_dir_notes_everywhere(void **state)
 	free(text);
 }
 
+/* ^C while the reports render: no set, an interruption (last: the pending
+ * signal cannot be cleared). */
+static void test_report_dir_interrupted(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+
+	pg_sig_install();
+	raise(SIGINT);
+	assert_int_equal(pg_report_write_dir(&f->r, f->rep, &err), PG_EINFRA);
+	assert_non_null(strstr(err.msg, "interrupted by signal SIGINT"));
+	assert_false(exists(f, "result.json"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_dir_full_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_notes_everywhere, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_dir_interrupted, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
