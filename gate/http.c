@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -226,4 +227,25 @@ int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err)
 out:
 	curl_url_cleanup(u);
 	return rc;
+}
+
+int pg_http_is_loopback(const char *url)
+{
+	char origin[1024], host[256];
+	struct in_addr a;
+	const char *h, *end;
+	size_t n;
+
+	if (pg_http_origin(url, origin, sizeof(origin), NULL))
+		return 0;
+	h = strstr(origin, "://") + 3;
+	end = h[0] == '[' ? strchr(h, ']') + 1 : h + strcspn(h, ":");
+	n = (size_t)(end - h);
+	if (n >= sizeof(host))
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
+		return 1;
+	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
