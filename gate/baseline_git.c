@@ -104,8 +104,10 @@ int pg_baseline_has(const struct pg_baseline_store *s, const char *sha)
 	if (!s->ref_tree)
 		return !pg_baseline_path(s, sha, ".json", path, sizeof(path), NULL) &&
 		       pg_fs_exists(path);
+	/* a symlink counts, so that loading it refuses it by name instead
+	 * of the walk passing over it */
 	e = entry_of(s, sha, ".json");
-	rc = e && is_file(e);
+	rc = e && git_tree_entry_type(e) == GIT_OBJECT_BLOB;
 	git_tree_entry_free(e);
 	return rc;
 }

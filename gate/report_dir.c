@@ -16,6 +16,24 @@
 #include "report.h"
 #include "sig.h"
 
+/* A write that failed in the report folder is the host's problem (a full
+ * or read-only disk): exit 3, the message kept. */
+static int infra(struct pg_err *err)
+{
+	if (err)
+		err->code = PG_EINFRA;
+	return PG_EINFRA;
+}
+
+/* The cause after the last ": " of a message ("cannot create 'x': No
+ * space left on device" -> "No space left on device"). */
+static const char *strerror_of(const char *msg)
+{
+	const char *p = strrchr(msg, ':');
+
+	return p && p[1] == ' ' ? p + 2 : msg;
+}
+
 static int file_path(char *out, size_t len, const char *dir, const char *name, struct pg_err *err)
 {
 	if (snprintf(out, len, "%s/%s", dir, name) >= (int)len)
@@ -51,7 +69,7 @@ static int check_files(const char *dir, struct pg_err *err)
 
 int pg_report_dir_check(const char *dir, struct pg_err *err)
 {
-	char probe[PATH_MAX], tmp[PATH_MAX];
+	char probe[PATH_MAX], tmp[PATH_MAX], why[sizeof(err->msg)];
 	struct stat st;
 	int rc;
 
@@ -62,7 +80,7 @@ int pg_report_dir_check(const char *dir, struct pg_err *err)
 				  dir);
 	rc = pg_fs_mkdirs(dir, err);
 	if (rc)
-		return pg_err_set(err, PG_EINFRA, "%s", err->msg);
+		return infra(err);
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return pg_err_set(err, PG_EINPUT, "report folder '%s' is not a directory", dir);
 	rc = check_files(dir, err);
@@ -72,9 +90,11 @@ int pg_report_dir_check(const char *dir, struct pg_err *err)
 	rc = file_path(probe, sizeof(probe), dir, ".perfgate-probe", err);
 	if (!rc)
 		rc = pg_fs_write_temp(probe, "probe\n", 6, tmp, sizeof(tmp), err);
-	if (rc)
+	if (rc) {
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
 		return pg_err_set(err, PG_EINFRA, "report folder '%s' is not writable: %s", dir,
-				  err->msg);
+				  strerror_of(why));
+	}
 	unlink(tmp);
 	return 0;
 }
@@ -109,7 +129,7 @@ static int render(const struct pg_report_writer *w, const struct pg_report *r, c
 	if (!rc)
 		rc = pg_fs_write_temp(path, text, len, tmp, tmplen, err);
 	free(text);
-	return rc == PG_EINPUT ? pg_err_set(err, PG_EINFRA, "%s", err->msg) : rc;
+	return rc == PG_EINPUT ? infra(err) : rc;
 }
 
 /* Remove the set's files (all, or those not in keep). */
@@ -160,7 +180,7 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 		    (rc = pg_fs_publish(tmp[i], path, err)) == 0)
 			tmp[i][0] = '\0';
 	if (rc == PG_EINPUT)
-		rc = pg_err_set(err, PG_EINFRA, "%s", err->msg);
+		rc = infra(err);
 	for (i = 0; i < n; i++)
 		if (tmp[i][0])
 			unlink(tmp[i]);
