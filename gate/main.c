@@ -2,7 +2,6 @@
 
 #include "cli.h"
 #include "err.h"
-#include "child.h"
 #include "esc.h"
 #include "sig.h"
 
@@ -14,10 +13,6 @@ int main(int argc, char **argv)
 
 	pg_sig_install();
 	rc = pg_cli_run(argc, argv, &err);
-	/* a signal that arrived after the last place that polls it (reports
-	 * rendering) still ends the run as interrupted, not as a verdict */
-	if (rc >= 0 && pg_sig_pending())
-		rc = pg_err_interrupted(&err);
 	if (fflush(stdout) || ferror(stdout)) {
 		fprintf(stderr, "perfgate: cannot write standard output\n");
 		return rc < 0 ? pg_err_exit_status(rc) : 3;
