@@ -28,6 +28,21 @@ struct made {
 	pid_t sleeper;
 };
 
+static int execed(pid_t pid)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	return !strcmp(comm, "sleep\n");
+}
+
 /* In the child: make the objects, report their names, die by SIGKILL. */
 static void child(int wfd)
 {
@@ -50,7 +65,8 @@ static void child(int wfd)
 	snprintf(m.tmp, sizeof(m.tmp), "/tmp/perfgate-load-%s-AbC123", pg_owner_token());
 	if (mkdir(m.tmp, 0700))
 		_exit(1);
-	while (pg_cgroup_nprocs(&cg) < 1)
+	/* until it has exec'd: before, it shares (and holds) the owner lock */
+	while (!execed(m.sleeper))
 		usleep(1000);
 	if (write(wfd, &m, sizeof(m)) != sizeof(m))
 		_exit(1);
