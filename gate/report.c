@@ -43,6 +43,27 @@ int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r,
 	return rc;
 }
 
+int pg_report_render(const struct pg_report_writer *w, const struct pg_report *r, char **out,
+		     size_t *len, struct pg_err *err)
+{
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	f = open_memstream(out, len);
+	if (!f)
+		return pg_err_nomem(err);
+	rc = w->write(f, r, err);
+	if (fclose(f) && !rc)
+		rc = pg_err_nomem(err);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Render into memory first so that a failing writer leaves no partial
  * file, then publish with one atomic rename. */
 int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, const char *path,
@@ -50,15 +71,9 @@ int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, 
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
 	int rc;
 
-	f = open_memstream(&text, &len);
-	if (!f)
-		return pg_err_nomem(err);
-	rc = w->write(f, r, err);
-	if (fclose(f) && !rc)
-		rc = pg_err_nomem(err);
+	rc = pg_report_render(w, r, &text, &len, err);
 	if (!rc)
 		rc = pg_fs_write_atomic(path, text, len, 0, err);
 	free(text);

@@ -44,6 +44,10 @@ struct pg_report_writer {
 const struct pg_report_writer *pg_report_writers(size_t *n);
 const struct pg_report_writer *pg_report_writer_find(const char *name);
 
+/* One writer's output in memory: *out (the caller frees it) and *len. */
+int pg_report_render(const struct pg_report_writer *w, const struct pg_report *r, char **out,
+		     size_t *len, struct pg_err *err);
+
 /* Write one writer's output to f / to path (atomically). */
 int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r, FILE *f,
 		    struct pg_err *err);

@@ -116,16 +116,10 @@ static int render(const struct pg_report_writer *w, const struct pg_report *r, c
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
 	int rc;
 
 	tmp[0] = '\0';
-	f = open_memstream(&text, &len);
-	if (!f)
-		return pg_err_nomem(err);
-	rc = w->write(f, r, err);
-	if (fclose(f) && !rc)
-		rc = pg_err_nomem(err);
+	rc = pg_report_render(w, r, &text, &len, err);
 	if (!rc)
 		rc = pg_fs_write_temp(path, text, len, tmp, tmplen, err);
 	free(text);

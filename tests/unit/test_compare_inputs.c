@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -20,57 +21,69 @@ static void fill(struct pg_result *r, const char *name, const char *unit, double
 		assert_int_equal(pg_result_add_value(r, name, unit, PG_BETTER_LOWER, v, &err), 0);
 }
 
-static void test_compare_unit_mismatch_is_input_error(void **state)
-{
+struct fixture {
 	struct pg_result b, c;
 	struct pg_verdict v;
 	struct pg_compare_opts o;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	pg_result_init(&f->b);
+	pg_result_init(&f->c);
+	pg_verdict_init(&f->v);
+	pg_compare_opts_init(&f->o);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	pg_verdict_release(&f->v);
+	pg_result_release(&f->b);
+	pg_result_release(&f->c);
+	free(f);
+	return 0;
+}
+
+static void test_compare_unit_mismatch_is_input_error(void **state)
+{
+	struct fixture *f = *state;
 	struct pg_err err = PG_ERR_INIT;
 
-	(void)state;
-	pg_result_init(&b);
-	pg_result_init(&c);
-	pg_verdict_init(&v);
-	pg_compare_opts_init(&o);
-	fill(&b, "cpu.seconds_per_req", "ms", 1);
-	fill(&c, "cpu.seconds_per_req", "s", 0.002);
-	assert_int_equal(pg_compare_results(&b, &c, &o, &v, &err), PG_EINPUT);
+	fill(&f->b, "cpu.seconds_per_req", "ms", 1);
+	fill(&f->c, "cpu.seconds_per_req", "s", 0.002);
+	assert_int_equal(pg_compare_results(&f->b, &f->c, &f->o, &f->v, &err), PG_EINPUT);
 	assert_non_null(strstr(err.msg, "'ms' in the baseline but 's' now"));
-	pg_verdict_release(&v);
-	pg_result_release(&b);
-	pg_result_release(&c);
 }
 
 static void test_compare_metric_without_baseline(void **state)
 {
-	struct pg_result b, c;
-	struct pg_verdict v;
-	struct pg_compare_opts o;
+	struct fixture *f = *state;
 	struct pg_err err = PG_ERR_INIT;
 
-	(void)state;
-	pg_result_init(&b);
-	pg_result_init(&c);
-	pg_verdict_init(&v);
-	pg_compare_opts_init(&o);
-	fill(&b, "a", "s", 1);
-	fill(&c, "a", "s", 1);
-	fill(&c, "b", "s", 100);
-	assert_int_equal(pg_compare_results(&b, &c, &o, &v, &err), 0);
-	assert_int_equal(v.nrows, 2);
-	assert_string_equal(v.rows[1].metric, "b");
-	assert_int_equal(v.rows[1].verdict, PG_VERDICT_REPORTED);
-	assert_string_equal(v.rows[1].note, "no baseline for metric");
-	pg_verdict_release(&v);
-	pg_result_release(&b);
-	pg_result_release(&c);
+	fill(&f->b, "a", "s", 1);
+	fill(&f->c, "a", "s", 1);
+	fill(&f->c, "b", "s", 100);
+	assert_int_equal(pg_compare_results(&f->b, &f->c, &f->o, &f->v, &err), 0);
+	assert_int_equal(f->v.nrows, 2);
+	assert_string_equal(f->v.rows[1].metric, "b");
+	assert_int_equal(f->v.rows[1].verdict, PG_VERDICT_REPORTED);
+	assert_string_equal(f->v.rows[1].note, "no baseline for metric");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_compare_unit_mismatch_is_input_error),
-		cmocka_unit_test(test_compare_metric_without_baseline),
+		cmocka_unit_test_setup_teardown(test_compare_unit_mismatch_is_input_error, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_compare_metric_without_baseline, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
