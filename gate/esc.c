@@ -3,11 +3,14 @@
 #include "esc.h"
 
 /* Length of a control character at s: 1 for C0 and DEL, 2 for a C1 control
- * in UTF-8 (U+0080..U+009F, e.g. CSI as 0xC2 0x9B), 0 for anything else. */
+ * in UTF-8 (U+0080..U+009F, e.g. CSI as 0xC2 0x9B), 0 for anything else.
+ * A tab is text (kernel symbols carry one: "receive_buf\t[virtio_net]"). */
 static size_t control_len(const unsigned char *s, int keep_lines)
 {
+	if (s[0] == '\t')
+		return 0;
 	if (s[0] < 0x20 || s[0] == 0x7f)
-		return keep_lines && (s[0] == '\n' || s[0] == '\t') ? 0 : 1;
+		return keep_lines && s[0] == '\n' ? 0 : 1;
 	if (s[0] == 0xc2 && s[1] >= 0x80 && s[1] <= 0x9f)
 		return 2;
 	return 0;

@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* s with every C0/C1 control character and DEL as \xNN (newline and tab
- * too unless keep_lines is set), into out, truncated to len; returns out. */
+/* s with every C0/C1 control character and DEL as \xNN (newline too unless
+ * keep_lines is set; a tab is kept), into out, truncated to len; returns
+ * out. */
 const char *pg_esc_text(char *out, size_t len, const char *s, int keep_lines);
 
 /* Write s to f as pg_esc_text does (newlines kept). */

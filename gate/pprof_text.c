@@ -314,7 +314,8 @@ static void print_report_labels(FILE *f, const struct pg_top *t, const char *oun
 		fprintf(f, "Showing top %zu nodes out of %zu\n", t->nfuncs, t->orig_count);
 }
 /* Function names come from the profile, i.e. from the service: a control
- * character is printed as \xNN, never sent to the terminal. */
+ * character is printed as \xNN, never sent to the terminal (a tab, as in
+ * kernel symbols, is printed as pprof prints it). */
 static void put_name(FILE *f, const char *name, size_t len)
 {
 	size_t i;
@@ -322,7 +323,7 @@ static void put_name(FILE *f, const char *name, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 
-		if (c < 0x20 || c == 0x7f)
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
 			fprintf(f, "\\x%02x", c);
 		else
 			fputc(c, f);
