@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,9 +134,18 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 		rc = pg_profile_sample_index(p, NULL, &idx, &perr);
 	if (!rc)
 		rc = pg_profile_top(p, idx, &top, &perr);
+	if (rc == PG_ENOMEM) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
 	if (rc) {
-		rc = pg_err_set(err, PG_EINFRA, "the CPU profile from pprof_url is unusable: %s",
-				perr.msg);
+		rc = 0;
+		if (!out->profile_error &&
+		    asprintf(&out->profile_error, "the CPU profile from pprof_url was rejected: %s",
+			     perr.msg) < 0) {
+			out->profile_error = NULL;
+			rc = pg_err_nomem(err);
+		}
 		goto out;
 	}
 	rc = set_str(&out->profile_sample_type, top.sample_type, err);

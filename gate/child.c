@@ -16,6 +16,7 @@
 
 #include "child.h"
 #include "config.h"
+#include "secret.h"
 #include "sig.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -91,19 +92,25 @@ static void *reader_main(void *arg)
 {
 	struct pg_child *c = arg;
 	struct pollfd pfd = { c->out_fd, POLLIN, 0 };
-	char chunk[4096];
+	char chunk[4097];
 	ssize_t n;
 
 	while (!c->stop_reader) {
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
-		n = read(c->out_fd, chunk, sizeof(chunk));
+		n = read(c->out_fd, chunk, sizeof(chunk) - 1);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			break;
 		ring_put(c, chunk, (size_t)n);
-		if (c->echo && write(STDERR_FILENO, chunk, (size_t)n) < 0)
+		if (!c->echo)
+			continue;
+		/* masked per chunk: a secret split across two reads is the
+		 * one case that escapes (the tail is masked whole) */
+		chunk[n] = '\0';
+		pg_secret_mask(chunk);
+		if (write(STDERR_FILENO, chunk, strlen(chunk)) < 0)
 			c->echo = 0;
 	}
 	c->reader_done = 1;
@@ -329,6 +336,8 @@ void pg_child_tail(struct pg_child *c, char *out, size_t n)
 	}
 	pthread_mutex_unlock(&c->lock);
 	out[j] = '\0';
+	/* the tail goes into messages, stderr and result.json */
+	pg_secret_mask(out);
 	if (!j)
 		snprintf(out, n, "(no output)");
 }
@@ -383,7 +392,23 @@ static int later_dup(const char *const *keys, size_t n, size_t j)
 	return 0;
 }
 
-/* Later keys win over earlier ones and over perfgate's environment. */
+/* 1 if env (NAME=value) is a secret's: CI variables such as CI_JOB_TOKEN
+ * are not the workload's or the load script's business. */
+static int secret_entry(const char *env)
+{
+	const char *eq = strchr(env, '=');
+	char name[256];
+	size_t n = eq ? (size_t)(eq - env) : 0;
+
+	if (!n || n >= sizeof(name))
+		return 0;
+	memcpy(name, env, n);
+	name[n] = '\0';
+	return pg_secret_name(name);
+}
+
+/* Later keys win over earlier ones and over perfgate's environment, which
+ * is passed on without its secrets (keys given explicitly are kept). */
 int pg_env_build(char ***out, const char *const *keys, const char *const *vals, size_t n,
 		 struct pg_err *err)
 {
@@ -401,7 +426,9 @@ int pg_env_build(char ***out, const char *const *keys, const char *const *vals, 
 			if (!strncmp(environ[i], keys[j], klen) && environ[i][klen] == '=')
 				break;
 		}
-		if (j == n && !(env[k++] = strdup(environ[i])))
+		if (j < n || secret_entry(environ[i]))
+			continue;
+		if (!(env[k++] = strdup(environ[i])))
 			goto nomem;
 	}
 	for (j = 0; j < n; j++)

@@ -1,4 +1,5 @@
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -93,8 +94,9 @@ static int transfer_error(struct get_job *j, CURLcode cc, const char *errbuf)
 		return pg_err_set(j->err, PG_EINFRA, "GET '%s' interrupted by signal %d", j->url,
 				  pg_sig_pending());
 	if (cc == CURLE_OPERATION_TIMEDOUT)
-		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %g s",
-				  j->url, j->timeout_s);
+		/* whole seconds as such, a fraction to a tenth: "0.8 s" */
+		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %.*f s",
+				  j->url, j->timeout_s == (long)j->timeout_s ? 0 : 1, j->timeout_s);
 	return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: %s", j->url,
 			  errbuf[0] ? errbuf : pg_libcurl.easy_strerror(cc));
 }
@@ -232,4 +234,25 @@ int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err)
 out:
 	pg_libcurl.url_cleanup(u);
 	return rc;
+}
+
+int pg_http_is_loopback(const char *url)
+{
+	char origin[1024], host[256];
+	struct in_addr a;
+	const char *h, *end;
+	size_t n;
+
+	if (pg_http_origin(url, origin, sizeof(origin), NULL))
+		return 0;
+	h = strstr(origin, "://") + 3;
+	end = h[0] == '[' ? strchr(h, ']') + 1 : h + strcspn(h, ":");
+	n = (size_t)(end - h);
+	if (n >= sizeof(host))
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
+		return 1;
+	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }

@@ -29,4 +29,7 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
  * PERFGATE_TARGET_URL. */
 int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err);
 
+/* 1 if url's host is loopback: localhost, 127.0.0.0/8 or [::1]. */
+int pg_http_is_loopback(const char *url);
+
 #endif

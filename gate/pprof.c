@@ -13,8 +13,27 @@
 
 #include "pprof_int.h"
 
-/* Decompressed profiles beyond this are refused (zip bombs). */
-#define MAX_PROFILE_BYTES ((size_t)1 << 30)
+/* Decompressed profiles beyond this are refused (gzip bombs). The largest
+ * real profile in the test data inflates to 0.3 MB and the synthetic
+ * 400 000-sample one (tests/bench/genprofile) to 35 MB; 64 MB holds both,
+ * where the old 1 GiB cap let a 10 MB bomb cost 1 GB and 7 s.
+ * PERFGATE_MAX_PROFILE_MB raises (or lowers) it. */
+#define DEFAULT_MAX_PROFILE_MB 64
+#define MAX_PROFILE_BYTES pg_profile_max_inflated()
+
+size_t pg_profile_max_inflated(void)
+{
+	const char *env = getenv("PERFGATE_MAX_PROFILE_MB");
+	char *end;
+	unsigned long mb;
+
+	if (env && *env) {
+		mb = strtoul(env, &end, 10);
+		if (!*end && mb >= 1 && mb <= 65536)
+			return (size_t)mb << 20;
+	}
+	return (size_t)DEFAULT_MAX_PROFILE_MB << 20;
+}
 
 static int grow(uint8_t **buf, size_t *cap, struct pg_err *err)
 {
@@ -23,8 +42,9 @@ static int grow(uint8_t **buf, size_t *cap, struct pg_err *err)
 
 	if (*cap >= MAX_PROFILE_BYTES)
 		return pg_err_set(err, PG_EINPUT,
-				  "profile is larger than %zu bytes uncompressed; refusing it",
-				  MAX_PROFILE_BYTES);
+				  "profile is larger than %zu MB uncompressed; refusing it "
+				  "(PERFGATE_MAX_PROFILE_MB raises the cap)",
+				  MAX_PROFILE_BYTES >> 20);
 	if (ncap > MAX_PROFILE_BYTES)
 		ncap = MAX_PROFILE_BYTES;
 	nbuf = realloc(*buf, ncap);

@@ -54,6 +54,10 @@ struct pg_top_opts {
 		0.0, 0, 0.001 \
 	}
 
+/* The cap on a profile's uncompressed size: 64 MB, or
+ * $PERFGATE_MAX_PROFILE_MB (1 to 65536). */
+size_t pg_profile_max_inflated(void);
+
 /* Parse len bytes (gzip or raw protobuf). Malformed input: PG_EINPUT. */
 int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err);
