@@ -31,6 +31,20 @@ static void drop_lock(void)
 	unlink(path);
 }
 
+void pg_owner_forked(void)
+{
+	token[0] = '\0';
+	if (lock_fd >= 0)
+		close(lock_fd); /* the parent's descriptor keeps its lock */
+	lock_fd = -1;
+}
+
+void pg_owner_release(void)
+{
+	if (token[0] && lock_fd >= 0)
+		drop_lock();
+}
+
 /* The lock stays held until the process exits: the fd is never closed,
  * and O_CLOEXEC keeps children from inheriting (and prolonging) it. */
 const char *pg_owner_token(void)

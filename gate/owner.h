@@ -15,6 +15,14 @@
 /* This process's token (made, and its lock taken, on first use). */
 const char *pg_owner_token(void);
 
+/* In a forked perfgate (the duet's second side): forget the parent's
+ * token, so this process names its objects with one of its own (the
+ * parent's counters would collide). */
+void pg_owner_forked(void);
+/* Remove this process's lock file now: for a process leaving with
+ * _exit, which skips the atexit handler that does it. */
+void pg_owner_release(void);
+
 /* The token inside an object name "<prefix>-<pid>-<hex8>-<suffix>" into
  * out; -1 if name does not have that shape. */
 int pg_owner_token_of(const char *name, char *out, size_t n);

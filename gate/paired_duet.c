@@ -15,6 +15,7 @@
 
 #include "child.h"
 #include "fs.h"
+#include "owner.h"
 #include "paired_int.h"
 #include "sig.h"
 
@@ -59,6 +60,7 @@ static void child_main(const struct pg_paired_side *s, int cpu, const struct due
 	FILE *f;
 	int rc;
 
+	pg_owner_forked();
 	pg_result_init(&r);
 	rc = pg_paired_capture_one(s, cpu, &r, &prof, &err);
 	if (!rc)
@@ -71,6 +73,7 @@ static void child_main(const struct pg_paired_side *s, int cpu, const struct due
 	}
 	pg_result_release(&r);
 	pg_buf_release(&prof);
+	pg_owner_release();
 	fflush(NULL);
 	_exit(rc ? 1 : 0);
 }
