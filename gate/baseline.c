@@ -102,32 +102,6 @@ int pg_baseline_path(const struct pg_baseline_store *s, const char *sha, const c
 	return 0;
 }
 
-int pg_baseline_head(struct pg_baseline_store *s, char out[PG_SHA_LEN + 1], struct pg_err *err)
-{
-	git_oid oid;
-
-	if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)
-		return git_fail(err, "cannot resolve HEAD");
-	git_oid_tostr(out, PG_SHA_LEN + 1, &oid);
-	return 0;
-}
-
-int pg_baseline_dirty(struct pg_baseline_store *s, int *out, struct pg_err *err)
-{
-	git_status_options o;
-	git_status_list *list = NULL;
-
-	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-	/* tracked files only: no untracked, no ignored, submodules skipped */
-	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, s->repo, &o) < 0)
-		return git_fail(err, "cannot read the work tree's status");
-	*out = git_status_list_entrycount(list) > 0;
-	git_status_list_free(list);
-	return 0;
-}
-
 static int is_sha(const char *s)
 {
 	return s && strlen(s) == PG_SHA_LEN && strspn(s, "0123456789abcdef") == PG_SHA_LEN;

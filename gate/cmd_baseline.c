@@ -11,6 +11,7 @@
 #include "compare.h"
 #include "config.h"
 #include "fs.h"
+#include "gitinfo.h"
 #include "report.h"
 
 #define MAX_PROFILE_BYTES (256u << 20)
@@ -266,6 +267,19 @@ static int load_from(struct ctx *x, const char *from, struct pg_result *r, struc
 	return pg_fs_exists(pb) ? pg_buf_read_file(prof, pb, err) : 0;
 }
 
+/* HEAD of the repository that holds the config, which must have one: a
+ * baseline is filed under its commit. */
+static int head_of(struct ctx *x, char sha[PG_SHA_LEN + 1], int *dirty, struct pg_err *err)
+{
+	int rc = pg_git_head(x->cfg.dir, sha, dirty, err);
+
+	if (!rc && !sha[0])
+		rc = pg_err_set(err, PG_EINPUT,
+				"'%s' has no commit yet; commit before recording a baseline",
+				x->cfg.dir);
+	return rc;
+}
+
 /* The result's commit is the one measured: HEAD after a capture, the
  * result's own with --from (HEAD if it has none). */
 static int set_commit(struct ctx *x, struct pg_result *r, int from, struct pg_err *err)
@@ -275,8 +289,8 @@ static int set_commit(struct ctx *x, struct pg_result *r, int from, struct pg_er
 
 	if (from && r->commit)
 		return 0;
-	if ((rc = pg_baseline_head(x->store, head, err)) ||
-	    (rc = pg_baseline_dirty(x->store, &r->dirty, err)))
+	rc = head_of(x, head, &r->dirty, err);
+	if (rc)
 		return rc;
 	free(r->commit);
 	r->commit = strdup(head);
@@ -289,8 +303,7 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	char head[PG_SHA_LEN + 1], path[4096];
 	int dirty, rc;
 
-	if ((rc = pg_baseline_head(x->store, head, err)) ||
-	    (rc = pg_baseline_dirty(x->store, &dirty, err)) ||
+	if ((rc = head_of(x, head, &dirty, err)) ||
 	    (rc = pg_baseline_path(x->store, head, ".json", path, sizeof(path), err)))
 		return rc;
 	if (dirty && !a->allow_dirty)

@@ -85,7 +85,7 @@ static int profile_path(const char *result, char *out, size_t n, struct pg_err *
 
 static int record_commit(struct pg_result *r, const char *dir, struct pg_err *err)
 {
-	char sha[PG_GIT_SHA_LEN + 1];
+	char sha[PG_SHA_LEN + 1];
 	int rc;
 
 	rc = pg_git_head(dir, sha, &r->dirty, err);

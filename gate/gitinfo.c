@@ -87,7 +87,7 @@ int pg_git_head(const char *dir, char *sha_out, int *dirty, struct pg_err *err)
 		rc = git_fail(err, "read HEAD", dir);
 		goto out;
 	}
-	git_oid_tostr(sha_out, PG_GIT_SHA_LEN + 1, &oid);
+	git_oid_tostr(sha_out, PG_SHA_LEN + 1, &oid);
 	rc = is_dirty(repo, dirty, dir, err);
 out:
 	git_repository_free(repo);

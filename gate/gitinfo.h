@@ -9,13 +9,13 @@
 
 #include "err.h"
 
-#define PG_GIT_SHA_LEN 40
+#define PG_SHA_LEN 40
 
 /* The work tree root of the repository containing dir: 0 and out filled,
  * 1 when dir is in no repository, negative on error. */
 int pg_git_root(const char *dir, char *out, size_t n, struct pg_err *err);
 
-/* HEAD's full sha (sha_out[PG_GIT_SHA_LEN + 1]) and dirtiness of the
+/* HEAD's full sha (sha_out[PG_SHA_LEN + 1]) and dirtiness of the
  * repository containing dir. Outside a repository, or on an unborn HEAD:
  * 0 with sha_out empty and *dirty 0. */
 int pg_git_head(const char *dir, char *sha_out, int *dirty, struct pg_err *err);

@@ -144,17 +144,18 @@ static void test_baseline_dirty_tracked_only(void **state)
 {
 	struct fixture *f = *state;
 	struct pg_err err = PG_ERR_INIT;
+	char sha[PG_SHA_LEN + 1];
 	int dirty = -1;
 
 	commit(f, "A");
-	assert_int_equal(pg_baseline_dirty(f->s, &dirty, &err), 0);
+	assert_int_equal(pg_git_head(f->repo, sha, &dirty, &err), 0);
 	assert_int_equal(dirty, 0);
 	sh("touch %s/untracked", f->repo);
 	assert_int_equal(record(f, "HEAD", 0, &err), 0); /* an untracked baseline file, too */
-	assert_int_equal(pg_baseline_dirty(f->s, &dirty, &err), 0);
+	assert_int_equal(pg_git_head(f->repo, sha, &dirty, &err), 0);
 	assert_int_equal(dirty, 0);
 	sh("echo change >> %s/file", f->repo);
-	assert_int_equal(pg_baseline_dirty(f->s, &dirty, &err), 0);
+	assert_int_equal(pg_git_head(f->repo, sha, &dirty, &err), 0);
 	assert_int_equal(dirty, 1);
 }
 

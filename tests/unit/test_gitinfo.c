@@ -56,8 +56,8 @@ static void head_sha(const char *dir, char *out)
 	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD", dir);
 	p = popen(cmd, "r");
 	assert_non_null(p);
-	assert_non_null(fgets(out, PG_GIT_SHA_LEN + 2, p));
-	out[PG_GIT_SHA_LEN] = '\0';
+	assert_non_null(fgets(out, PG_SHA_LEN + 2, p));
+	out[PG_SHA_LEN] = '\0';
 	pclose(p);
 }
 
@@ -65,7 +65,7 @@ static void head_sha(const char *dir, char *out)
 static void test_gitinfo_head_and_dirty(void **state)
 {
 	struct repo *r = *state;
-	char sha[PG_GIT_SHA_LEN + 1], want[PG_GIT_SHA_LEN + 2], sub[PATH_MAX + 8];
+	char sha[PG_SHA_LEN + 1], want[PG_SHA_LEN + 2], sub[PATH_MAX + 8];
 	struct pg_err err = PG_ERR_INIT;
 	int dirty = -1;
 
@@ -101,7 +101,7 @@ static void test_gitinfo_root(void **state)
 static void test_gitinfo_outside_repo(void **state)
 {
 	char dir[] = "/tmp/perfgate-norepo-XXXXXX", root[PATH_MAX];
-	char sha[PG_GIT_SHA_LEN + 1] = "x";
+	char sha[PG_SHA_LEN + 1] = "x";
 	struct pg_err err = PG_ERR_INIT;
 	int dirty = -1;
 
