@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cgroup.h"
 #include "cli.h"
+#include "clock.h"
 #include "fs.h"
 #include "probe.h"
 #include "result.h"
@@ -166,33 +166,14 @@ static int resolve(struct opts *o, struct pg_cgroup *cg, struct pg_err *err)
 	return rc;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep in short steps so a signal (the handler does not restart sleeps)
- * or the end of the duration ends the wait promptly. */
+/* Until the duration ends or a signal arrives (duration 0: until a signal);
+ * the time it actually measured. */
 static double wait_for(double duration)
 {
-	double start = now(), left = 0.1;
-	struct timespec ts;
+	double start = pg_now();
 
-	while (!pg_sig_pending()) {
-		if (duration > 0) {
-			left = duration - (now() - start);
-			if (left <= 0)
-				break;
-		}
-		left = left > 0.1 ? 0.1 : left;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		nanosleep(&ts, NULL);
-	}
-	return now() - start;
+	pg_sleep(duration > 0 ? duration : INFINITY);
+	return pg_now() - start;
 }
 
 static json_t *getrandom_json(const struct pg_probe_snapshot *s)

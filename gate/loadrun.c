@@ -9,6 +9,8 @@
 
 #include "buf.h"
 #include "child.h"
+#include "clock.h"
+#include "env.h"
 #include "loadrun.h"
 #include "sig.h"
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "env.h"
 #include "netns.h"
 
 /* Forked child: a new namespace, pinned by a bind mount on path, with lo

@@ -4,10 +4,15 @@
 #ifndef PG_SIG_H
 #define PG_SIG_H
 
+#include "err.h"
+
 /* Install the handlers (SIGINT, SIGTERM, SIGHUP; SIGPIPE ignored). */
 void pg_sig_install(void);
 
 /* The first signal received, or 0. */
 int pg_sig_pending(void);
+
+/* PG_EINFRA "interrupted by signal SIGTERM; ..." for the pending signal. */
+int pg_err_interrupted(struct pg_err *err);
 
 #endif

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "env.h"
 #include "http.h"
 #include "sig.h"
 #include "workload.h"

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "child.h"
+#include "env.h"
 #include "netns.h"
 
 /* The namespace lives in the fixture so teardown removes it even when an

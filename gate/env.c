@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* asprintf */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "env.h"
+
+extern char **environ;
+
+static int later_dup(const char *const *keys, size_t n, size_t j)
+{
+	size_t i;
+
+	for (i = j + 1; i < n; i++)
+		if (!strcmp(keys[i], keys[j]))
+			return 1;
+	return 0;
+}
+
+/* Later keys win over earlier ones and over perfgate's environment. */
+int pg_env_build(char ***out, const char *const *keys, const char *const *vals, size_t n,
+		 struct pg_err *err)
+{
+	size_t nenv = 0, i, j, k = 0, klen;
+	char **env;
+
+	while (environ[nenv])
+		nenv++;
+	env = calloc(nenv + n + 1, sizeof(*env));
+	if (!env)
+		return pg_err_nomem(err);
+	for (i = 0; i < nenv; i++) {
+		for (j = 0; j < n; j++) {
+			klen = strlen(keys[j]);
+			if (!strncmp(environ[i], keys[j], klen) && environ[i][klen] == '=')
+				break;
+		}
+		if (j == n && !(env[k++] = strdup(environ[i])))
+			goto nomem;
+	}
+	for (j = 0; j < n; j++)
+		if (!later_dup(keys, n, j) && asprintf(&env[k++], "%s=%s", keys[j], vals[j]) < 0) {
+			env[--k] = NULL;
+			goto nomem;
+		}
+	*out = env;
+	return 0;
+nomem:
+	pg_env_free(env);
+	return pg_err_nomem(err);
+}
+
+void pg_env_free(char **env)
+{
+	size_t i;
+
+	if (!env)
+		return;
+	for (i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
