@@ -10,13 +10,13 @@
 #include "child.h"
 #include "http.h"
 #include "loadrun.h"
+#include "pprof.h"
 #include "probe.h"
 #include "sig.h"
 #include "workload.h"
 
 /* A CPU profile may take this long past its seconds before we give up. */
 #define PPROF_MARGIN_S 15
-#define PPROF_MAX_BYTES (64 << 20)
 
 struct pprof_fetch {
 	char url[2048];
@@ -113,7 +113,7 @@ static void run_init(struct run *r, const struct pg_scenario *sc, const struct p
 	r->pr = pr;
 	pg_workload_init(&r->w);
 	r->pf.o = (struct pg_http_opts)PG_HTTP_OPTS_INIT;
-	r->pf.body = (struct pg_buf)PG_BUF_INIT(PPROF_MAX_BYTES);
+	r->pf.body = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 }
 
 /* Teardown order: the workload goes first, so a pending pprof request

@@ -12,9 +12,8 @@
 #include "config.h"
 #include "fs.h"
 #include "gitinfo.h"
+#include "pprof.h"
 #include "report.h"
-
-#define MAX_PROFILE_BYTES (256u << 20)
 
 const char pg_usage_baseline[] =
 	"usage: perfgate baseline record [-c FILE] [-s SCENARIO] [--from RESULT.json]\n"
@@ -318,7 +317,7 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 
 static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
-	struct pg_buf prof = PG_BUF_INIT(MAX_PROFILE_BYTES);
+	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	struct pg_result r;
 	char path[4096];
 	int rc;

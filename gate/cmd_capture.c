@@ -11,6 +11,7 @@
 #include "config.h"
 #include "fs.h"
 #include "gitinfo.h"
+#include "pprof.h"
 #include "result.h"
 
 const char pg_usage_capture[] =
@@ -135,7 +136,7 @@ int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
 	struct capture_args a = { 0 };
 	struct pg_config cfg;
 	struct pg_result r;
-	struct pg_buf profile = PG_BUF_INIT(64 << 20);
+	struct pg_buf profile = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	const struct pg_scenario *sc;
 	int rc;
 

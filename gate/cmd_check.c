@@ -12,9 +12,8 @@
 #include "compare.h"
 #include "config.h"
 #include "fs.h"
+#include "pprof.h"
 #include "report.h"
-
-#define MAX_PROFILE_BYTES (256u << 20)
 
 const char pg_usage_check[] =
 	"usage: perfgate check [-c FILE] [-s SCENARIO] [--against REV] [--runs N]\n"
@@ -122,8 +121,8 @@ static void check_init(struct check *k)
 	pg_result_init(&k->base);
 	pg_result_init(&k->cur);
 	pg_verdict_init(&k->v);
-	k->base_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
-	k->cur_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
+	k->base_prof = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
+	k->cur_prof = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 }
 
 static void check_release(struct check *k)

@@ -2,31 +2,26 @@
  * and check every reference the way pprof's CheckValid does, so that the
  * aggregation code can trust ids and indices. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
+#include "buf.h"
 #include "pprof_int.h"
-
-/* Decompressed profiles beyond this are refused (zip bombs). */
-#define MAX_PROFILE_BYTES ((size_t)1 << 30)
 
 static int grow(uint8_t **buf, size_t *cap, struct pg_err *err)
 {
 	size_t ncap = *cap * 2;
 	uint8_t *nbuf;
 
-	if (*cap >= MAX_PROFILE_BYTES)
+	if (*cap >= PG_PROFILE_MAX_BYTES)
 		return pg_err_set(err, PG_EINPUT,
 				  "profile is larger than %zu bytes uncompressed; refusing it",
-				  MAX_PROFILE_BYTES);
-	if (ncap > MAX_PROFILE_BYTES)
-		ncap = MAX_PROFILE_BYTES;
+				  PG_PROFILE_MAX_BYTES);
+	if (ncap > PG_PROFILE_MAX_BYTES)
+		ncap = PG_PROFILE_MAX_BYTES;
 	nbuf = realloc(*buf, ncap);
 	if (!nbuf)
 		return pg_err_nomem(err);
@@ -48,7 +43,7 @@ static size_t first_cap(const uint8_t *in, size_t len)
 		hint = len * 4;
 	if (hint < 65536)
 		hint = 65536;
-	return hint < MAX_PROFILE_BYTES ? hint + 1 : MAX_PROFILE_BYTES;
+	return hint < PG_PROFILE_MAX_BYTES ? hint + 1 : PG_PROFILE_MAX_BYTES;
 }
 
 /* Like Go's gzip reader, concatenated members are read as one stream. */
@@ -332,65 +327,21 @@ int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, stru
 	return parse(out, data, len, NULL, err);
 }
 
-static int read_file(const char *path, uint8_t **out, size_t *len, struct pg_err *err)
-{
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pg_err_set(err, PG_EINPUT, "cannot open profile '%s': %s", path,
-				  strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = pg_err_set(err, PG_EINPUT, "profile '%s' is not a regular file", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > MAX_PROFILE_BYTES) {
-		rc = pg_err_set(err, PG_EINPUT, "profile '%s' is larger than %zu bytes", path,
-				MAX_PROFILE_BYTES);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		rc = pg_err_nomem(err);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = pg_err_set(err, PG_EINPUT, "cannot read profile '%s': %s", path,
-					strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*out = buf;
-	*len = got;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return rc;
-}
-
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err)
 {
-	uint8_t *buf = NULL;
-	size_t len = 0;
+	struct pg_buf b = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	char msg[sizeof(err->msg)];
+	uint8_t *buf;
 	int rc;
 
-	rc = read_file(path, &buf, &len, err);
-	if (rc)
+	rc = pg_buf_read_file(&b, path, err);
+	if (rc) {
+		pg_buf_release(&b);
 		return rc;
-	rc = parse(out, buf, len, &buf, err);
+	}
+	/* Taken, so parse can free the bytes as soon as they are unpacked. */
+	buf = (uint8_t *)b.data;
+	rc = parse(out, buf, b.len, &buf, err);
 	free(buf);
 	if (rc == PG_EINPUT && err) {
 		snprintf(msg, sizeof(msg), "%s", err->msg);

@@ -12,6 +12,11 @@
 
 #include "err.h"
 
+/* The most bytes of profile perfgate holds at once: a fetched or stored
+ * profile, and the same profile decompressed (so a gzip bomb stops here
+ * too). One cap for every path a profile takes. */
+#define PG_PROFILE_MAX_BYTES ((size_t)256 << 20)
+
 struct pg_profile;
 
 struct pg_top_func {
