@@ -507,12 +507,13 @@ int pg_config_scenario(const struct pg_config *c, const char *name, const struct
 	return pg_err_set(err, PG_EUSAGE, "no scenario '%s' in %s; check -s", name, file);
 }
 
-const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric)
+const struct pg_gate_rule *pg_gate_rule_find(const struct pg_gate_rule *rules, size_t n,
+					     const char *metric)
 {
 	size_t i;
 
-	for (i = 0; i < s->ngate; i++)
-		if (!strcmp(s->gate[i].metric, metric))
-			return &s->gate[i];
+	for (i = 0; i < n; i++)
+		if (rules[i].metric && !strcmp(rules[i].metric, metric))
+			return &rules[i];
 	return NULL;
 }

@@ -88,8 +88,10 @@ int pg_config_open(struct pg_config *c, const char *path, const char *scenario,
 int pg_config_scenario(const struct pg_config *c, const char *name, const struct pg_scenario **out,
 		       struct pg_err *err);
 
-/* The gate rule for a metric, or NULL. Borrowed. */
-const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric);
+/* The rule for metric among n rules (a scenario's gate, or compare's
+ * options), or NULL. Borrowed. */
+const struct pg_gate_rule *pg_gate_rule_find(const struct pg_gate_rule *rules, size_t n,
+					     const char *metric);
 
 /* A load script's metrics file: a flat JSON object of finite numbers.
  * Untrusted input (fuzz target). On success *out is a NULL-terminated array
