@@ -2,40 +2,11 @@
  * regression is a <failure> carrying baseline, current and change, which
  * GitLab shows in the merge request's test report. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "report.h"
-
-/* Escape for element text and attribute values (attr: newlines too). XML 1.0 cannot carry
- * most control characters at all, so they become '?'. */
-static void xml_put(FILE *f, const char *s, int attr)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c == '\'')
-			fputs("&apos;", f);
-		else if (c == '\n' && attr)
-			fputs("&#10;", f);
-		else if (c < 0x20 && c != '\t' && c != '\n')
-			fputc('?', f);
-		else
-			fputc(c, f);
-	}
-}
-
-static void xml_put_attr(FILE *f, const char *s)
-{
-	xml_put(f, s, 1);
-}
+#include "xml.h"
 
 static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 {
@@ -52,9 +23,9 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 		 w->metric, base, w->unit, cur, w->unit, chg, w->threshold_pct,
 		 pg_better_name(w->better), ref ? ref : "-");
 	fputs("      <failure type=\"regression\" message=\"", f);
-	xml_put_attr(f, msg);
+	pg_xml_attr(f, msg);
 	fputs("\">", f);
-	xml_put(f, body, 0);
+	pg_xml_text(f, body, SIZE_MAX);
 	fputs("</failure>\n", f);
 }
 
@@ -63,9 +34,9 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	char base[32], cur[32], chg[32], out[256];
 
 	fputs("    <testcase classname=\"", f);
-	xml_put_attr(f, suite);
+	pg_xml_attr(f, suite);
 	fputs("\" name=\"", f);
-	xml_put_attr(f, w->metric);
+	pg_xml_attr(f, w->metric);
 	fputs("\" time=\"0\">\n", f);
 	if (w->verdict == PG_VERDICT_REGRESSION)
 		failure(f, w, ref);
@@ -76,7 +47,7 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 		 cur, w->unit, chg, w->threshold_pct, pg_verdict_name(w->verdict),
 		 w->note ? ", " : "", w->note ? w->note : "");
 	fputs("      <system-out>", f);
-	xml_put(f, out, 0);
+	pg_xml_text(f, out, SIZE_MAX);
 	fputs("</system-out>\n    </testcase>\n", f);
 }
 
@@ -95,7 +66,7 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 		"<testsuites name=\"perfgate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n"
 		"  <testsuite name=\"",
 		n, v ? v->nregressions : 0);
-	xml_put_attr(f, suite);
+	pg_xml_attr(f, suite);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"0\">\n", n,
 		v ? v->nregressions : 0);
 	for (i = 0; v && i < v->nrows; i++)
