@@ -13,6 +13,7 @@
 #include "pprof.h"
 #include "probe.h"
 #include "sig.h"
+#include "url.h"
 #include "workload.h"
 
 /* A CPU profile may take this long past its seconds before we give up. */
@@ -208,7 +209,7 @@ static int run_phases(struct run *r, struct pg_err *err)
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
-	rc = pg_http_origin(wc->ready_url, r->origin, sizeof(r->origin), err);
+	rc = pg_url_origin(wc->ready_url, r->origin, sizeof(r->origin), err);
 	if (!rc)
 		rc = pg_workload_start(&r->w, wc, &wo, err);
 	if (!rc)

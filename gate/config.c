@@ -8,8 +8,8 @@
 
 #include "buf.h"
 #include "config.h"
-#include "http.h"
 #include "jpath.h"
+#include "url.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 #define MAX_RUNS 1000
@@ -22,7 +22,7 @@ static int check_url(struct pg_jctx *x, const char *path, const char *url)
 	char origin[256];
 	struct pg_err e = PG_ERR_INIT;
 
-	if (pg_http_origin(url, origin, sizeof(origin), &e))
+	if (pg_url_origin(url, origin, sizeof(origin), &e))
 		return pg_jctx_fail(x, PG_EINPUT, "%s: %s", path, e.msg);
 	return 0;
 }

@@ -4,11 +4,11 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <curl/curl.h>
 
 #include "http.h"
+#include "url.h"
 #include "sig.h"
 
 #define DEFAULT_TIMEOUT_S 10.0
@@ -33,11 +33,6 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 static void curl_init(void)
 {
 	curl_init_rc = curl_global_init(CURL_GLOBAL_ALL);
-}
-
-static int http_scheme(const char *url)
-{
-	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
 }
 
 /* Returning less than n makes libcurl fail the transfer with
@@ -158,7 +153,7 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 		j.netns_fd = o->netns_fd;
 	if (status)
 		*status = 0;
-	if (!http_scheme(url))
+	if (!pg_url_is_http(url))
 		return pg_err_set(err, PG_EINFRA, "GET '%s' failed: only http:// and https:// URLs",
 				  url);
 	pthread_once(&curl_once, curl_init);
@@ -178,52 +173,5 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 	}
 	if (status)
 		*status = j.status;
-	return rc;
-}
-
-static int origin_from(CURLU *u, const char *url, char *out, size_t n, struct pg_err *err)
-{
-	char *scheme = NULL, *host = NULL, *port = NULL;
-	int rc = 0, len;
-
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) || !host[0]) {
-		rc = pg_err_set(err, PG_EINPUT, "URL '%s' has no host", url);
-		goto out;
-	}
-	if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
-		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
-		goto out;
-	}
-	curl_url_get(u, CURLUPART_PORT, &port, 0);
-	len = snprintf(out, n, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
-	if (len < 0 || (size_t)len >= n)
-		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is too long", url);
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
-	return rc;
-}
-
-int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err)
-{
-	CURLU *u = NULL;
-	CURLUcode uc;
-	int rc;
-
-	if (!http_scheme(url))
-		return pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
-	u = curl_url();
-	if (!u)
-		return pg_err_nomem(err);
-	uc = curl_url_set(u, CURLUPART_URL, url, 0);
-	if (uc) {
-		rc = pg_err_set(err, PG_EINPUT, "bad URL '%s': %s", url, curl_url_strerror(uc));
-		goto out;
-	}
-	rc = origin_from(u, url, out, n, err);
-out:
-	curl_url_cleanup(u);
 	return rc;
 }

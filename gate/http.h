@@ -25,8 +25,4 @@ struct pg_http_opts {
 int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *body, long *status,
 		struct pg_err *err);
 
-/* Scheme, host and port of url ("http://127.0.0.1:8080"), for
- * PERFGATE_TARGET_URL. */
-int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err);
-
 #endif
