@@ -17,6 +17,14 @@ struct pg_capture_opts {
 	int verbose;   /* progress lines even when stderr is not a terminal */
 };
 
+/* Which scenario of which config file to capture, and how: what the
+ * commands that run a scenario take from their command line (cli.h). */
+struct pg_scenario_args {
+	const char *config;   /* NULL: pg_config_default_path() */
+	const char *scenario; /* NULL: the config's only scenario */
+	struct pg_capture_opts capture;
+};
+
 /* Fill out (initialised by the caller) and profile (gzip bytes of the CPU
  * profile of the last run; left empty when the scenario has no pprof_url).
  * PG_EINFRA on workload, load, probe or pprof failure. */

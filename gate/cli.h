@@ -5,7 +5,6 @@
 #ifndef PG_CLI_H
 #define PG_CLI_H
 
-#include "capture.h"
 #include "err.h"
 
 #define PG_VERSION "0.1.0"
@@ -32,12 +31,9 @@ int pg_cli_parse_double(const char *s, const char *opt, double min, double max, 
 			struct pg_err *err);
 
 /* The options of the commands that run a scenario (capture, check,
- * baseline record): -c FILE, -s SCENARIO, --runs N, --no-probes, -v. */
-struct pg_scenario_args {
-	const char *config;   /* NULL: pg_config_default_path() */
-	const char *scenario; /* NULL: the config's only scenario */
-	struct pg_capture_opts capture;
-};
+ * baseline record): -c FILE, -s SCENARIO, --runs N, --no-probes, -v, parsed
+ * into a struct pg_scenario_args (capture.h, which those commands use). */
+struct pg_scenario_args;
 
 #define PG_SCENARIO_SHORTOPTS "c:s:v"
 /* clang-format off */
