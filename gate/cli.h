@@ -5,6 +5,8 @@
 #ifndef PG_CLI_H
 #define PG_CLI_H
 
+#include <getopt.h>
+
 #include "err.h"
 
 #define PG_VERSION "0.1.0"
@@ -19,6 +21,22 @@ struct pg_cmd {
 };
 
 int pg_cli_run(int argc, char **argv, struct pg_err *err);
+
+/* One command's options, the one shape every command parses with: take
+ * gets each option getopt_long returns (c, its value) and returns 0 when
+ * taken, 1 when c is none of its options (a usage error that names the
+ * argument), or a negative PG_E* from checking the value. */
+struct pg_cli_opts {
+	const char *cmd;	       /* for messages: "see 'perfgate CMD --help'" */
+	const char *shortopts;	       /* getopt's; "+" first stops at the first operand */
+	const struct option *longopts; /* NULL-terminated */
+	int (*take)(void *args, int c, const char *arg, struct pg_err *err);
+};
+
+/* Parse argv (argv[0] is the command) into args; *first gets the index of
+ * the first operand. */
+int pg_cli_parse(const struct pg_cli_opts *o, int argc, char **argv, void *args, int *first,
+		 struct pg_err *err);
 
 /* For getopt_long users (opterr = 0): turn the failing argv element into a
  * usage error that names it and points at `perfgate CMD --help`. */

@@ -47,11 +47,13 @@ struct baseline_args {
 	int npos;
 };
 
-static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
+static int take(void *args, int c, const char *arg, struct pg_err *err)
 {
+	struct baseline_args *a = args;
+
 	switch (c) {
 	case 'F':
-		a->from = optarg;
+		a->from = arg;
 		return 0;
 	case 'f':
 		a->force = 1;
@@ -61,14 +63,14 @@ static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
 		return 0;
 	case 'k':
 		a->has_keep = 1;
-		return pg_cli_parse_uint(optarg, "--keep", 1000000, &a->keep, err);
+		return pg_cli_parse_uint(arg, "--keep", 1000000, &a->keep, err);
 	}
-	return pg_cli_scenario_opt(&a->sc, c, optarg, err);
+	return pg_cli_scenario_opt(&a->sc, c, arg, err);
 }
 
 static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *err)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		PG_SCENARIO_LONGOPTS,
 		{ "from", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
@@ -76,19 +78,15 @@ static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *
 		{ "keep", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
+	static const struct pg_cli_opts opts = { "baseline", PG_SCENARIO_SHORTOPTS, longopts,
+						 take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, PG_SCENARIO_SHORTOPTS, opts, NULL)) != -1) {
-		rc = parse_opt(c, a, err);
-		if (rc > 0)
-			return pg_cli_badopt(err, "baseline", optopt, argv[optind - 1]);
-		if (rc)
-			return rc;
-	}
-	a->pos = argv + optind;
-	a->npos = argc - optind;
+	rc = pg_cli_parse(&opts, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	a->pos = argv + first;
+	a->npos = argc - first;
 	return 0;
 }
 
@@ -206,7 +204,7 @@ out:
 	return rc;
 }
 
-static int cmd_list(struct ctx *x, struct pg_err *err)
+static int cmd_list(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_entry *e = NULL;
 	struct pg_result r;
@@ -214,6 +212,8 @@ static int cmd_list(struct ctx *x, struct pg_err *err)
 	size_t n, i;
 	int rc;
 
+	if (a->npos)
+		return pg_err_set(err, PG_EUSAGE, "'baseline list' takes no arguments");
 	rc = pg_baseline_list(x->store, &e, &n, err);
 	if (rc)
 		return rc;
@@ -352,35 +352,49 @@ out:
 	return rc;
 }
 
+typedef int (*sub_fn)(struct ctx *x, const struct baseline_args *a, struct pg_err *err);
+
+static const struct {
+	const char *name;
+	sub_fn fn;
+} subs[] = {
+	{ "record", cmd_record }, { "list", cmd_list },	  { "show", cmd_show },
+	{ "diff", cmd_diff },	  { "prune", cmd_prune },
+};
+
+static sub_fn find_sub(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(subs[i].name, name))
+			return subs[i].fn;
+	return NULL;
+}
+
 int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 {
 	struct baseline_args a = { 0 };
 	struct ctx x = { 0 };
-	const char *sub = argc > 1 ? argv[1] : "";
+	const char *name = argc > 1 ? argv[1] : "";
+	sub_fn sub = find_sub(name);
 	int rc;
 
 	pg_config_init(&x.cfg);
-	if (strcmp(sub, "record") && strcmp(sub, "list") && strcmp(sub, "show") &&
-	    strcmp(sub, "diff") && strcmp(sub, "prune")) {
+	if (!sub) {
 		rc = pg_err_set(err, PG_EUSAGE,
 				"baseline needs record, list, show, diff or prune%s%s%s; see "
 				"'perfgate baseline --help'",
-				*sub ? ", not '" : "", sub, *sub ? "'" : "");
+				*name ? ", not '" : "", name, *name ? "'" : "");
 		goto out;
 	}
-	if ((rc = parse(argc - 1, argv + 1, &a, err)) || (rc = ctx_open(&x, &a.sc, err)))
+	rc = parse(argc - 1, argv + 1, &a, err);
+	if (rc)
 		goto out;
-	if (!strcmp(sub, "record"))
-		rc = cmd_record(&x, &a, err);
-	else if (!strcmp(sub, "list"))
-		rc = a.npos ? pg_err_set(err, PG_EUSAGE, "'baseline list' takes no arguments")
-			    : cmd_list(&x, err);
-	else if (!strcmp(sub, "show"))
-		rc = cmd_show(&x, &a, err);
-	else if (!strcmp(sub, "diff"))
-		rc = cmd_diff(&x, &a, err);
-	else
-		rc = cmd_prune(&x, &a, err);
+	rc = ctx_open(&x, &a.sc, err);
+	if (rc)
+		goto out;
+	rc = sub(&x, &a, err);
 out:
 	ctx_close(&x);
 	return rc;

@@ -33,43 +33,45 @@ struct compare_args {
 	int has_threshold;
 };
 
+static int take(void *args, int c, const char *arg, struct pg_err *err)
+{
+	struct compare_args *a = args;
+
+	switch (c) {
+	case 't':
+		a->has_threshold = 1;
+		return pg_cli_parse_double(arg, "--threshold", 0, 1e6, &a->threshold, err);
+	case 'f':
+		a->format = arg;
+		return 0;
+	case 'c':
+		a->config = arg;
+		return 0;
+	}
+	return 1;
+}
+
 static int parse(int argc, char **argv, struct compare_args *a, struct pg_err *err)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct pg_cli_opts opts = { "compare", "c:", longopts, take };
 	const struct pg_report_writer *w;
-	int c, rc;
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			rc = pg_cli_parse_double(optarg, "--threshold", 0, 1e6, &a->threshold, err);
-			if (rc)
-				return rc;
-			a->has_threshold = 1;
-			break;
-		case 'f':
-			a->format = optarg;
-			break;
-		case 'c':
-			a->config = optarg;
-			break;
-		default:
-			return pg_cli_badopt(err, "compare", optopt, argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
+	rc = pg_cli_parse(&opts, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	if (argc - first != 2)
 		return pg_err_set(err, PG_EUSAGE,
 				  "compare takes two files, BASELINE.json and RESULT.json; "
 				  "see 'perfgate compare --help'");
-	a->files[0] = argv[optind];
-	a->files[1] = argv[optind + 1];
+	a->files[0] = argv[first];
+	a->files[1] = argv[first + 1];
 	w = pg_report_writer_find(a->format);
 	if (!w || w->needs_profile) /* compare has result files, no profiles */
 		return pg_err_set(

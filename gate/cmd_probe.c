@@ -67,32 +67,32 @@ static int add_port(struct opts *o, const char *arg, struct pg_err *err)
 	return 0;
 }
 
-static int parse_opt(struct opts *o, int c, struct pg_err *err)
+static int take(void *args, int c, const char *arg, struct pg_err *err)
 {
+	struct opts *o = args;
 	unsigned long v;
 	int rc;
 
 	switch (c) {
 	case 'c':
-		o->cgroup = optarg;
+		o->cgroup = arg;
 		return 0;
 	case 'p':
-		rc = pg_cli_parse_uint(optarg, "--pid", 4194304, &v, err);
+		rc = pg_cli_parse_uint(arg, "--pid", 4194304, &v, err);
 		if (!rc && !v)
 			rc = pg_err_set(err, PG_EUSAGE, "--pid takes a process id, not '0'");
 		o->pid = (long)v;
 		return rc;
 	case 'd':
-		rc = pg_cli_parse_double(optarg, "--duration", 0.001, 86400 * 365, &o->duration,
-					 err);
+		rc = pg_cli_parse_double(arg, "--duration", 0.001, 86400 * 365, &o->duration, err);
 		return rc;
 	case 'P':
-		return add_port(o, optarg, err);
+		return add_port(o, arg, err);
 	case 'o':
-		o->out = optarg;
+		o->out = arg;
 		return 0;
 	}
-	return -1;
+	return 1;
 }
 
 static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
@@ -105,21 +105,16 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
+	static const struct pg_cli_opts opts = { "probe", "+o:", longopts, take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
-		rc = parse_opt(o, c, err);
-		if (rc == -1 || c == '?' || c == ':')
-			return pg_cli_badopt(err, "probe", optopt, argv[optind - 1]);
-		if (rc)
-			return rc;
-	}
-	if (optind < argc)
+	rc = pg_cli_parse(&opts, argc, argv, o, &first, err);
+	if (rc)
+		return rc;
+	if (first < argc)
 		return pg_err_set(err, PG_EUSAGE,
 				  "unexpected argument '%s'; see 'perfgate probe --help'",
-				  argv[optind]);
+				  argv[first]);
 	if (!o->cgroup == !o->pid)
 		return pg_err_set(
 			err, PG_EUSAGE,
