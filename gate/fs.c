@@ -59,6 +59,29 @@ static int publish(const char *tmp, const char *path, int excl)
 	return 0;
 }
 
+/* Who can fix a failed write decides its class: a path that names no
+ * writable place (a missing or wrong-kind component, too long, not
+ * permitted, read-only) is the caller's input (PG_EINPUT, exit 2); a
+ * destination that fails while taking the bytes (disk full, quota, I/O
+ * error) is the machine's (PG_EINFRA, exit 3), as is a failed write to an
+ * open stream. */
+static int write_class(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+	case EEXIST:
+	case EISDIR:
+	case EACCES:
+	case EPERM:
+	case EROFS:
+	case ELOOP:
+		return PG_EINPUT;
+	}
+	return PG_EINFRA;
+}
+
 /* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
  * renaming a temp file over it would replace the device with a file. */
 static int write_special(const char *path, const void *data, size_t len, struct pg_err *err)
@@ -67,9 +90,11 @@ static int write_special(const char *path, const void *data, size_t len, struct 
 
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
-		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+		return pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
+				  strerror(errno));
 	if (write_all(fd, data, len) < 0)
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
+				strerror(errno));
 	close(fd);
 	return rc;
 }
@@ -90,22 +115,25 @@ int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 		return pg_err_set(err, PG_EINPUT, "path too long: '%s'", path);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		rc = pg_err_set(err, PG_EINPUT, "cannot create '%s': %s", tmp, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot create '%s': %s", tmp,
+				strerror(errno));
 		tmp[0] = '\0';
 		goto out;
 	}
 	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
+				strerror(errno));
 		goto out;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
+				strerror(errno));
 		goto out;
 	}
 	fd = -1;
 	if (publish(tmp, path, excl) < 0) {
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path,
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
 				errno == EEXIST ? "file exists" : strerror(errno));
 		goto out;
 	}
@@ -131,12 +159,12 @@ int pg_fs_mkdirs(const char *path, struct pg_err *err)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return pg_err_set(err, PG_EINPUT, "cannot create directory '%s': %s", p,
-					  strerror(errno));
+			return pg_err_set(err, write_class(errno),
+					  "cannot create directory '%s': %s", p, strerror(errno));
 		*s = '/';
 	}
 	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return pg_err_set(err, PG_EINPUT, "cannot create directory '%s': %s", p,
+		return pg_err_set(err, write_class(errno), "cannot create directory '%s': %s", p,
 				  strerror(errno));
 	return 0;
 }

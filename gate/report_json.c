@@ -97,7 +97,7 @@ int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err)
 	if (!root)
 		return pg_err_nomem(err);
 	if (pg_json_print(root, f))
-		rc = pg_err_set(err, PG_EINPUT, "cannot write result.json");
+		rc = pg_err_set(err, PG_EINFRA, "cannot write result.json");
 	json_decref(root);
 	return rc;
 }
