@@ -148,8 +148,6 @@ static int attach_probes(struct run *r, struct pg_err *err)
 	}
 	if (!pg_probe_new(&r->probe, &t, &perr))
 		return 0;
-	if (strstr(perr.msg, "--no-probes"))
-		return pg_err_set(err, PG_EINFRA, "%s", perr.msg);
 	return pg_err_set(err, PG_EINFRA, "%.200s; or capture without them: --no-probes", perr.msg);
 }
 
