@@ -261,8 +261,9 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 	int rc;
 
 	rc = parse(argc, argv, &o, err);
-	if (!rc)
-		rc = resolve(&o, &cg, err);
+	if (rc)
+		goto out;
+	rc = resolve(&o, &cg, err);
 	if (rc)
 		goto out;
 	o.t.cgroup_id = cg.id;

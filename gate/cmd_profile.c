@@ -172,12 +172,12 @@ int pg_cmd_profile(int argc, char **argv, struct pg_err *err)
 	if (rc)
 		goto out;
 	rc = pg_profile_sample_index(p, a.sample_index, &si, err);
-	if (!rc)
-		rc = pg_profile_top_opts(p, si, &a.opts, &t, err);
-	if (!rc && a.json)
-		rc = print_json(&t, err);
-	else if (!rc)
-		rc = pg_top_write_text(stdout, p, &t, err);
+	if (rc)
+		goto out;
+	rc = pg_profile_top_opts(p, si, &a.opts, &t, err);
+	if (rc)
+		goto out;
+	rc = a.json ? print_json(&t, err) : pg_top_write_text(stdout, p, &t, err);
 out:
 	pg_top_release(&t);
 	pg_profile_free(p);

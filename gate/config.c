@@ -402,6 +402,20 @@ void pg_config_release(struct pg_config *c)
 /* The parser behind both entry points; name starts every message. On
  * failure c is released (back to its defaults), so callers need no
  * cleanup of a half-filled config. */
+/* What a config has before its file is read: its directory and the
+ * defaults of the keys that name places. */
+static int set_defaults(struct pg_jctx *x, struct pg_config *c, const char *dir)
+{
+	int rc;
+
+	rc = pg_jctx_strdup(x, dir, &c->dir);
+	if (!rc)
+		rc = pg_jctx_strdup(x, "baselines", &c->baselines_dir);
+	if (!rc)
+		rc = pg_jctx_strdup(x, "main", &c->base_branch);
+	return rc;
+}
+
 static int parse_named(struct pg_config *c, const char *text, size_t len, const char *dir,
 		       const char *name, struct pg_err *err)
 {
@@ -414,11 +428,7 @@ static int parse_named(struct pg_config *c, const char *text, size_t len, const 
 	pg_config_release(c);
 	if (!dir)
 		dir = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
-	rc = pg_jctx_strdup(&x, dir[0] ? dir : ".", &c->dir);
-	if (!rc)
-		rc = pg_jctx_strdup(&x, "baselines", &c->baselines_dir);
-	if (!rc)
-		rc = pg_jctx_strdup(&x, "main", &c->base_branch);
+	rc = set_defaults(&x, c, dir[0] ? dir : ".");
 	if (rc)
 		goto out;
 	x.dir = c->dir;
