@@ -307,12 +307,15 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 		free(*owned);
 		*owned = NULL;
 	}
-	if (!rc)
-		rc = check_header(p, err);
-	if (!rc)
-		rc = pp_index(p, err);
-	if (!rc)
-		rc = check_samples(p, err);
+	if (rc)
+		goto out;
+	rc = check_header(p, err);
+	if (rc)
+		goto out;
+	rc = pp_index(p, err);
+	if (rc)
+		goto out;
+	rc = check_samples(p, err);
 out:
 	free(plain);
 	if (rc)
