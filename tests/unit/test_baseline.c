@@ -14,9 +14,10 @@
 
 #include "baseline.h"
 #include "fs.h"
+#include "scratch.h"
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	char repo[128];
 	struct pg_config cfg;
 	struct pg_baseline_store *s;
@@ -75,8 +76,8 @@ static int setup(void **state)
 	setenv("GIT_COMMITTER_NAME", "t", 1);
 	setenv("GIT_COMMITTER_EMAIL", "t@example.com", 1);
 	unsetenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pg-baseline-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = pg_scratch_new("baseline");
+	assert_non_null(f->dir);
 	snprintf(f->repo, sizeof(f->repo), "%s/repo", f->dir);
 	sh("git init -q -b main %s && cd %s && echo bin/ > .gitignore && git add .gitignore && "
 	   "git commit -qm init",
@@ -94,7 +95,7 @@ static int teardown(void **state)
 
 	pg_baseline_store_free(f->s);
 	pg_config_release(&f->cfg);
-	sh("rm -rf %s", f->dir);
+	assert_int_equal(pg_scratch_free(f->dir), 0);
 	free(f);
 	return 0;
 }

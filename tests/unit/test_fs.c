@@ -11,23 +11,20 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "scratch.h"
 
 static int setup(void **state)
 {
-	char *dir = strdup("/tmp/pg-test-fs-XXXXXX");
+	char *dir = pg_scratch_new("fs");
 
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	*state = dir;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
-	assert_int_equal(system(cmd), 0);
-	free(*state);
+	assert_int_equal(pg_scratch_free(*state), 0);
 	return 0;
 }
 

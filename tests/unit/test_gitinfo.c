@@ -9,9 +9,10 @@
 #include <cmocka.h>
 
 #include "gitinfo.h"
+#include "scratch.h"
 
 struct repo {
-	char dir[PATH_MAX];
+	char *dir;
 };
 
 static int sh(const char *dir, const char *cmd)
@@ -26,8 +27,8 @@ static int setup(void **state)
 {
 	struct repo *r = calloc(1, sizeof(*r));
 
-	snprintf(r->dir, sizeof(r->dir), "/tmp/perfgate-gitinfo-XXXXXX");
-	if (!mkdtemp(r->dir))
+	r->dir = pg_scratch_new("gitinfo");
+	if (!r->dir)
 		return -1;
 	*state = r;
 	return sh(r->dir, "git init -q && echo a > f && git add f && "
@@ -38,12 +39,8 @@ static int teardown(void **state)
 {
 	struct repo *r = *state;
 
-	if (r && r->dir[0]) {
-		char cmd[PATH_MAX + 16];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
-		sh("/tmp", cmd);
-	}
+	if (r)
+		assert_int_equal(pg_scratch_free(r->dir), 0);
 	free(r);
 	return 0;
 }
@@ -100,18 +97,18 @@ static void test_gitinfo_root(void **state)
 
 static void test_gitinfo_outside_repo(void **state)
 {
-	char dir[] = "/tmp/perfgate-norepo-XXXXXX", root[PATH_MAX];
+	char *dir = pg_scratch_new("norepo"), root[PATH_MAX];
 	char sha[PG_SHA_LEN + 1] = "x";
 	struct pg_err err = PG_ERR_INIT;
 	int dirty = -1;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	assert_int_equal(pg_git_head(dir, sha, &dirty, &err), 0);
 	assert_string_equal(sha, "");
 	assert_int_equal(dirty, 0);
 	assert_int_equal(pg_git_root(dir, root, sizeof(root), &err), 1);
-	rmdir(dir);
+	assert_int_equal(pg_scratch_free(dir), 0);
 }
 
 int main(void)
