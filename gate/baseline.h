@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Baselines: committed files <baselines_dir>/<scenario>/<full-sha>.json
  * (+ .pb.gz, the CPU profile) and the git history (libgit2) that says which
  * one a check compares against. A struct pg_baseline_store owns its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One capture: for each run, start the scenario's workload (workload.h),
  * attach the probes (probe.h), warm up, run the load script while fetching
  * the CPU profile, read the cgroup's CPU time, tear everything down; then

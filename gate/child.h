@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Child processes perfgate starts (the workload, the load script): placed in
  * a cgroup v2 and a network namespace *before* exec, in a process group of
  * their own (so a terminal's ^C reaches perfgate, which then stops them in

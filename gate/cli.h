@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The command table and its dispatch, git-style: `perfgate CMD [ARGS]`.
  * Each command lives in gate/cmd_<name>.c, parses its own options, calls the
  * modules and renders; it returns 0, PG_REGRESSION or a negative PG_E* code

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate baseline record|list|show|diff|prune: the per-commit baseline
  * files a team commits and reviews. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate check: resolve the reference baseline, capture, compare, and
  * write the reports. Resolution and the baseline file are checked before
  * the capture, so a missing or broken baseline costs no load run. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate compare BASELINE.json RESULT.json: the decision rule on two
  * files, rendered in one format on standard output. */
 #include <getopt.h>

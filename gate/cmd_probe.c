@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* `perfgate probe`: attach the eBPF probes to one cgroup or process for a
  * while and write what they saw as JSON. Parse, resolve the target, call
  * gate/probe, render; the probes are detached before the file is written. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate profile top: the table of `go tool pprof -top` for a profile
  * file, or the same functions as JSON with exact integers. */
 #include <getopt.h>

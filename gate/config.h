@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate.json -> struct pg_config (jansson). Strict: an unknown key, a
  * wrong type or a bad scenario name is PG_EINPUT naming the JSON path
  * (e.g. "scenarios[0].workload.cmd[1]"). The config owns every string and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The merged call tree of a differential flame graph: every stack of both
  * profiles is added from the root, so a frame is the same node in both
  * when it has the same path of names from the root. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* SVG rendering of a struct pg_flame: frames as <g><title/><rect/><text/>
  * with the root at the bottom, children left to right in name order, each
  * frame as wide as its share of the current profile. No script: the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Files that must never be seen half-written: baselines, results, reports.
  * pg_fs_write_atomic writes a temp file beside the target, fsyncs it, renames
  * it over the target and fsyncs the directory; on any failure the temp file

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What capture records about the code it measured, read with libgit2: the
  * repository around a directory, its HEAD commit, and whether tracked files
  * differ from it (as `git describe --dirty` sees it; untracked files do not

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* HTTP GET with libcurl, bounded in size and time, optionally from inside a
  * network namespace (the request runs on a thread that setns()es into it, so
  * the caller's namespace never changes). Aborts early when perfgate receives

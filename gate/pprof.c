@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reading a pprof profile: gunzip (zlib, capped), unpack with protobuf-c,
  * and check every reference the way pprof's CheckValid does, so that the
  * aggregation code can trust ids and indices. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* pprof profiles (profile.proto, gzip-compressed or raw): parse with
  * protobuf-c + zlib, and aggregate by function as `go tool pprof -top` does.
  * A struct pg_profile is owned by the caller (pg_profile_free); a struct

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* result.json: the current result (result.h's shape) plus, after a
  * comparison, "comparison", "reference" and "verdict"; after an
  * infrastructure error, "error" and no verdict. */

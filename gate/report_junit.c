@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* junit.xml: one test case per gated metric, named after the metric; a
  * regression is a <failure> carrying baseline, current and change, which
  * GitLab shows in the merge request's test report. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* sigabbrev_np */
 #include <signal.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* SIGINT/SIGTERM handling: the handler only records the signal; long-running
  * code polls pg_sig_pending() and unwinds through its normal cleanup path, so
  * every resource perfgate made is released on a signal too. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The workload of a scenario: the "target" perfgate measures (a cgroup v2,
  * a network namespace, a port, a main pid) kept apart from the child process
  * perfgate may have started, so a target can also be attached to a workload

@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* nftw's FTW_DEPTH and FTW_PHYS */
 #include <ftw.h>
 #include <stdio.h>

@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /* Scratch directories for the unit tests: a fresh directory under $TMPDIR
  * (default /tmp) named after the test, and its removal with everything in
  * it, without a shell (no system("rm -rf")) and without following links

@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -1,4 +1,3 @@
-// SPDX-License-Identifier: MIT
 /* XML escaping, read back with libxml2: what a parser returns is the input
  * with malformed and forbidden characters replaced, nothing else changed,
  * in element text and in attributes alike. */
