@@ -2,7 +2,6 @@
 /* `perfgate probe`: attach the eBPF probes to one cgroup or process for a
  * while and write what they saw as JSON. Parse, resolve the target, call
  * gate/probe, render; the probes are detached before the file is written. */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -10,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cgroup.h"
 #include "cli.h"
@@ -19,6 +17,7 @@
 #include "probe.h"
 #include "result.h"
 #include "sig.h"
+#include "workload.h"
 
 const char pg_usage_probe[] =
 	"usage: perfgate probe (--cgroup PATH | --pid PID) [--duration S] [--port P]... -o FILE\n"
@@ -125,40 +124,19 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 	return 0;
 }
 
-static int netns_ino(const char *proc, uint64_t *out, struct pg_err *err)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%s/ns/net", proc);
-	if (stat(path, &st) < 0)
-		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
-				  "cannot read the network namespace '%s': %s", path,
-				  strerror(errno));
-	*out = st.st_ino;
-	return 0;
-}
-
 /* The cgroup for getrandom, and for --pid the process's own network
  * namespace for retransmits when it is not perfgate's (there, ports are
- * the only way to tell the workload's sockets from the rest). */
-static int resolve(struct opts *o, struct pg_cgroup *cg, struct pg_err *err)
+ * the only way to tell the workload's sockets from the rest). A --pid
+ * target is attached the way capture would attach to a running workload. */
+static int resolve(struct opts *o, struct pg_workload *w, struct pg_err *err)
 {
-	uint64_t mine, theirs;
-	char pid[32];
 	int rc;
 
 	if (o->cgroup)
-		return pg_cgroup_open(cg, o->cgroup, err);
-	rc = pg_cgroup_of_pid(cg, (pid_t)o->pid, err);
-	if (rc)
-		return rc;
-	snprintf(pid, sizeof(pid), "%ld", o->pid);
-	rc = netns_ino("self", &mine, err);
+		return pg_cgroup_open(&w->target.cg, o->cgroup, err);
+	rc = pg_workload_attach(w, (pid_t)o->pid, NULL, err);
 	if (!rc)
-		rc = netns_ino(pid, &theirs, err);
-	if (!rc && theirs != mine)
-		o->t.netns_ino = theirs;
+		o->t.netns_ino = w->target.ns.ino; /* 0 in perfgate's own namespace */
 	return rc;
 }
 
@@ -253,7 +231,7 @@ static void warn_scope(const struct opts *o, const struct pg_cgroup *cg)
 
 int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 {
-	struct pg_cgroup cg = PG_CGROUP_INIT;
+	struct pg_workload w;
 	struct pg_probe_snapshot *snap = NULL;
 	struct opts o = { 0 };
 	struct pg_probe *p = NULL;
@@ -261,14 +239,15 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 	double elapsed;
 	int rc;
 
+	pg_workload_init(&w);
 	rc = parse(argc, argv, &o, err);
 	if (rc)
 		goto out;
-	rc = resolve(&o, &cg, err);
+	rc = resolve(&o, &w, err);
 	if (rc)
 		goto out;
-	o.t.cgroup_id = cg.id;
-	warn_scope(&o, &cg);
+	o.t.cgroup_id = w.target.cg.id;
+	warn_scope(&o, &w.target.cg);
 	snap = malloc(sizeof(*snap));
 	if (!snap) {
 		rc = pg_err_nomem(err);
@@ -283,12 +262,12 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 	p = NULL;
 	if (rc)
 		goto out;
-	j = result_json(&o, &cg, snap, elapsed, pg_sig_pending());
+	j = result_json(&o, &w.target.cg, snap, elapsed, pg_sig_pending());
 	rc = write_json(o.out, j, err);
 out:
 	json_decref(j);
 	pg_probe_free(p);
 	free(snap);
-	pg_cgroup_release(&cg);
+	pg_workload_stop(&w); /* borrowed target: releases, never stops */
 	return rc;
 }

@@ -106,8 +106,8 @@ static int open_ns(struct pg_netns *ns, const char *path, struct pg_err *err)
 
 	ns->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns->fd < 0 || fstat(ns->fd, &st) < 0)
-		return pg_err_set(err, PG_EINFRA, "cannot open network namespace '%s': %s", path,
-				  strerror(errno));
+		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
+				  "cannot open network namespace '%s': %s", path, strerror(errno));
 	ns->ino = st.st_ino;
 	return 0;
 }

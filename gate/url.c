@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* memrchr */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -112,4 +113,26 @@ int pg_url_origin(const char *url, char *out, size_t n, struct pg_err *err)
 	if (len < 0 || (size_t)len >= n)
 		return pg_err_set(err, PG_EINPUT, "URL '%s' is too long", url);
 	return 0;
+}
+
+uint16_t pg_url_port(const char *url)
+{
+	const char *p = strstr(url, "://"), *end;
+	unsigned long v;
+
+	if (!p)
+		return 0;
+	p += 3;
+	end = p + strcspn(p, "/?#");
+	if (*p == '[') /* IPv6 literal */
+		p = strchr(p, ']') ? strchr(p, ']') : end;
+	while (p < end && *p != ':')
+		p++;
+	if (p < end && *p == ':') {
+		v = strtoul(p + 1, NULL, 10);
+		return v > 0 && v < 65536 ? (uint16_t)v : 0;
+	}
+	if (!strncmp(url, "https://", 8))
+		return 443;
+	return !strncmp(url, "http://", 7) ? 80 : 0;
 }

@@ -7,6 +7,7 @@
 #define PG_URL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -19,5 +20,8 @@ int pg_url_is_http(const char *url);
  * a missing or malformed host or port, a space or control character, or an
  * origin longer than n - 1. */
 int pg_url_origin(const char *url, char *out, size_t n, struct pg_err *err);
+
+/* The port of a URL ("http://h:8080/x" -> 8080, default 80/443), 0 if none. */
+uint16_t pg_url_port(const char *url);
 
 #endif

@@ -8,6 +8,7 @@
 #include "env.h"
 #include "http.h"
 #include "sig.h"
+#include "url.h"
 #include "workload.h"
 
 void pg_workload_init(struct pg_workload *w)
@@ -16,28 +17,6 @@ void pg_workload_init(struct pg_workload *w)
 	w->target.ns.fd = -1;
 	pg_child_init(&w->child);
 	w->grace_s = 3;
-}
-
-uint16_t pg_url_port(const char *url)
-{
-	const char *p = strstr(url, "://"), *end;
-	unsigned long v;
-
-	if (!p)
-		return 0;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	if (*p == '[') /* IPv6 literal */
-		p = strchr(p, ']') ? strchr(p, ']') : end;
-	while (p < end && *p != ':')
-		p++;
-	if (p < end && *p == ':') {
-		v = strtoul(p + 1, NULL, 10);
-		return v > 0 && v < 65536 ? (uint16_t)v : 0;
-	}
-	if (!strncmp(url, "https://", 8))
-		return 443;
-	return !strncmp(url, "http://", 7) ? 80 : 0;
 }
 
 /* perfgate's environment plus the workload's own keys. */

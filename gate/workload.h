@@ -61,7 +61,4 @@ int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *e
  * NULL-safe, idempotent. */
 void pg_workload_stop(struct pg_workload *w);
 
-/* The port of a URL ("http://h:8080/x" -> 8080, default 80/443), 0 if none. */
-uint16_t pg_url_port(const char *url);
-
 #endif

@@ -55,11 +55,23 @@ static void test_url_is_http(void **state)
 	assert_false(pg_url_is_http("http:/h"));
 }
 
+static void test_url_port(void **state)
+{
+	(void)state;
+	assert_int_equal(pg_url_port("http://127.0.0.1:8080/healthz"), 8080);
+	assert_int_equal(pg_url_port("http://localhost/x"), 80);
+	assert_int_equal(pg_url_port("https://h?q=1"), 443);
+	assert_int_equal(pg_url_port("http://[::1]:9000/"), 9000);
+	assert_int_equal(pg_url_port("http://h:99999/"), 0);
+	assert_int_equal(pg_url_port("nonsense"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_url_origin),
 		cmocka_unit_test(test_url_is_http),
+		cmocka_unit_test(test_url_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
