@@ -33,6 +33,7 @@ struct pprof_fetch {
 /* Everything one run holds; released by run_release on every path. */
 struct run {
 	const struct pg_scenario *sc;
+	const char *tree; /* the config's directory: the workload runs there */
 	const struct pg_capture_opts *o;
 	struct pg_progress *pr;
 	struct pg_workload w;
@@ -41,6 +42,7 @@ struct run {
 	char origin[256];
 	struct pg_probe_snapshot s0, s1;
 	uint64_t cpu0, cpu1;
+	struct pg_pressure p0, p1;
 	struct pg_loadmetric *lm;
 	size_t nlm;
 };
@@ -106,11 +108,12 @@ static int pprof_join(struct run *r, struct pg_err *err)
 	return 0;
 }
 
-static void run_init(struct run *r, const struct pg_scenario *sc, const struct pg_capture_opts *o,
-		     struct pg_progress *pr)
+static void run_init(struct run *r, const struct pg_config *cfg, const struct pg_scenario *sc,
+		     const struct pg_capture_opts *o, struct pg_progress *pr)
 {
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
+	r->tree = cfg->dir;
 	r->o = o;
 	r->pr = pr;
 	pg_workload_init(&r->w);
@@ -187,6 +190,7 @@ static int measure(struct run *r, struct pg_err *err)
 	if (r->probe && (rc = pg_probe_read(r->probe, &r->s0, err)))
 		return rc;
 	rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu0, err);
+	pg_pressure_read(&r->w.target.cg, &r->p0);
 	if (!rc && r->sc->pprof_url)
 		rc = pprof_start(r, d, err);
 	pg_progress_phase(r->pr, "load", d);
@@ -196,6 +200,7 @@ static int measure(struct run *r, struct pg_err *err)
 		rc = pprof_join(r, err);
 	if (!rc)
 		rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu1, err);
+	pg_pressure_read(&r->w.target.cg, &r->p1);
 	if (!rc && r->probe)
 		rc = pg_probe_read(r->probe, &r->s1, err);
 	return rc;
@@ -204,7 +209,7 @@ static int measure(struct run *r, struct pg_err *err)
 static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
-	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0 };
+	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0, r->tree };
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
@@ -242,6 +247,8 @@ static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile,
 	if (!rc)
 		rc = pg_capture_add_metrics(out, r->lm, r->nlm, r->o->no_probes ? NULL : &r->s0,
 					    &r->s1, r->cpu1 - r->cpu0, err);
+	if (!rc)
+		rc = pg_capture_add_pressure(out, &r->p0, &r->p1, err);
 	if (!rc && r->pf.body.len)
 		rc = pg_capture_add_profile(out, profile, &r->pf.body, err);
 	return rc;
@@ -264,7 +271,7 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	out->runs = n;
 	for (i = 0; i < n && !rc; i++) {
 		pg_progress_run(&pr, i + 1);
-		run_init(&r, sc, o, &pr);
+		run_init(&r, cfg, sc, o, &pr);
 		rc = run_one(&r, out, profile, err);
 		run_release(&r);
 	}

@@ -12,6 +12,12 @@
 #include "err.h"
 #include "result.h"
 
+/* Reported with every run: how much the host squeezed the workload over
+ * the measured window (pressure.h). Paired measurement drops rounds whose
+ * two sides saw very different hosts. */
+#define PG_METRIC_CPU_PRESSURE "host.cpu_pressure_pct"
+#define PG_METRIC_STEAL "host.steal_pct"
+
 struct pg_capture_opts {
 	int runs;      /* 0: the config's */
 	int no_probes; /* capture without eBPF (no root needed) */

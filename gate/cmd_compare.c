@@ -41,7 +41,7 @@ static int take(void *args, int c, const char *arg, struct pg_err *err)
 	switch (c) {
 	case 't':
 		a->has_threshold = 1;
-		return pg_cli_parse_double(arg, "--threshold", 0, 1e6, &a->threshold, err);
+		return pg_cli_parse_threshold(arg, &a->threshold, err);
 	case 'f':
 		a->format = arg;
 		return 0;
@@ -90,22 +90,18 @@ static int load_rules(const struct compare_args *a, const struct pg_result *cur,
 	char path[4096];
 	const char *p = a->config;
 	const struct pg_scenario *sc = NULL;
-	int rc;
+	int rc = 0, have = 1;
 
 	if (!p) {
-		if (pg_config_default_path(path, sizeof(path), err) || !pg_fs_exists(path))
-			return 0;
+		have = !pg_config_default_path(path, sizeof(path), err) && pg_fs_exists(path);
 		p = path;
 	}
-	rc = pg_config_load(cfg, p, err);
-	if (rc)
-		return rc;
-	o->threshold_pct = cfg->threshold_pct;
-	if (cur->scenario && !pg_config_scenario(cfg, cur->scenario, &sc, NULL)) {
-		o->rules = sc->gate;
-		o->nrules = sc->ngate;
-	}
-	return 0;
+	if (have)
+		rc = pg_config_load(cfg, p, err);
+	if (have && !rc && cur->scenario && pg_config_scenario(cfg, cur->scenario, &sc, NULL))
+		sc = NULL;
+	pg_compare_opts_for(o, have ? cfg : NULL, sc, a->has_threshold ? a->threshold : 0);
+	return rc;
 }
 
 int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
@@ -130,8 +126,6 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	    (rc = pg_result_load(&cur, a.files[1], err)) ||
 	    (rc = load_rules(&a, &cur, &cfg, &o, err)))
 		goto out;
-	if (a.has_threshold)
-		o.threshold_pct = a.threshold;
 	rc = pg_compare_results(&base, &cur, &o, &v, err);
 	if (rc)
 		goto out;

@@ -11,6 +11,11 @@
 
 #include "err.h"
 
+/* The gate's threshold in percent: the default, and the range both the
+ * config and --threshold take (above 0, at most PG_THRESHOLD_MAX). */
+#define PG_THRESHOLD_DEFAULT 15.0
+#define PG_THRESHOLD_MAX 1e9
+
 struct pg_kv {
 	char *key;
 	char *value;
@@ -46,10 +51,38 @@ struct pg_load_cfg {
 	size_t nenv;
 };
 
+/* "build": what builds the scenario's workload, run in the tree being
+ * measured (its config file's directory). cmd NULL: nothing to build. */
+struct pg_build_cfg {
+	char **cmd; /* NULL-terminated argv */
+	size_t ncmd;
+	struct pg_kv *env;
+	size_t nenv;
+	double timeout_s; /* default 600 */
+};
+
+/* How check finds what it compares with: the stored baseline, or the
+ * reference commit re-measured here, interleaved with the current tree.
+ * AUTO is PAIRED when the scenario has a build, STORED otherwise. */
+enum pg_mode {
+	PG_MODE_AUTO = 0,
+	PG_MODE_STORED,
+	PG_MODE_PAIRED,
+};
+
+struct pg_paired_cfg {
+	int min_rounds;	 /* default 3 */
+	int max_rounds;	 /* default 10 */
+	double budget_s; /* stop adding rounds past this; default 900 */
+};
+
 struct pg_scenario {
 	char *name; /* [A-Za-z0-9._-]+ */
 	struct pg_workload_cfg workload;
-	char *pprof_url; /* NULL: no CPU profile */
+	struct pg_build_cfg build;
+	enum pg_mode mode;	     /* the config's top-level "mode" unless set */
+	struct pg_paired_cfg paired; /* the top-level "paired" unless set */
+	char *pprof_url;	     /* NULL: no CPU profile */
 	struct pg_load_cfg load;
 	struct pg_gate_rule *gate;
 	size_t ngate;
@@ -62,6 +95,8 @@ struct pg_config {
 	int runs;	      /* default 3 */
 	char *baselines_dir;  /* default "baselines", relative to dir */
 	char *base_branch;    /* default "main" */
+	enum pg_mode mode;
+	struct pg_paired_cfg paired;
 	struct pg_scenario *scenarios;
 	size_t nscenarios;
 };
@@ -88,6 +123,12 @@ int pg_config_open(struct pg_config *c, const char *path, const char *scenario,
  * if there are several). Borrowed. */
 int pg_config_scenario(const struct pg_config *c, const char *name, const struct pg_scenario **out,
 		       struct pg_err *err);
+
+/* The mode a scenario runs in once AUTO is settled. */
+enum pg_mode pg_scenario_mode(const struct pg_scenario *s);
+/* "auto", "stored", "paired"; pg_mode_parse returns -1 for anything else. */
+const char *pg_mode_name(enum pg_mode m);
+int pg_mode_parse(const char *s);
 
 /* The rule for metric among n rules (a scenario's gate, or compare's
  * options), or NULL. Borrowed. */

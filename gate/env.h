@@ -15,4 +15,8 @@ int pg_env_build(char ***out, const char *const *keys, const char *const *vals, 
 		 struct pg_err *err);
 void pg_env_free(char **env);
 
+/* The same with the pairs of a config's "env" (config.h). */
+struct pg_kv;
+int pg_env_build_kv(char ***out, const struct pg_kv *kv, size_t n, struct pg_err *err);
+
 #endif

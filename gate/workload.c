@@ -19,34 +19,10 @@ void pg_workload_init(struct pg_workload *w)
 	w->grace_s = 3;
 }
 
-/* perfgate's environment plus the workload's own keys. */
-static int workload_env(char ***out, const struct pg_workload_cfg *c, struct pg_err *err)
-{
-	const char **keys = NULL, **vals = NULL;
-	size_t i;
-	int rc;
-
-	keys = calloc(c->nenv + 1, sizeof(*keys));
-	vals = calloc(c->nenv + 1, sizeof(*vals));
-	if (!keys || !vals) {
-		rc = pg_err_nomem(err);
-		goto out;
-	}
-	for (i = 0; i < c->nenv; i++) {
-		keys[i] = c->env[i].key;
-		vals[i] = c->env[i].value;
-	}
-	rc = pg_env_build(out, keys, vals, c->nenv, err);
-out:
-	free(keys);
-	free(vals);
-	return rc;
-}
-
 int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		      const struct pg_workload_opts *o, struct pg_err *err)
 {
-	struct pg_child_spec s = { "workload", c->cmd, NULL, -1, NULL, o->cpu, NULL, o->echo };
+	struct pg_child_spec s = { "workload", c->cmd, NULL, -1, NULL, o->cpu, o->cwd, o->echo };
 	char **env = NULL;
 	int rc;
 
@@ -58,7 +34,7 @@ int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		goto out;
 	if (c->isolate_network && (rc = pg_netns_create(&w->target.ns, c->drop_pct, err)))
 		goto out;
-	rc = workload_env(&env, c, err);
+	rc = pg_env_build_kv(&env, c->env, c->nenv, err);
 	if (rc)
 		goto out;
 	s.envp = env;

@@ -31,9 +31,10 @@ struct pg_workload {
 };
 
 struct pg_workload_opts {
-	int cpu;	/* pin the workload to this CPU, -1: no pinning */
-	int echo;	/* copy its output to stderr (verbose) */
-	double grace_s; /* 0: 3 s */
+	int cpu;	 /* pin the workload to this CPU, -1: no pinning */
+	int echo;	 /* copy its output to stderr (verbose) */
+	double grace_s;	 /* 0: 3 s */
+	const char *cwd; /* the tree it runs from; NULL: perfgate's */
 };
 
 void pg_workload_init(struct pg_workload *w);

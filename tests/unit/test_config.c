@@ -64,6 +64,21 @@ static void test_config_full_round_trip(void **state)
 	assert_int_equal(s->load.nenv, 1);
 	assert_string_equal(s->load.env[0].key, "CONNECTIONS");
 	assert_string_equal(s->load.env[0].value, "8");
+	/* build and the run mode: a scenario's own settings win, the rest
+	 * come from the top level */
+	assert_string_equal(s->build.cmd[0], "go");
+	assert_int_equal(s->build.ncmd, 5);
+	assert_string_equal(s->build.env[0].key, "CGO_ENABLED");
+	assert_true(s->build.timeout_s == 120);
+	assert_int_equal(c.mode, PG_MODE_STORED);
+	assert_int_equal(s->mode, PG_MODE_AUTO);
+	assert_int_equal(pg_scenario_mode(s), PG_MODE_PAIRED);
+	assert_int_equal(s->paired.min_rounds, 5);
+	assert_int_equal(s->paired.max_rounds, 12);
+	assert_true(s->paired.budget_s == 300);
+	assert_null(c.scenarios[1].build.cmd);
+	assert_int_equal(pg_scenario_mode(&c.scenarios[1]), PG_MODE_STORED);
+	assert_int_equal(c.scenarios[1].paired.min_rounds, 4);
 	pg_config_release(&c);
 	assert_null(c.scenarios);
 }

@@ -86,7 +86,7 @@ static int in_cgroup(pid_t pid, const char *cg_path)
 static void test_workload_lifecycle(void **state)
 {
 	char *cmd[] = { (char *)orders_api(), "-addr", "127.0.0.1:8080", NULL };
-	struct pg_workload_opts o = { -1, 0, 0 };
+	struct pg_workload_opts o = { -1, 0, 0, NULL };
 	struct pg_workload_cfg c = cfg(cmd, 1);
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_workload *w = *state;
@@ -114,7 +114,7 @@ static void test_workload_lifecycle(void **state)
 static void test_workload_exits_before_ready(void **state)
 {
 	char *cmd[] = { "sh", "-c", "echo starting; echo 'bad flag' >&2; exit 2", NULL };
-	struct pg_workload_opts o = { -1, 0, 0 };
+	struct pg_workload_opts o = { -1, 0, 0, NULL };
 	struct pg_workload_cfg c = cfg(cmd, 1);
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_workload *w = *state;
@@ -130,7 +130,7 @@ static void test_workload_exits_before_ready(void **state)
 static void test_workload_never_ready(void **state)
 {
 	char *cmd[] = { "sleep", "30", NULL };
-	struct pg_workload_opts o = { -1, 0, 0.2 };
+	struct pg_workload_opts o = { -1, 0, 0.2, NULL };
 	struct pg_workload_cfg c = cfg(cmd, 1);
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_workload *w = *state;
