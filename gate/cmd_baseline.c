@@ -165,6 +165,17 @@ static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return rc;
 }
 
+/* The baselines a diff compares, nearest to each of its two revisions. */
+static int load_pair(struct ctx *x, const struct baseline_args *a, struct pg_result *old,
+		     struct pg_result *new, struct pg_baseline_ref *ra, struct pg_baseline_ref *rb,
+		     struct pg_err *err)
+{
+	int rc;
+
+	rc = load_nearest(x, a->pos[0], old, ra, err);
+	return rc ? rc : load_nearest(x, a->pos[1], new, rb, err);
+}
+
 static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ra, rb;
@@ -180,9 +191,11 @@ static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	pg_result_init(&new);
 	pg_verdict_init(&v);
 	pg_compare_opts_for(&o, &x->cfg, x->sc, 0);
-	if ((rc = load_nearest(x, a->pos[0], &old, &ra, err)) ||
-	    (rc = load_nearest(x, a->pos[1], &new, &rb, err)) ||
-	    (rc = pg_compare_results(&old, &new, &o, &v, err)))
+	rc = load_pair(x, a, &old, &new, &ra, &rb, err);
+	if (rc)
+		goto out;
+	rc = pg_compare_results(&old, &new, &o, &v, err);
+	if (rc)
 		goto out;
 	printf("baseline diff %.12s -> %.12s (%s -> %s)\n", ra.commit, rb.commit, a->pos[0],
 	       a->pos[1]);
@@ -312,6 +325,24 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return 0;
 }
 
+/* What record files: a result file with its commit (HEAD if it names
+ * none), or a capture of HEAD once nothing would refuse it afterwards. */
+static int record_input(struct ctx *x, const struct baseline_args *a, struct pg_result *r,
+			struct pg_buf *prof, struct pg_err *err)
+{
+	int rc;
+
+	if (a->from) {
+		rc = load_from(x, a->from, r, prof, err);
+		return rc ? rc : set_commit(x, r, err);
+	}
+	rc = precheck(x, a, err);
+	if (rc)
+		return rc;
+	return pg_measure_once(&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL },
+			       r, prof, err);
+}
+
 static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
@@ -325,16 +356,7 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 				a->pos[0]);
 		goto out;
 	}
-	if (a->from)
-		rc = load_from(x, a->from, &r, &prof, err);
-	else
-		rc = precheck(x, a, err);
-	if (!rc && a->from)
-		rc = set_commit(x, &r, err);
-	else if (!rc)
-		rc = pg_measure_once(
-			&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL }, &r,
-			&prof, err);
+	rc = record_input(x, a, &r, &prof, err);
 	if (rc)
 		goto out;
 	if (r.dirty && !a->allow_dirty) {
@@ -344,8 +366,11 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 			"commit them or use --allow-dirty");
 		goto out;
 	}
-	if ((rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err)) ||
-	    (rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err)))
+	rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err);
+	if (rc)
+		goto out;
+	rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err);
+	if (rc)
 		goto out;
 	printf("recorded %s\n", path);
 out:

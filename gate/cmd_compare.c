@@ -104,6 +104,18 @@ static int load_rules(const struct compare_args *a, const struct pg_result *cur,
 	return rc;
 }
 
+/* Both results, then the rules that apply to the current one's scenario. */
+static int load_all(const struct compare_args *a, struct pg_result *base, struct pg_result *cur,
+		    struct pg_config *cfg, struct pg_compare_opts *o, struct pg_err *err)
+{
+	int rc;
+
+	if ((rc = pg_result_load(base, a->files[0], err)) ||
+	    (rc = pg_result_load(cur, a->files[1], err)))
+		return rc;
+	return load_rules(a, cur, cfg, o, err);
+}
+
 int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 {
 	struct compare_args a = { .format = "text" };
@@ -122,9 +134,8 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	rc = parse(argc, argv, &a, err);
 	if (rc)
 		goto out;
-	if ((rc = pg_result_load(&base, a.files[0], err)) ||
-	    (rc = pg_result_load(&cur, a.files[1], err)) ||
-	    (rc = load_rules(&a, &cur, &cfg, &o, err)))
+	rc = load_all(&a, &base, &cur, &cfg, &o, err);
+	if (rc)
 		goto out;
 	rc = pg_compare_results(&base, &cur, &o, &v, err);
 	if (rc)
@@ -134,8 +145,9 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	r.verdict = &v;
 	r.color = pg_report_want_color(stdout);
 	rc = pg_report_print(pg_report_writer_find(a.format), &r, stdout, err);
-	if (!rc && v.nregressions)
-		rc = PG_REGRESSION;
+	if (rc)
+		goto out;
+	rc = v.nregressions ? PG_REGRESSION : 0;
 out:
 	pg_verdict_release(&v);
 	pg_config_release(&cfg);
