@@ -59,13 +59,18 @@ static int pinned(void)
 	return v && !strcmp(v, "1") && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 }
 
-static int workload_cpu(void)
+/* A duet (paired.h) gives each side one CPU for its workload and load. */
+static int workload_cpu(const struct pg_capture_opts *o)
 {
+	if (o->cpu > 0)
+		return o->cpu - 1;
 	return pinned() ? (int)sysconf(_SC_NPROCESSORS_ONLN) - 1 : -1;
 }
 
-static int load_cpu(void)
+static int load_cpu(const struct pg_capture_opts *o)
 {
+	if (o->cpu > 0)
+		return o->cpu - 1;
 	return pinned() ? 0 : -1;
 }
 
@@ -166,8 +171,8 @@ static void tick(void *arg, double left)
  * report, whatever the script made of it. */
 static int load(struct run *r, double seconds, int measured, struct pg_err *err)
 {
-	struct pg_loadrun l = { &r->sc->load, r->origin,	 seconds, r->w.target.ns.fd,
-				load_cpu(),   r->o->verbose > 1, tick,	  r };
+	struct pg_loadrun l = { &r->sc->load,	r->origin,	   seconds, r->w.target.ns.fd,
+				load_cpu(r->o), r->o->verbose > 1, tick,    r };
 	struct pg_err werr = PG_ERR_INIT;
 	int rc;
 
@@ -209,7 +214,7 @@ static int measure(struct run *r, struct pg_err *err)
 static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
-	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0, r->tree };
+	struct pg_workload_opts wo = { workload_cpu(r->o), r->o->verbose > 1, 0, r->tree };
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);

@@ -22,6 +22,7 @@ struct pg_capture_opts {
 	int runs;      /* 0: the config's */
 	int no_probes; /* capture without eBPF (no root needed) */
 	int verbose;   /* progress lines even when stderr is not a terminal */
+	int cpu;       /* 0: no placement; N: workload and load on CPU N - 1 */
 };
 
 /* Which scenario of which config file to capture, and how: what the

@@ -27,6 +27,7 @@ struct pg_check_opts {
 	enum pg_mode mode;    /* AUTO: the scenario's */
 	int no_baseline_pass; /* stored: no baseline is a pass */
 	int no_confirm;	      /* stored: fail on the first capture */
+	int duet;	      /* paired: 1 duet, 0 interleaved, -1 the config's */
 };
 
 struct pg_check {
@@ -45,6 +46,7 @@ struct pg_check {
 	struct pg_config ref_cfg;
 	struct pg_scenario ref_sc;
 	struct pg_paired paired;
+	struct pg_paired_cfg pcfg;
 	int have_paired;
 };
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "fs.h"
@@ -117,7 +118,14 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 		rc = pg_measure_build(&cur, err);
 	if (rc)
 		return rc;
-	pg_paired_init(&k->paired, &ref, &cur, &k->sc->paired, &o->compare);
+	k->pcfg = k->sc->paired;
+	if (o->duet >= 0)
+		k->pcfg.duet = o->duet;
+	if (k->pcfg.duet && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fprintf(stderr, "perfgate: warning: a duet needs two CPUs; interleaving instead\n");
+		k->pcfg.duet = 0;
+	}
+	pg_paired_init(&k->paired, &ref, &cur, &k->pcfg, &o->compare);
 	k->have_paired = 1;
 	rc = pg_paired_run(&k->paired, err);
 	free(k->paired.v.ref_commit);

@@ -14,7 +14,8 @@ const char pg_usage_check[] =
 	"usage: perfgate check [-c FILE] [-s SCENARIO] [--against REV] [--runs N]\n"
 	"                      [--threshold PCT] [--report-dir DIR] [--no-probes]\n"
 	"                      [--no-baseline=pass|fail] [--no-confirm]\n"
-	"                      [--mode auto|paired|stored] [--inconclusive=pass|fail] [-v]\n"
+	"                      [--mode auto|paired|stored] [--duet | --interleaved]\n"
+	"                      [--inconclusive=pass|fail] [-v]\n"
 	"\n"
 	"Measure the scenario and judge it against its reference commit: in paired\n"
 	"mode the reference is built and re-measured here, in rounds interleaved with\n"
@@ -26,7 +27,8 @@ const char pg_usage_check[] =
 	"  -s SCENARIO       scenario (may be omitted when the config has one)\n"
 	"  --against REV     reference commit (default: $CI_MERGE_REQUEST_DIFF_BASE_SHA,\n"
 	"                    else the merge base of HEAD and base_branch, else HEAD)\n"
-	"  --runs N          runs (default: the config's)\n"
+	"  --runs N          stored mode: runs (default: the config's); a paired round\n"
+	"                    captures one run of each side\n"
 	"  --threshold PCT   global threshold in percent (per-metric \"gate\" rules win)\n"
 	"  --report-dir DIR  write result.json, junit.xml, metrics.txt, summary.md,\n"
 	"                    flame-diff.svg (with a pprof_url) and, in paired mode,\n"
@@ -38,6 +40,9 @@ const char pg_usage_check[] =
 	"                    default a regression must hold in a second capture too\n"
 	"  --mode M          paired, stored or auto (default: the config's \"mode\",\n"
 	"                    else auto: paired when the scenario has a build)\n"
+	"  --duet            paired mode: run both sides of a round at once, each on\n"
+	"                    a CPU of its own, swapped every round (config: paired.duet)\n"
+	"  --interleaved     paired mode: one side after the other, in random order\n"
 	"  --inconclusive=V  paired mode: what a metric still undecided after\n"
 	"                    max_rounds does to the exit status: pass (default, with\n"
 	"                    a warning) or fail (exit 1)\n"
@@ -50,7 +55,7 @@ struct check_args {
 	struct pg_scenario_args sc;
 	const char *against, *report_dir;
 	double threshold;
-	int no_baseline_pass, no_confirm, inconclusive_fail, mode;
+	int no_baseline_pass, no_confirm, inconclusive_fail, mode, duet;
 };
 
 static int pass_or_fail(const char *opt, const char *v, int *fail, struct pg_err *err)
@@ -80,6 +85,12 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 			return PG_EUSAGE;
 		a->no_baseline_pass = !a->no_baseline_pass;
 		return 0;
+	case 'D':
+		a->duet = 1;
+		return 0;
+	case 'I':
+		a->duet = 0;
+		return 0;
 	case 'i':
 		return pass_or_fail("--inconclusive", optarg, &a->inconclusive_fail, err);
 	case 'm':
@@ -103,6 +114,8 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 		{ "no-confirm", no_argument, NULL, 'n' },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "inconclusive", required_argument, NULL, 'i' },
+		{ "duet", no_argument, NULL, 'D' },
+		{ "interleaved", no_argument, NULL, 'I' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -174,7 +187,7 @@ static int outcome(const struct pg_verdict *v, const struct check_args *a)
 
 int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 {
-	struct check_args a = { .mode = PG_MODE_AUTO };
+	struct check_args a = { .mode = PG_MODE_AUTO, .duet = -1 };
 	struct pg_check_opts o = { 0 };
 	struct pg_err ignored = PG_ERR_INIT;
 	const struct pg_scenario *sc = NULL;
@@ -196,6 +209,7 @@ int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 	o.mode = a.mode != PG_MODE_AUTO ? (enum pg_mode)a.mode : sc->mode;
 	o.no_baseline_pass = a.no_baseline_pass;
 	o.no_confirm = a.no_confirm;
+	o.duet = a.duet;
 	rc = pg_check_run(&k, &o, err);
 	if (rc && rc != PG_EUSAGE && rc != PG_EINPUT) {
 		/* the run failed: result.json records why, and nothing else */

@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "paired.h"
+#include "paired_int.h"
 #include "pprof.h"
 
 void pg_paired_init(struct pg_paired *p, const struct pg_measure *ref, const struct pg_measure *cur,
@@ -35,15 +36,14 @@ void pg_paired_release(struct pg_paired *p)
 	pg_result_release(&p->ref.res);
 }
 
-/* One capture of one side: one run, into a result of its own, so a
- * squeezed round can be dropped whole. */
-static int capture_one(struct pg_paired_side *s, struct pg_result *out, struct pg_buf *prof,
-		       struct pg_err *err)
+int pg_paired_capture_one(const struct pg_paired_side *s, int cpu, struct pg_result *out,
+			  struct pg_buf *prof, struct pg_err *err)
 {
 	struct pg_capture_opts one = *s->m.capture;
 	struct pg_measure m = s->m;
 
 	one.runs = 1;
+	one.cpu = cpu;
 	m.capture = &one;
 	return pg_measure_run(&m, out, prof, err);
 }
@@ -78,6 +78,17 @@ static int keep(struct pg_paired_side *s, const struct pg_result *r, struct pg_b
 	return rc;
 }
 
+/* A round's captures one after the other, in the order given. */
+static int sequence(struct pg_paired_side **order, struct pg_result *r, struct pg_buf *prof,
+		    struct pg_err *err)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < 2 && !rc; i++)
+		rc = pg_paired_capture_one(order[i], 0, &r[i], &prof[i], err);
+	return rc;
+}
+
 /* One round: both sides in random order. *kept is 0 when it was
  * squeezed and may_drop allowed dropping it. */
 static int round_run(struct pg_paired *p, int may_drop, int *kept, struct pg_err *err)
@@ -94,8 +105,10 @@ static int round_run(struct pg_paired *p, int may_drop, int *kept, struct pg_err
 	}
 	pg_result_init(&r[0]);
 	pg_result_init(&r[1]);
-	for (i = 0; i < 2 && !rc; i++)
-		rc = capture_one(order[i], &r[i], &prof[i], err);
+	if (p->cfg->duet)
+		rc = pg_paired_duet(order, cur_first, r, prof, err);
+	else
+		rc = sequence(order, r, prof, err);
 	*kept = !rc && !(may_drop && squeezed(&r[0], &r[1]));
 	for (i = 0; i < 2 && *kept && !rc; i++)
 		rc = keep(order[i], &r[i], &prof[i], err);
@@ -104,8 +117,10 @@ static int round_run(struct pg_paired *p, int may_drop, int *kept, struct pg_err
 		pg_result_release(&r[i]);
 	}
 	if (!rc)
-		fprintf(stderr, "perfgate: round %zu: %s first%s\n", p->v.rounds + *kept,
-			cur_first ? "current" : "reference",
+		fprintf(stderr, "perfgate: round %zu: %s%s\n", p->v.rounds + *kept,
+			p->cfg->duet ? (cur_first ? "duet, sides swapped" : "duet")
+			: cur_first  ? "current first"
+				     : "reference first",
 			*kept ? "" : "; squeezed by neighbours, measuring it again");
 	return rc;
 }

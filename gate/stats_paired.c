@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "stats_int.h"
 
 /* Student's t, 97.5 % quantile, df 1..30 (any statistics table). */
 static const double t975[] = {
@@ -112,18 +113,6 @@ int pg_stats_paired(const double *a, const double *b, size_t n, struct pg_paired
 	return 0;
 }
 
-struct absd {
-	double v;
-	int neg;
-};
-
-static int cmp_absd(const void *x, const void *y)
-{
-	double a = ((const struct absd *)x)->v, b = ((const struct absd *)y)->v;
-
-	return (a > b) - (a < b);
-}
-
 /* P(V <= v) for the signed-rank statistic of n untied ranks: the number of
  * subsets of 1..n summing to at most v, over 2^n. */
 static double exact_cdf(size_t n, double v)
@@ -156,32 +145,9 @@ static double exact_p(size_t n, double v)
 	return fmin(1, 2 * p);
 }
 
-/* Midranks of |d| (non-zero d only): V, the sum of the positive ranks, and
- * the tie term sum(t^3 - t). */
-static void signed_ranks(struct absd *o, size_t m, double *v, double *ties)
-{
-	size_t i = 0, j, k;
-	double r, t;
-
-	*v = 0;
-	*ties = 0;
-	qsort(o, m, sizeof(*o), cmp_absd);
-	while (i < m) {
-		for (j = i + 1; j < m && o[j].v == o[i].v; j++)
-			;
-		r = (double)(i + 1 + j) / 2;
-		for (k = i; k < j; k++)
-			if (!o[k].neg)
-				*v += r;
-		t = (double)(j - i);
-		*ties += t * t * t - t;
-		i = j;
-	}
-}
-
 double pg_stats_signed_rank_p(const double *d, size_t n)
 {
-	struct absd *o;
+	struct pg_obs *o;
 	size_t i, m = 0;
 	double v, ties, mu, sigma, z;
 
@@ -192,12 +158,13 @@ double pg_stats_signed_rank_p(const double *d, size_t n)
 		return NAN;
 	for (i = 0; i < n; i++)
 		if (d[i] != 0)
-			o[m++] = (struct absd){ fabs(d[i]), d[i] < 0 };
+			o[m++] = (struct pg_obs){ fabs(d[i]), d[i] > 0 };
 	if (!m) {
 		free(o);
 		return 1;
 	}
-	signed_ranks(o, m, &v, &ties);
+	/* V: the sum of the ranks of |d| over the positive differences */
+	pg_stats_rank_sum(o, m, &v, &ties);
 	free(o);
 	if (m < PG_STATS_EXACT_MAX && ties == 0)
 		return exact_p(m, v);

@@ -5,8 +5,10 @@
 # writes the reference commit's tree into a temporary directory, builds it
 # there and re-measures it interleaved with the branch:
 #   unchanged branch                 -> 0, decided from paired rounds
-#   a committed CPU regression       -> 1 naming cpu.seconds_per_req
+#   a committed CPU regression       -> 1 naming cpu.seconds_per_req,
+#                                       interleaved and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
+#   SIGTERM in the middle of a round -> 3
 # and after each: no temporary tree, cgroup, namespace or process left, and
 # the user's work tree and index untouched.
 # needs: root: captures make cgroups, network namespaces and BPF programs
@@ -56,7 +58,8 @@ paired() {
 	else
 		ok "$name -> exit $rc"
 	fi
-	left=$(leftovers "$pid"; ls -d /tmp/perfgate-ref-"$pid"-* 2>/dev/null || true)
+	left=$(leftovers "$pid"
+		ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
 	[ -z "$left" ] && ok "$name: nothing left behind" || fail "$name: left $left"
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
 		fail "$name: the work tree or index changed"
@@ -76,6 +79,23 @@ jq -e '.commit == "'"$base"'" and .scenario == "orders-api"' "$T/unchanged/refer
 	fail "unchanged: reference.json"
 grep -q "re-measured here in" "$T/unchanged.out" || fail "unchanged: table does not say paired"
 
+# SIGTERM in the middle of the rounds: exit 3, the tree and the
+# workloads gone
+"$PERFGATE" check --report-dir "$T/term" >"$T/term.out" 2>"$T/term.err" &
+pid=$!
+for _ in $(seq 1 600); do
+	grep -q "round 1:" "$T/term.err" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 1
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 3 ] && ok "SIGTERM mid-round -> exit 3" || fail "SIGTERM: exit $rc"
+left=$(leftovers "$pid"
+	ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
+[ -z "$left" ] && ok "SIGTERM: nothing left behind" || fail "SIGTERM: left $left"
+
 git checkout -q main && git checkout -q -b slower
 echo cpu >>svc/regress.conf && git commit -qam "an integrity check per order"
 paired cpu 1
@@ -86,6 +106,12 @@ jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0]
 		"$T/cpu/result.json")"
 xmllint --xpath '//testcase[failure]/@name' "$T/cpu/junit.xml" | grep -q cpu.seconds_per_req ||
 	fail "cpu: junit.xml has no failure for cpu.seconds_per_req"
+# the same as a duet: both sides at once, the second in a forked process
+paired cpu-duet 1 --duet
+grep -q "round 1: duet" "$T/cpu-duet.err" || fail "cpu-duet: rounds were not duets"
+jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0].verdict == "regression"' \
+	"$T/cpu-duet/result.json" >/dev/null && ok "cpu-duet: cpu.seconds_per_req regressed" ||
+	fail "cpu-duet: no regression of cpu.seconds_per_req"
 
 git checkout -q main && git checkout -q -b broken-base
 echo 'func broken() {' >>svc/main.go && git commit -qam "a broken main"
