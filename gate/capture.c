@@ -150,6 +150,7 @@ static int attach_probes(struct run *r, struct pg_err *err)
 
 	memset(&t, 0, sizeof(t));
 	t.cgroup_id = r->w.target.cg.id;
+	t.cgroup_level = r->w.target.cg.level; /* an attached pod's containers too */
 	t.netns_ino = r->w.target.ns.ino;
 	if (!t.netns_ino && r->w.target.port) {
 		t.ports[0] = r->w.target.port;

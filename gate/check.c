@@ -121,6 +121,10 @@ int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_er
 	int rc;
 
 	k->mode = o->mode != PG_MODE_AUTO ? o->mode : pg_scenario_mode(k->sc);
+	if (k->mode == PG_MODE_PAIRED && k->sc->workload.attach.kind)
+		return pg_err_set(err, PG_EUSAGE,
+				  "paired mode cannot re-measure an attached workload (one running "
+				  "service, no reference to start beside it); use --mode stored");
 	rc = pg_baseline_store_open(&k->store, k->cfg, k->sc->name, err);
 	if (rc)
 		return rc;

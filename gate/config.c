@@ -128,14 +128,17 @@ int pg_config_get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 
 static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
 {
-	static const char *const keys[] = { "cmd", "ready_url",	      "ready_timeout_s",
-					    "env", "isolate_network", "drop_pct",
-					    NULL };
+	static const char *const keys[] = {
+		"cmd",	  "ready_url", "ready_timeout_s", "env", "isolate_network", "drop_pct",
+		"attach", NULL
+	};
 	char path[AT_MAX];
 	int rc;
 
 	rc = pg_jctx_check_keys(x, obj, at, keys);
-	if (!rc)
+	if (!rc && json_object_get(obj, "attach"))
+		rc = pg_config_parse_attach(x, obj, at, w);
+	else if (!rc)
 		rc = pg_config_get_cmd(x, obj, at, &w->cmd, &w->ncmd);
 	if (!rc)
 		rc = get_url(x, obj, at, "ready_url", &w->ready_url);
@@ -393,6 +396,7 @@ static void scenario_release(struct pg_scenario *s)
 	pg_config_free_argv(s->workload.cmd, s->workload.ncmd);
 	free(s->workload.ready_url);
 	pg_config_free_env(s->workload.env, s->workload.nenv);
+	pg_attach_cfg_release(&s->workload.attach);
 	free(s->pprof_url);
 	pg_config_free_argv(s->load.cmd, s->load.ncmd);
 	pg_config_free_env(s->load.env, s->load.nenv);

@@ -31,8 +31,30 @@ struct pg_gate_rule {
 	int has_min_abs;
 };
 
+/* workload.attach: a workload perfgate did not start (see attach.h). */
+enum pg_attach_kind {
+	PG_ATTACH_NONE, /* workload.cmd: perfgate starts it */
+	PG_ATTACH_PID,
+	PG_ATTACH_PID_FILE,
+	PG_ATTACH_CGROUP,
+	PG_ATTACH_CONTAINER,
+	PG_ATTACH_POD,
+	PG_ATTACH_POD_UID,
+};
+
+struct pg_attach_cfg {
+	enum pg_attach_kind kind;
+	long pid;	 /* PID */
+	char *path;	 /* PID_FILE, CGROUP */
+	char *engine;	 /* CONTAINER: "podman", "docker", "containerd", "cri-o" */
+	char *id;	 /* CONTAINER: name (podman) or ID or ID prefix; POD_UID: uid */
+	char *pod_ns;	 /* POD */
+	char *pod_name;	 /* POD */
+	char *container; /* POD: container name, NULL: the whole pod */
+};
+
 struct pg_workload_cfg {
-	char **cmd; /* NULL-terminated argv */
+	char **cmd; /* NULL-terminated argv; NULL with attach */
 	size_t ncmd;
 	char *ready_url;
 	double ready_timeout_s; /* default 30 */
@@ -40,6 +62,7 @@ struct pg_workload_cfg {
 	size_t nenv;
 	int isolate_network;
 	double drop_pct; /* 0..100, only with isolate_network */
+	struct pg_attach_cfg attach;
 };
 
 struct pg_load_cfg {
@@ -110,6 +133,22 @@ void pg_config_release(struct pg_config *c);
 int pg_config_parse(struct pg_config *c, const char *text, size_t len, const char *dir,
 		    struct pg_err *err);
 int pg_config_load(struct pg_config *c, const char *path, struct pg_err *err);
+
+/* "<engine>:<id>" of a container, as in the config and `probe --container`,
+ * into a (engine, id); PG_EINPUT with the accepted engines otherwise. The
+ * message starts with what (e.g. "--container"). */
+int pg_attach_parse_container(struct pg_attach_cfg *a, const char *spec, const char *what,
+			      struct pg_err *err);
+
+/* "NAMESPACE/NAME[/CONTAINER]" of a pod (`probe --pod`). */
+int pg_attach_parse_pod(struct pg_attach_cfg *a, const char *spec, const char *what,
+			struct pg_err *err);
+
+/* A pod's UID (`probe --pod UID`). */
+int pg_attach_parse_pod_uid(struct pg_attach_cfg *a, const char *spec, const char *what,
+			    struct pg_err *err);
+
+void pg_attach_cfg_release(struct pg_attach_cfg *a);
 
 /* The config file's default path: perfgate.json at the root of the git work
  * tree around the current directory, else in the current directory. */

@@ -125,9 +125,11 @@ int pg_mode_parse(const char *s)
 	return -1;
 }
 
+/* An attached workload is one running service: there is no second tree
+ * to start beside it, so it is judged against its stored baseline. */
 enum pg_mode pg_scenario_mode(const struct pg_scenario *s)
 {
 	if (s->mode != PG_MODE_AUTO)
 		return s->mode;
-	return s->build.cmd ? PG_MODE_PAIRED : PG_MODE_STORED;
+	return s->build.cmd && !s->workload.attach.kind ? PG_MODE_PAIRED : PG_MODE_STORED;
 }

@@ -117,6 +117,13 @@ check() {
 		"$tmp/$name/result.json"
 }
 
+# pct: a median as "+1.2", "-" when there was none.
+pct() {
+	local v
+	read -r v
+	[ "$v" = - ] && echo - || printf '%+.1f' "$v"
+}
+
 median() { sort -g | awk '{ v[NR] = $1 } END {
 	if (!NR) { print "-"; exit }
 	print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
@@ -138,9 +145,9 @@ group() {
 				NR - n["pass"] - n["improvement"] - n["regression"] - n["inconclusive"] }' \
 			"$tmp/$g.$mode"
 		printf "  change %s %%  [%s, %s]  time %s s\n" \
-			"$(cut -f2 "$tmp/$g.$mode" | median | xargs printf '%+.1f' 2>/dev/null || echo -)" \
-			"$(cut -f3 "$tmp/$g.$mode" | grep -vx -- '-' | median | xargs printf '%+.1f' 2>/dev/null || echo -)" \
-			"$(cut -f4 "$tmp/$g.$mode" | grep -vx -- '-' | median | xargs printf '%+.1f' 2>/dev/null || echo -)" \
+			"$(cut -f2 "$tmp/$g.$mode" | grep -vx -- 'nan' | median | pct)" \
+			"$(cut -f3 "$tmp/$g.$mode" | grep -vx -- '-' | median | pct)" \
+			"$(cut -f4 "$tmp/$g.$mode" | grep -vx -- '-' | median | pct)" \
 			"$(cut -f5 "$tmp/$g.$mode" | median | xargs printf '%.0f')"
 	done
 }
