@@ -26,10 +26,8 @@ cleanup() {
 	podman rmi -f "$IMAGE" >/dev/null 2>&1
 	ip netns delete "$NS" 2>/dev/null
 	ip netns delete "$OTHER" 2>/dev/null
-	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+at_exit cleanup # before the scratch directory goes (lib.sh)
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (podman, BPF, namespaces)"; exit 77; }
 for t in podman runc nft wrk go; do
@@ -39,7 +37,7 @@ done
 
 # The image: a static binary (no libc in a FROM scratch image), no registry.
 mkdir -p "$T/img"
-(cd "$ROOT/tests/workload/orders-api" && CGO_ENABLED=0 GOFLAGS=-mod=mod GOPROXY=off \
+(cd "$ROOT/tests/workload/orders-api" && CGO_ENABLED=0 GOPROXY=off \
 	GOCACHE="$BUILD/gocache" go build -o "$T/img/orders-api" .) ||
 	{ echo "FAIL: cannot build the static demo binary"; exit 1; }
 printf 'FROM scratch\nCOPY orders-api /orders-api\nENTRYPOINT ["/orders-api"]\n' \
