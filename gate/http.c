@@ -6,8 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <curl/curl.h>
-
+#include "dynlib.h"
 #include "http.h"
 #include "url.h"
 #include "sig.h"
@@ -33,7 +32,7 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 
 static void curl_init(void)
 {
-	curl_init_rc = curl_global_init(CURL_GLOBAL_ALL);
+	curl_init_rc = pg_libcurl.global_init(CURL_GLOBAL_ALL);
 }
 
 /* Returning less than n makes libcurl fail the transfer with
@@ -63,20 +62,20 @@ static void setup(CURL *h, struct get_job *j, char *errbuf)
 {
 	long total_ms = (long)(j->timeout_s * 1000);
 
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, j);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 total_ms < CONNECT_TIMEOUT_MS ? total_ms : CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
+	pg_libcurl.easy_setopt(h, CURLOPT_URL, j->url);
+	pg_libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	pg_libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	pg_libcurl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEDATA, j);
+	pg_libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	pg_libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	pg_libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+	pg_libcurl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			       total_ms < CONNECT_TIMEOUT_MS ? total_ms : CONNECT_TIMEOUT_MS);
+	pg_libcurl.easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
 	/* Loopback and namespace-local targets: never a proxy from the env. */
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	pg_libcurl.easy_setopt(h, CURLOPT_NOPROXY, "*");
 }
 
 /* Turn a finished transfer into PG_EINFRA with the most useful cause. */
@@ -93,7 +92,7 @@ static int transfer_error(struct get_job *j, CURLcode cc, const char *errbuf)
 		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %g s",
 				  j->url, j->timeout_s);
 	return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: %s", j->url,
-			  errbuf[0] ? errbuf : curl_easy_strerror(cc));
+			  errbuf[0] ? errbuf : pg_libcurl.easy_strerror(cc));
 }
 
 static int run_get(struct get_job *j)
@@ -106,15 +105,15 @@ static int run_get(struct get_job *j)
 	rc = pg_buf_append(j->body, "", 0, j->err);
 	if (rc)
 		goto out;
-	h = curl_easy_init();
+	h = pg_libcurl.easy_init();
 	if (!h) {
 		rc = pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: cannot set up libcurl",
 				j->url);
 		goto out;
 	}
 	setup(h, j, errbuf);
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &j->status);
+	cc = pg_libcurl.easy_perform(h);
+	pg_libcurl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &j->status);
 	if (cc != CURLE_OK) {
 		rc = transfer_error(j, cc, errbuf);
 		goto out;
@@ -122,7 +121,7 @@ static int run_get(struct get_job *j)
 	if (j->status < 200 || j->status > 299)
 		rc = pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: HTTP %ld", j->url, j->status);
 out:
-	curl_easy_cleanup(h);
+	pg_libcurl.easy_cleanup(h);
 	return rc;
 }
 
@@ -157,10 +156,13 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 	if (!pg_url_is_http(url))
 		return pg_err_set(err, PG_EINFRA, "GET '%s' failed: only http:// and https:// URLs",
 				  url);
+	rc = pg_libcurl_load(err);
+	if (rc)
+		return rc;
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK)
 		return pg_err_set(err, PG_EINFRA, "cannot initialise libcurl: %s",
-				  curl_easy_strerror(curl_init_rc));
+				  pg_libcurl.easy_strerror(curl_init_rc));
 	if (j.netns_fd < 0) {
 		rc = run_get(&j);
 	} else {
