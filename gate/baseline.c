@@ -2,14 +2,16 @@
 #define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "baseline.h"
+#include "baseline_int.h"
 #include "buf.h"
 #include "dynlib.h"
 #include "fs.h"
@@ -19,18 +21,23 @@
 #define SHALLOW_HINT \
 	"history is shallow; fetch deeper with 'git fetch --deepen=50' or set GIT_DEPTH=0"
 
-struct pg_baseline_store {
-	git_repository *repo;
-	char *dir; /* <config dir>/<baselines_dir>/<scenario> */
-	char *scenario;
-	struct pg_buf shallow; /* .git/shallow: the commits whose parents are cut off */
-};
+#define UNBORN_HINT \
+	"the repository has no commits yet; commit first (baselines are kept per commit)"
 
 static int git_fail(struct pg_err *err, const char *what)
 {
 	const git_error *e = pg_libgit2.error_last();
 
 	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
+}
+
+/* What to do about a commit the clone lacks: deepen a shallow clone; a
+ * full one lacks it because it was never fetched. */
+static const char *missing_hint(const struct pg_baseline_store *s)
+{
+	return pg_libgit2.repository_is_shallow(s->repo)
+		       ? SHALLOW_HINT
+		       : "fetch it, e.g. 'git fetch origin' (the clone is not shallow)";
 }
 
 static int read_shallow(struct pg_baseline_store *s, struct pg_err *err)
@@ -43,6 +50,19 @@ static int read_shallow(struct pg_baseline_store *s, struct pg_err *err)
 	    (int)sizeof(path))
 		return pg_err_set(err, PG_EINPUT, "repository path too long");
 	return pg_buf_read_file(&s->shallow, path, err);
+}
+
+/* A SIGKILL during a record leaves "<sha>.pb.gz.tmp.<pid>.*", which
+ * `git add baselines` would commit: remove those of dead writers, and say
+ * so. */
+static void sweep(const struct pg_baseline_store *s)
+{
+	size_t n = 0;
+
+	pg_fs_sweep_temps(s->dir, &n);
+	if (n)
+		fprintf(stderr, "perfgate: removed %zu temp file%s of an interrupted run in '%s'\n",
+			n, n == 1 ? "" : "s", s->dir);
 }
 
 int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_config *cfg,
@@ -63,9 +83,11 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 	}
 	s->shallow = (struct pg_buf)PG_BUF_INIT(16 << 20);
 	if (pg_libgit2.repository_open_ext(&s->repo, cfg->dir, 0, NULL) < 0) {
-		rc = pg_err_set(err, PG_EINPUT,
-				"'%s' is not in a git repository; baselines are kept per commit",
-				cfg->dir);
+		rc = pg_err_set(
+			err, PG_EINPUT,
+			"'%s' is not in a git repository; baselines are kept per commit, so "
+			"run perfgate in a git work tree with at least one commit",
+			cfg->dir);
 		goto fail;
 	}
 	if (asprintf(&s->dir, "%s%s%s/%s", bd[0] == '/' ? "" : cfg->dir, bd[0] == '/' ? "" : "/",
@@ -78,6 +100,10 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 	rc = read_shallow(s, err);
 	if (rc)
 		goto fail;
+	rc = pg_baseline_set_rel(s, cfg->dir, bd, err);
+	if (rc)
+		goto fail;
+	sweep(s);
 	*out = s;
 	return 0;
 fail:
@@ -89,8 +115,11 @@ void pg_baseline_store_free(struct pg_baseline_store *s)
 {
 	if (!s)
 		return;
+	pg_libgit2.tree_free(s->ref_tree);
 	pg_libgit2.repository_free(s->repo);
 	pg_buf_release(&s->shallow);
+	free(s->rel);
+	free(s->rel_root);
 	free(s->dir);
 	free(s->scenario);
 	free(s);
@@ -110,37 +139,63 @@ static int is_sha(const char *s)
 	return s && strlen(s) == PG_SHA_LEN && strspn(s, "0123456789abcdef") == PG_SHA_LEN;
 }
 
-/* The profile goes first and may replace an orphan; the JSON file, whose
- * presence is what makes a baseline exist, goes last and exclusively
- * unless forced, so two writers cannot both win. */
-int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
-		       size_t profile_len, int force, struct pg_err *err)
+/* Hold an exclusive flock on the scenario's directory: concurrent records
+ * (two CI jobs) otherwise pair one writer's JSON with the other's profile.
+ * A lock on the directory itself leaves no lock file to commit. */
+static int lock_dir(const struct pg_baseline_store *s, struct pg_err *err)
+{
+	int fd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return pg_err_set(err, PG_EINPUT, "cannot open '%s': %s", s->dir, strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			close(fd);
+			return pg_err_set(err, PG_EINPUT, "cannot lock '%s': %s", s->dir,
+					  strerror(errno));
+		}
+	}
+	return fd;
+}
+
+/* Under the directory lock: the profile first, then the JSON file, whose
+ * presence is what makes a baseline exist, exclusively unless forced. */
+static int write_pair(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
+		      size_t profile_len, int force, struct pg_err *err)
 {
 	char json[PATH_MAX], pb[PATH_MAX];
 	int rc;
 
-	if (!is_sha(r->commit))
-		return pg_err_set(err, PG_EINPUT,
-				  "the result has no commit; capture it in a git "
-				  "work tree to record a baseline");
 	if ((rc = pg_baseline_path(s, r->commit, ".json", json, sizeof(json), err)) ||
 	    (rc = pg_baseline_path(s, r->commit, ".pb.gz", pb, sizeof(pb), err)))
 		return rc;
 	if (!force && pg_fs_exists(json))
 		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
 				  json);
+	if (profile_len)
+		rc = pg_fs_write_atomic(pb, profile, profile_len, 0, err);
+	else if (unlink(pb) < 0 && errno != ENOENT) /* never another capture's profile */
+		rc = pg_err_set(err, PG_EINPUT, "cannot remove '%s': %s", pb, strerror(errno));
+	return rc ? rc : pg_result_save(r, json, !force, err);
+}
+
+int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, const void *profile,
+		       size_t profile_len, int force, struct pg_err *err)
+{
+	int fd, rc;
+
+	if (!is_sha(r->commit))
+		return pg_err_set(err, PG_EINPUT,
+				  "the result has no commit; capture it in a git "
+				  "work tree to record a baseline");
 	rc = pg_fs_mkdirs(s->dir, err);
 	if (rc)
 		return rc;
-	if (profile_len) {
-		rc = pg_fs_write_atomic(pb, profile, profile_len, 0, err);
-		if (rc)
-			return rc;
-	}
-	rc = pg_result_save(r, json, !force, err);
-	if (rc == PG_EINPUT && !force && pg_fs_exists(json))
-		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
-				  json);
+	fd = lock_dir(s, err);
+	if (fd < 0)
+		return fd;
+	rc = write_pair(s, r, profile, profile_len, force, err);
+	close(fd);
 	return rc;
 }
 
@@ -155,13 +210,6 @@ static int in_shallow(const struct pg_baseline_store *s, const char *sha)
 		p += PG_SHA_LEN;
 	}
 	return 0;
-}
-
-static int has_baseline(const struct pg_baseline_store *s, const char *sha)
-{
-	char path[PATH_MAX];
-
-	return !pg_baseline_path(s, sha, ".json", path, sizeof(path), NULL) && pg_fs_exists(path);
 }
 
 /* Why the walk from start stopped at commit sha after n commits. */
@@ -191,13 +239,13 @@ static int walk(struct pg_baseline_store *s, const git_oid *start, struct pg_bas
 
 	pg_libgit2.oid_tostr(from, sizeof(from), start);
 	if (pg_libgit2.commit_lookup(&c, s->repo, start) < 0) {
-		rc = pg_err_set(err, PG_ENOBASELINE,
-				"commit %.12s is not in this clone; " SHALLOW_HINT, from);
+		rc = pg_err_set(err, PG_ENOBASELINE, "commit %.12s is not in this clone; %s", from,
+				missing_hint(s));
 		goto out;
 	}
 	for (;;) {
 		pg_libgit2.oid_tostr(sha, sizeof(sha), pg_libgit2.commit_id(c));
-		if (has_baseline(s, sha)) {
+		if (pg_baseline_has(s, sha)) {
 			memcpy(out->commit, sha, sizeof(sha));
 			out->distance = n;
 			rc = 0;
@@ -270,6 +318,8 @@ int pg_baseline_reference(struct pg_baseline_store *s, const char *against, cons
 
 	memset(out, 0, sizeof(*out));
 	out->distance = -1;
+	if (pg_libgit2.repository_head_unborn(s->repo) == 1)
+		return pg_err_set(err, PG_EINPUT, UNBORN_HINT);
 	if (against) {
 		if (rev_commit(s, against, &oid) < 0)
 			return pg_err_set(
@@ -279,10 +329,9 @@ int pg_baseline_reference(struct pg_baseline_store *s, const char *against, cons
 		snprintf(out->how, sizeof(out->how), "--against %s", against);
 	} else if (env && *env) {
 		if (rev_commit(s, env, &oid) < 0)
-			return pg_err_set(
-				err, PG_ENOBASELINE,
-				"merge request base %.40s is not in this clone; " SHALLOW_HINT,
-				env);
+			return pg_err_set(err, PG_ENOBASELINE,
+					  "merge request base %.40s is not in this clone; %s", env,
+					  missing_hint(s));
 		snprintf(out->how, sizeof(out->how), "CI_MERGE_REQUEST_DIFF_BASE_SHA");
 	} else if (merge_base(s, base_branch, &oid, out->how, sizeof(out->how)) < 0) {
 		if (pg_libgit2.reference_name_to_id(&oid, s->repo, "HEAD") < 0)
@@ -304,7 +353,10 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 		return rc;
 	if (pg_libgit2.oid_fromstr(&oid, out->reference) < 0)
 		return git_fail(err, "bad reference commit");
-	return walk(s, &oid, out, err);
+	/* the reference's own tree says which baselines exist: never the
+	 * work tree, which holds the merge request's files */
+	rc = pg_baseline_use_tree(s, &oid, err);
+	return rc ? rc : walk(s, &oid, out, err);
 }
 
 int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_baseline_ref *out,
@@ -318,6 +370,9 @@ int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_
 				  rev);
 	snprintf(out->how, sizeof(out->how), "%s", rev);
 	pg_libgit2.oid_tostr(out->reference, sizeof(out->reference), &oid);
+	/* browsing (baseline show) looks at the files at hand */
+	pg_libgit2.tree_free(s->ref_tree);
+	s->ref_tree = NULL;
 	return walk(s, &oid, out, err);
 }
 

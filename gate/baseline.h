@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "config.h"
 #include "err.h"
 #include "gitinfo.h"
@@ -32,8 +33,8 @@ int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, c
 		       size_t profile_len, int force, struct pg_err *err);
 
 /* How check found its baseline: the reference commit (and how it was
- * chosen), and the nearest commit on its first-parent history with a
- * baseline file, distance commits back. */
+ * chosen), and the nearest commit on its first-parent history whose
+ * baseline file the reference's tree holds, distance commits back. */
 struct pg_baseline_ref {
 	char reference[PG_SHA_LEN + 1];
 	char how[128];
@@ -69,6 +70,24 @@ struct pg_baseline_entry {
 int pg_baseline_list(struct pg_baseline_store *s, struct pg_baseline_entry **out, size_t *n,
 		     struct pg_err *err);
 void pg_baseline_entries_free(struct pg_baseline_entry *e);
+
+/* Load sha's baseline (and its CPU profile into profile, when profile is
+ * not NULL and there is one; profile is left empty otherwise). After
+ * pg_baseline_resolve the files are read as blobs from the tree of the
+ * reference commit, never from the work tree, which a merge request
+ * controls; without a resolved reference (or with baselines_dir outside
+ * the repository) from disk, refusing files that are not regular or lie
+ * outside the scenario's directory. The baseline is validated: its
+ * scenario and commit match its path, it has metrics, metric names are
+ * [A-Za-z0-9._-]+ and values finite, not negative and not subnormal. */
+int pg_baseline_load(struct pg_baseline_store *s, const char *sha, struct pg_result *out,
+		     struct pg_buf *profile, struct pg_err *err);
+
+/* The report line naming the baseline files the merge request changes:
+ * the diff from the resolved reference to HEAD under baselines_dir. *out
+ * is NULL when there are none (or nothing was resolved); the caller frees
+ * it. */
+int pg_baseline_changes(struct pg_baseline_store *s, char **out, struct pg_err *err);
 
 /* Remove all but the keep newest baselines (both files); log names each. */
 int pg_baseline_prune(struct pg_baseline_store *s, size_t keep, FILE *log, struct pg_err *err);

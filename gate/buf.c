@@ -80,19 +80,27 @@ static int reserve(struct pg_buf *b, size_t n, const char *what, struct pg_err *
 	return 0;
 }
 
+/* O_NONBLOCK so that opening a FIFO with no writer returns at once instead
+ * of blocking forever; the descriptor's own type is then checked (no race
+ * with a rename) and blocking reads restored for the regular file. */
 int pg_buf_read_file(struct pg_buf *b, const char *path, struct pg_err *err)
 {
 	struct stat st;
 	int fd = -1;
 	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
 		rc = pg_err_set(err, PG_EINPUT, "cannot open '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = pg_err_set(err, PG_EINPUT, "'%s' is not a regular file", path);
+		rc = pg_err_set(err, PG_EINPUT, "'%s' is not a regular file; give a plain file",
+				path);
+		goto out;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		rc = pg_err_set(err, PG_EINPUT, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
 	rc = reserve(b, (uint64_t)st.st_size > SIZE_MAX ? SIZE_MAX : (size_t)st.st_size, path, err);

@@ -26,7 +26,8 @@ struct pg_buf {
  * allocation failure. */
 int pg_buf_append(struct pg_buf *b, const void *p, size_t n, struct pg_err *err);
 
-/* Append the whole file at path (a regular file, at most b->max bytes). */
+/* Append the whole file at path (at most b->max bytes). Anything but a
+ * regular file (FIFO, device, directory) is refused, without blocking. */
 int pg_buf_read_file(struct pg_buf *b, const char *path, struct pg_err *err);
 
 /* Append everything readable from fd until EOF. */

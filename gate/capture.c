@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "owner.h"
 #include "capture_priv.h"
 #include "child.h"
 #include "http.h"
@@ -276,6 +277,8 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	int i, n = o->runs > 0 ? o->runs : cfg->runs;
 	int rc = 0;
 
+	/* what a SIGKILLed run left (cgroups, namespaces, temp dirs) */
+	pg_owner_sweep(stderr);
 	pg_progress_init(&pr, n, o->verbose);
 	free(out->scenario);
 	out->scenario = strdup(sc->name);

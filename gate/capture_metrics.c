@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,19 +136,42 @@ static int add_top(struct pg_result *out, const struct pg_top *top, struct pg_er
 	return rc;
 }
 
+/* Parse the bytes and take their top list (default sample type). */
+static int parse_top(const struct pg_buf *bytes, struct pg_profile **p, struct pg_top *top,
+		     struct pg_err *perr)
+{
+	int idx, rc;
+
+	rc = pg_profile_parse(p, bytes->data, bytes->len, perr);
+	if (!rc)
+		rc = pg_profile_sample_index(*p, NULL, &idx, perr);
+	if (!rc)
+		rc = pg_profile_top(*p, idx, top, perr);
+	return rc;
+}
+
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 			   const struct pg_buf *bytes, struct pg_err *err)
 {
 	struct pg_profile *p = NULL;
 	struct pg_top top;
 	struct pg_err perr = PG_ERR_INIT;
-	int idx, rc;
+	int rc;
 
 	memset(&top, 0, sizeof(top));
-	if (pg_profile_parse(&p, bytes->data, bytes->len, &perr) ||
-	    pg_profile_sample_index(p, NULL, &idx, &perr) || pg_profile_top(p, idx, &top, &perr)) {
-		rc = pg_err_set(err, PG_EINFRA, "the CPU profile from pprof_url is unusable: %s",
-				perr.msg);
+	rc = parse_top(bytes, &p, &top, &perr);
+	if (rc == PG_ENOMEM) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	if (rc) {
+		rc = 0;
+		if (!out->profile_error &&
+		    asprintf(&out->profile_error, "the CPU profile from pprof_url was rejected: %s",
+			     perr.msg) < 0) {
+			out->profile_error = NULL;
+			rc = pg_err_nomem(err);
+		}
 		goto out;
 	}
 	rc = add_top(out, &top, err);

@@ -13,6 +13,7 @@
 
 #include "buf.h"
 #include "cgroup.h"
+#include "owner.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
@@ -88,8 +89,10 @@ int pg_cgroup_create(struct pg_cgroup *cg, const char *tag, struct pg_err *err)
 	rc = pg_cgroup_root(root, sizeof(root), err);
 	if (rc)
 		return rc;
-	if (snprintf(cg->path, sizeof(cg->path), "%s/" PG_CGROUP_PREFIX "%s-%d-%u", root, tag,
-		     (int)getpid(), seq++) >= (int)sizeof(cg->path))
+	/* the owner token, not the pid alone: pid namespaces reuse pids,
+	 * and a later run sweeps what a killed one left (owner.h) */
+	if (snprintf(cg->path, sizeof(cg->path), "%s/" PG_CGROUP_PREFIX "%s-%s-%u", root, tag,
+		     pg_owner_token(), seq++) >= (int)sizeof(cg->path))
 		return pg_err_set(err, PG_EINPUT, "cgroup path too long");
 	if (mkdir(cg->path, 0755) < 0)
 		return pg_err_set(err, PG_EINFRA, "cannot create cgroup '%s': %s; run as root",

@@ -41,6 +41,8 @@ void pg_check_release(struct pg_check *k)
 	pg_result_release(&k->base);
 	pg_baseline_store_free(k->store);
 	k->store = NULL;
+	free(k->changes);
+	k->changes = NULL;
 }
 
 static int capture(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
@@ -98,6 +100,12 @@ static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struc
 	int rc;
 
 	rc = pg_baseline_resolve(k->store, o->against, k->cfg->base_branch, &k->ref, err);
+	if (!rc || rc == PG_ENOBASELINE) {
+		int crc = pg_baseline_changes(k->store, &k->changes, err);
+
+		if (crc)
+			return crc;
+	}
 	if (rc == PG_ENOBASELINE && o->no_baseline_pass) {
 		fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n",
 			err->msg);

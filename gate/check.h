@@ -35,6 +35,7 @@ struct pg_check {
 	const struct pg_scenario *sc;
 	struct pg_baseline_store *store;
 	struct pg_baseline_ref ref;
+	char *changes;	   /* "this merge request changes baselines: ..." or NULL */
 	enum pg_mode mode; /* STORED or PAIRED once run */
 	/* the stored baseline (have_base), and in stored mode the capture */
 	struct pg_result base, cur;

@@ -10,43 +10,43 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "fs.h"
 #include "measure.h"
 
 int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err);
 int pg_check_load_stored(struct pg_check *k, struct pg_err *err);
 
+/* The baseline of k->ref.commit as committed on the reference side. */
 int pg_check_load_stored(struct pg_check *k, struct pg_err *err)
 {
-	char path[4096];
-	int rc;
+	int rc = pg_baseline_load(k->store, k->ref.commit, &k->base, &k->base_prof, err);
 
-	rc = pg_baseline_path(k->store, k->ref.commit, ".json", path, sizeof(path), err);
-	if (!rc)
-		rc = pg_result_load(&k->base, path, err);
-	if (rc)
-		return rc;
-	k->have_base = 1;
-	if (pg_baseline_path(k->store, k->ref.commit, ".pb.gz", path, sizeof(path), NULL) ||
-	    !pg_fs_exists(path))
-		return 0;
-	return pg_buf_read_file(&k->base_prof, path, err);
+	k->have_base = !rc;
+	return rc;
 }
 
 /* The stored baseline is the record, not the judge here: shown beside the
- * re-measured reference when there is one, and never an error when not. */
-static void load_stored(struct pg_check *k)
+ * re-measured reference when there is one, and never an error when not.
+ * It is read from the reference's history, as stored mode reads it. */
+static int load_stored(struct pg_check *k, struct pg_err *err)
 {
 	struct pg_baseline_ref near;
 	struct pg_err ignored = PG_ERR_INIT;
+	int rc;
 
-	if (pg_baseline_nearest(k->store, k->ref.reference, &near, &ignored))
-		return;
+	rc = pg_baseline_resolve(k->store, k->ref.reference, NULL, &near, &ignored);
+	if (!rc || rc == PG_ENOBASELINE) {
+		rc = pg_baseline_changes(k->store, &k->changes, err);
+		if (rc)
+			return rc;
+	}
+	if (!near.commit[0])
+		return 0;
 	memcpy(k->ref.commit, near.commit, sizeof(k->ref.commit));
 	k->ref.distance = near.distance;
 	if (pg_check_load_stored(k, &ignored))
 		fprintf(stderr, "perfgate: warning: the stored baseline of %.12s is unusable: %s\n",
 			near.commit, ignored.msg);
+	return 0;
 }
 
 /* The reference's scenario: its workload, build and pprof endpoint from its
@@ -106,9 +106,10 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	int rc;
 
 	rc = pg_baseline_reference(k->store, o->against, k->cfg->base_branch, &k->ref, err);
+	if (!rc)
+		rc = load_stored(k, err);
 	if (rc)
 		return rc;
-	load_stored(k);
 	snprintf(what, sizeof(what), "reference %.12s", k->ref.reference);
 	ref.what = what;
 	rc = reference_scenario(k, err);

@@ -17,6 +17,7 @@
 
 #include "child.h"
 #include "clock.h"
+#include "secret.h"
 #include "sig.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -55,19 +56,25 @@ static void *reader_main(void *arg)
 {
 	struct pg_child *c = arg;
 	struct pollfd pfd = { c->out_fd, POLLIN, 0 };
-	char chunk[4096];
+	char chunk[4097];
 	ssize_t n;
 
 	while (!c->stop_reader) {
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
-		n = read(c->out_fd, chunk, sizeof(chunk));
+		n = read(c->out_fd, chunk, sizeof(chunk) - 1);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			break;
 		ring_put(c, chunk, (size_t)n);
-		if (c->echo && write(STDERR_FILENO, chunk, (size_t)n) < 0)
+		if (!c->echo)
+			continue;
+		/* masked per chunk: a secret split across two reads is the
+		 * one case that escapes (the tail is masked whole) */
+		chunk[n] = '\0';
+		pg_secret_mask(chunk);
+		if (write(STDERR_FILENO, chunk, strlen(chunk)) < 0)
 			c->echo = 0;
 	}
 	c->reader_done = 1;
@@ -293,6 +300,8 @@ void pg_child_tail(struct pg_child *c, char *out, size_t n)
 	}
 	pthread_mutex_unlock(&c->lock);
 	out[j] = '\0';
+	/* the tail goes into messages, stderr and result.json */
+	pg_secret_mask(out);
 	if (!j)
 		snprintf(out, n, "(no output)");
 }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "compare.h"
 #include "config.h"
+#include "esc.h"
 #include "fs.h"
 #include "gitinfo.h"
 #include "pprof.h"
@@ -115,18 +116,20 @@ static void ctx_close(struct ctx *x)
 static int load_nearest(struct ctx *x, const char *rev, struct pg_result *r,
 			struct pg_baseline_ref *ref, struct pg_err *err)
 {
-	char path[4096];
 	int rc;
 
-	if ((rc = pg_baseline_nearest(x->store, rev, ref, err)) ||
-	    (rc = pg_baseline_path(x->store, ref->commit, ".json", path, sizeof(path), err)))
-		return rc;
-	return pg_result_load(r, path, err);
+	/* pg_baseline_load refuses a file that is not regular or resolves
+	 * outside the scenario's directory, and validates it */
+	rc = pg_baseline_nearest(x->store, rev, ref, err);
+	return rc ? rc : pg_baseline_load(x->store, ref->commit, r, NULL, err);
 }
+
+/* Baselines come from merge requests: every string is printed inert. */
+#define ESC(buf, s) pg_esc_text(buf, sizeof(buf), (s) ? (s) : "?", 0)
 
 static void show_result(const struct pg_result *r, const struct pg_baseline_ref *ref)
 {
-	char med[32];
+	char med[32], e1[256], e2[256], e3[256], e4[256];
 	size_t i, k;
 
 	printf("baseline %s", ref->commit);
@@ -134,15 +137,14 @@ static void show_result(const struct pg_result *r, const struct pg_baseline_ref 
 		printf(" (%d commit%s before %s)", ref->distance, ref->distance == 1 ? "" : "s",
 		       ref->how);
 	printf("\nscenario %s, recorded %s, %d run%s%s\nhost %s, %d cores, kernel %s\n\n",
-	       r->scenario ? r->scenario : "?", r->created ? r->created : "?", r->runs,
-	       r->runs == 1 ? "" : "s", r->dirty ? " (dirty work tree)" : "",
-	       r->host.cpu_model ? r->host.cpu_model : "?", r->host.cores,
-	       r->host.kernel ? r->host.kernel : "?");
+	       ESC(e1, r->scenario), ESC(e2, r->created), r->runs, r->runs == 1 ? "" : "s",
+	       r->dirty ? " (dirty work tree)" : "", ESC(e3, r->host.cpu_model), r->host.cores,
+	       ESC(e4, r->host.kernel));
 	printf("%-34s %-7s %-6s %12s  %s\n", "metric", "unit", "better", "median", "runs");
 	for (i = 0; i < r->nmetrics; i++) {
 		pg_report_fmt_value(med, sizeof(med), pg_metric_median(&r->metrics[i]));
-		printf("%-34s %-7s %-6s %12s ", r->metrics[i].name, r->metrics[i].unit,
-		       pg_better_name(r->metrics[i].better), med);
+		printf("%-34s %-7s %-6s %12s ", ESC(e1, r->metrics[i].name),
+		       ESC(e2, r->metrics[i].unit), pg_better_name(r->metrics[i].better), med);
 		for (k = 0; k < r->metrics[i].nvalues; k++)
 			printf(" %.6g", r->metrics[i].values[k]);
 		putchar('\n');
@@ -183,6 +185,7 @@ static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	struct pg_compare_opts o;
 	struct pg_verdict v;
 	struct pg_report rep = { 0 };
+	char e1[256], e2[256];
 	int rc;
 
 	if (a->npos != 2)
@@ -201,8 +204,8 @@ static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	       a->pos[1]);
 	if (old.host.cpu_model && new.host.cpu_model &&
 	    strcmp(old.host.cpu_model, new.host.cpu_model))
-		printf("note: recorded on different CPUs: '%s' and '%s'\n", old.host.cpu_model,
-		       new.host.cpu_model);
+		printf("note: recorded on different CPUs: '%s' and '%s'\n",
+		       ESC(e1, old.host.cpu_model), ESC(e2, new.host.cpu_model));
 	rep.baseline = &old;
 	rep.current = &new;
 	rep.verdict = &v;
@@ -219,7 +222,7 @@ static int cmd_list(struct ctx *x, const struct baseline_args *a, struct pg_err 
 {
 	struct pg_baseline_entry *e = NULL;
 	struct pg_result r;
-	char path[4096];
+	char path[4096], e1[256], e2[256];
 	size_t n, i;
 	int rc;
 
@@ -235,8 +238,8 @@ static int cmd_list(struct ctx *x, const struct baseline_args *a, struct pg_err 
 		pg_result_init(&r);
 		if (!pg_baseline_path(x->store, e[i].sha, ".json", path, sizeof(path), NULL) &&
 		    !pg_result_load(&r, path, NULL))
-			printf("%s  %-20s  %d runs  %s", e[i].sha, r.created ? r.created : "?",
-			       r.runs, r.host.cpu_model ? r.host.cpu_model : "?");
+			printf("%s  %-20s  %d runs  %s", e[i].sha, ESC(e1, r.created), r.runs,
+			       ESC(e2, r.host.cpu_model));
 		else
 			printf("%s  (unreadable)", e[i].sha);
 		if (e[i].order >= 0)
@@ -285,7 +288,8 @@ static int head_of(struct ctx *x, char sha[PG_SHA_LEN + 1], int *dirty, struct p
 
 	if (!rc && !sha[0])
 		rc = pg_err_set(err, PG_EINPUT,
-				"'%s' has no commit yet; commit before recording a baseline",
+				"the repository of '%s' has no commits yet; commit first "
+				"(baselines are kept per commit)",
 				x->cfg.dir);
 	return rc;
 }

@@ -144,7 +144,10 @@ static int report(const struct pg_check *k, const char *dir, const struct pg_err
 {
 	const struct pg_verdict *v = pg_check_verdict(k);
 	const struct pg_buf *bp = pg_check_reference_profile(k), *cp = pg_check_current_profile(k);
+	const struct pg_result *ref = pg_check_reference(k);
 	struct pg_report r = { 0 };
+	const char *notes[3];
+	size_t n = 0;
 	int rc = 0;
 
 	r.current = pg_check_current(k);
@@ -156,10 +159,19 @@ static int report(const struct pg_check *k, const char *dir, const struct pg_err
 	r.baseline_profile_len = bp->len;
 	r.current_profile = cp->data;
 	r.current_profile_len = cp->len;
-	if (!failure) {
-		r.color = pg_report_want_color(stdout);
-		rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);
-	}
+	/* lines every report carries: changed baselines, rejected profiles */
+	if (k->changes)
+		notes[n++] = k->changes;
+	if (ref && ref->profile_error)
+		notes[n++] = ref->profile_error;
+	if (r.current->profile_error)
+		notes[n++] = r.current->profile_error;
+	r.notes = notes;
+	r.nnotes = n;
+	/* the verdict (or why there is none) reaches stdout whatever the
+	 * report folder does */
+	r.color = !failure && pg_report_want_color(stdout);
+	rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);
 	if (!rc && dir)
 		rc = pg_report_write_dir(&r, dir, err);
 	return rc;
@@ -200,6 +212,10 @@ int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 	rc = parse(argc, argv, &a, err);
 	if (!rc)
 		rc = pg_config_open(&cfg, a.sc.config, a.sc.scenario, &sc, err);
+	/* a report folder that cannot take the set fails now, not after the
+	 * whole measurement */
+	if (!rc && a.report_dir)
+		rc = pg_report_dir_check(a.report_dir, err);
 	if (rc)
 		goto out;
 	pg_check_init(&k, &cfg, sc);

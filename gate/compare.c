@@ -168,7 +168,9 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 		if (b && c && r->better != PG_BETTER_NONE)
 			r->note = "not gated";
 		else if (!b || !c)
-			r->note = b ? "missing in current" : "missing in baseline";
+			/* a metric the baseline lacks is never judged: say so
+			 * as plainly as a verdict */
+			r->note = b ? "missing in current" : "no baseline for metric";
 		return 0;
 	}
 	decide(r, o->alpha);
@@ -272,9 +274,32 @@ static int compare_funcs(const struct pg_result *b, const struct pg_result *c,
 	return 0;
 }
 
+/* A metric measured in other units on the two sides (a hand-edited or
+ * foreign baseline) cannot be compared: an input error, not a verdict. */
+static int check_units(const struct pg_result *b, const struct pg_result *c, struct pg_err *err)
+{
+	const struct pg_metric *m;
+	size_t i;
+
+	for (i = 0; i < c->nmetrics; i++) {
+		m = pg_result_metric(b, c->metrics[i].name);
+		if (m &&
+		    strcmp(m->unit ? m->unit : "", c->metrics[i].unit ? c->metrics[i].unit : ""))
+			return pg_err_set(err, PG_EINPUT,
+					  "metric '%s' is in '%.32s' in the baseline but '%.32s' "
+					  "now; re-record the baseline",
+					  c->metrics[i].name, m->unit, c->metrics[i].unit);
+	}
+	return 0;
+}
+
 int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
 		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err)
 {
+	int rc = check_units(baseline, current, err);
+
+	if (rc)
+		return rc;
 	if (compare_metrics(baseline, current, o, out) || compare_funcs(baseline, current, o, out))
 		goto nomem;
 	if (baseline->commit && !(out->ref_commit = strdup(baseline->commit)))

@@ -126,12 +126,27 @@ int pg_config_get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 	return 0;
 }
 
+/* perfgate measures a service it starts: a URL off this host would fetch
+ * (and time) someone else's, silently. Loopback only, unless the scenario
+ * says workload.allow_remote: true. */
+static int check_local(struct pg_jctx *x, const struct pg_workload_cfg *w, const char *at,
+		       const char *key, const char *url)
+{
+	char path[AT_MAX];
+
+	if (!url || w->allow_remote || pg_url_is_loopback(url))
+		return 0;
+	return pg_jctx_fail(x, PG_EINPUT,
+			    "%s is not on loopback; point it at the workload perfgate starts, or "
+			    "set workload.allow_remote: true",
+			    pg_jpath_join(path, sizeof(path), at, key));
+}
+
 static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
 {
-	static const char *const keys[] = {
-		"cmd",	  "ready_url", "ready_timeout_s", "env", "isolate_network", "drop_pct",
-		"attach", NULL
-	};
+	static const char *const keys[] = { "cmd",	    "ready_url",       "ready_timeout_s",
+					    "env",	    "isolate_network", "drop_pct",
+					    "allow_remote", "attach",	       NULL };
 	char path[AT_MAX];
 	int rc;
 
@@ -153,6 +168,10 @@ static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct
 		rc = pg_jctx_bool(x, obj, at, "isolate_network", &w->isolate_network);
 	if (!rc)
 		rc = pg_jctx_num(x, obj, at, "drop_pct", 0, 0, 100, &w->drop_pct);
+	if (!rc)
+		rc = pg_jctx_bool(x, obj, at, "allow_remote", &w->allow_remote);
+	if (!rc)
+		rc = check_local(x, w, at, "ready_url", w->ready_url);
 	if (rc)
 		return rc;
 	/* Dropping packets outside a namespace of our own would hit the host. */
@@ -218,6 +237,8 @@ static int parse_scenario(struct pg_jctx *x, json_t *obj, const char *at, struct
 				    &s->workload);
 	if (!rc)
 		rc = get_url(x, obj, at, "pprof_url", &s->pprof_url);
+	if (!rc)
+		rc = check_local(x, &s->workload, at, "pprof_url", s->pprof_url);
 	if (!rc)
 		rc = pg_jctx_member(x, obj, at, "load", JSON_OBJECT, "an object", &l);
 	if (!rc)
@@ -413,7 +434,8 @@ static int parse_named(struct pg_config *c, const char *text, size_t len, const 
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (!root) {
-		rc = pg_jctx_fail(&x, PG_EINPUT, "invalid JSON at line %d column %d: %s", jerr.line,
+		rc = pg_jctx_fail(&x, PG_EINPUT,
+				  "invalid JSON at line %d column %d: %s; fix it there", jerr.line,
 				  jerr.column, jerr.text);
 		goto out;
 	}

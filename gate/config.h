@@ -61,7 +61,8 @@ struct pg_workload_cfg {
 	struct pg_kv *env;
 	size_t nenv;
 	int isolate_network;
-	double drop_pct; /* 0..100, only with isolate_network */
+	double drop_pct;  /* 0..100, only with isolate_network */
+	int allow_remote; /* ready_url/pprof_url may leave loopback */
 	struct pg_attach_cfg attach;
 };
 

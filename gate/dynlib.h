@@ -42,7 +42,24 @@
 	X(oid_fromstr)            \
 	X(object_type)            \
 	X(checkout_options_init)  \
-	X(checkout_tree)
+	X(checkout_tree)          \
+	X(blob_free)              \
+	X(blob_lookup)            \
+	X(blob_rawcontent)        \
+	X(blob_rawsize)           \
+	X(commit_tree)            \
+	X(diff_free)              \
+	X(diff_get_delta)         \
+	X(diff_num_deltas)        \
+	X(diff_options_init)      \
+	X(diff_tree_to_tree)      \
+	X(repository_head_unborn) \
+	X(tree_entry_bypath)      \
+	X(tree_entry_filemode)    \
+	X(tree_entry_free)        \
+	X(tree_entry_id)          \
+	X(tree_entry_type)        \
+	X(tree_free)
 
 #define PG_LIBCURL_FNS(X) \
 	X(global_init)    \

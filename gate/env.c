@@ -6,6 +6,7 @@
 
 #include "config.h"
 #include "env.h"
+#include "secret.h"
 
 extern char **environ;
 
@@ -19,7 +20,23 @@ static int later_dup(const char *const *keys, size_t n, size_t j)
 	return 0;
 }
 
-/* Later keys win over earlier ones and over perfgate's environment. */
+/* 1 if env (NAME=value) is a secret's: CI variables such as CI_JOB_TOKEN
+ * are not the workload's or the load script's business. */
+static int secret_entry(const char *env)
+{
+	const char *eq = strchr(env, '=');
+	char name[256];
+	size_t n = eq ? (size_t)(eq - env) : 0;
+
+	if (!n || n >= sizeof(name))
+		return 0;
+	memcpy(name, env, n);
+	name[n] = '\0';
+	return pg_secret_name(name);
+}
+
+/* Later keys win over earlier ones and over perfgate's environment, which
+ * is passed on without its secrets (keys given explicitly are kept). */
 int pg_env_build(char ***out, const char *const *keys, const char *const *vals, size_t n,
 		 struct pg_err *err)
 {
@@ -37,7 +54,9 @@ int pg_env_build(char ***out, const char *const *keys, const char *const *vals, 
 			if (!strncmp(environ[i], keys[j], klen) && environ[i][klen] == '=')
 				break;
 		}
-		if (j == n && !(env[k++] = strdup(environ[i])))
+		if (j < n || secret_entry(environ[i]))
+			continue;
+		if (!(env[k++] = strdup(environ[i])))
 			goto nomem;
 	}
 	for (j = 0; j < n; j++)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* mkostemp */
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -83,20 +86,61 @@ static int write_class(int errnum)
 	return PG_EINFRA;
 }
 
-/* A device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place:
- * renaming a temp file over it would replace the device with a file. */
+/* A character device or FIFO (/dev/null, /dev/stdout, a pipe) is written in
+ * place: renaming a temp file over it would replace the device with a file.
+ * O_NONBLOCK makes a FIFO nobody reads fail with ENXIO instead of blocking
+ * forever; the opened descriptor's type is what is checked, and a block
+ * device (a disk) is never written. */
 static int write_special(const char *path, const void *data, size_t len, struct pg_err *err)
 {
+	struct stat st;
 	int fd, rc = 0;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
-				  strerror(errno));
-	if (write_all(fd, data, len) < 0)
+		return pg_err_set(err, errno == ENXIO ? PG_EINPUT : write_class(errno),
+				  "cannot write '%s': %s", path,
+				  errno == ENXIO ? "a FIFO nobody reads" : strerror(errno));
+	if (fstat(fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
+		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': not a file, FIFO or terminal",
+				path);
+	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
+		 write_all(fd, data, len) < 0)
 		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
 				strerror(errno));
 	close(fd);
+	return rc;
+}
+
+int pg_fs_write_temp(const char *path, const void *data, size_t len, char *tmp, size_t tmplen,
+		     struct pg_err *err)
+{
+	int fd = -1, rc = 0;
+
+	/* the pid in the name lets a later run tell a dead writer's leftover
+	 * (pg_fs_sweep_temps) from a live writer's file */
+	if (snprintf(tmp, tmplen, "%s" PG_FS_TMP_TAG "%ld.XXXXXX", path, (long)getpid()) >=
+	    (int)tmplen) {
+		tmp[0] = '\0';
+		return pg_err_set(err, PG_EINPUT, "path too long: '%s'", path);
+	}
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rc = pg_err_set(err, write_class(errno), "cannot create '%s': %s", tmp,
+				strerror(errno));
+		tmp[0] = '\0';
+		return rc;
+	}
+	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
+				strerror(errno));
+	if (close(fd) < 0 && !rc)
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
+				strerror(errno));
+	if (rc) {
+		unlink(tmp);
+		tmp[0] = '\0';
+	}
 	return rc;
 }
 
@@ -104,7 +148,6 @@ int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 {
 	char tmp[PATH_MAX];
 	struct stat st;
-	int fd = -1;
 	int rc = 0;
 
 	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
@@ -112,27 +155,9 @@ int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 			return pg_err_set(err, PG_EINPUT, "cannot write '%s': file exists", path);
 		return write_special(path, data, len, err);
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return pg_err_set(err, PG_EINPUT, "path too long: '%s'", path);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = pg_err_set(err, write_class(errno), "cannot create '%s': %s", tmp,
-				strerror(errno));
-		tmp[0] = '\0';
+	rc = pg_fs_write_temp(path, data, len, tmp, sizeof(tmp), err);
+	if (rc)
 		goto out;
-	}
-	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
-				strerror(errno));
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
-				strerror(errno));
-		goto out;
-	}
-	fd = -1;
 	if (publish(tmp, path, excl) < 0) {
 		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
 				errno == EEXIST ? "file exists" : strerror(errno));
@@ -141,8 +166,6 @@ int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 	tmp[0] = '\0';
 	fsync_dir_of(path);
 out:
-	if (fd >= 0)
-		close(fd);
 	if (tmp[0])
 		unlink(tmp);
 	return rc;
@@ -175,4 +198,50 @@ int pg_fs_exists(const char *path)
 	struct stat st;
 
 	return lstat(path, &st) == 0;
+}
+
+int pg_fs_publish(const char *tmp, const char *path, struct pg_err *err)
+{
+	if (rename(tmp, path) < 0)
+		return pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
+				  strerror(errno));
+	fsync_dir_of(path);
+	return 0;
+}
+
+/* The writer's pid from "<name>.tmp.<pid>.XXXXXX", or 0. */
+static long temp_owner(const char *name)
+{
+	const char *tag = strstr(name, PG_FS_TMP_TAG);
+	char *end;
+	long pid;
+
+	if (!tag)
+		return 0;
+	pid = strtol(tag + strlen(PG_FS_TMP_TAG), &end, 10);
+	return pid > 0 && *end == '.' && strlen(end) == 7 ? pid : 0;
+}
+
+int pg_fs_sweep_temps(const char *dir, size_t *removed)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	long pid;
+	DIR *dp;
+
+	*removed = 0;
+	dp = opendir(dir);
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		pid = temp_owner(d->d_name);
+		/* only files of a writer that is gone: a live one is mid-write */
+		if (!pid || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, d->d_name) < (int)sizeof(path) &&
+		    unlink(path) == 0)
+			(*removed)++;
+	}
+	closedir(dp);
+	return 0;
 }

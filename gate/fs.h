@@ -19,6 +19,22 @@
 int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 		       struct pg_err *err);
 
+/* Temp files are "<target>.tmp.<writer pid>.XXXXXX". */
+#define PG_FS_TMP_TAG ".tmp."
+
+/* Write data to a new temp file beside path (its name into tmp), fsynced;
+ * on failure nothing is left and tmp is "". */
+int pg_fs_write_temp(const char *path, const void *data, size_t len, char *tmp, size_t tmplen,
+		     struct pg_err *err);
+
+/* Rename tmp over path (replacing a symlink there, never writing through
+ * it) and fsync the directory. */
+int pg_fs_publish(const char *tmp, const char *path, struct pg_err *err);
+
+/* Remove the temp files in dir whose writer is gone (a SIGKILL mid-write);
+ * *removed counts them. Files of live processes are left alone. */
+int pg_fs_sweep_temps(const char *dir, size_t *removed);
+
 /* mkdir -p. */
 int pg_fs_mkdirs(const char *path, struct pg_err *err);
 

@@ -89,8 +89,9 @@ static int transfer_error(struct get_job *j, CURLcode cc, const char *errbuf)
 		return pg_err_set(j->err, PG_EINFRA, "GET '%s' interrupted by signal %d", j->url,
 				  pg_sig_pending());
 	if (cc == CURLE_OPERATION_TIMEDOUT)
-		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %g s",
-				  j->url, j->timeout_s);
+		/* whole seconds as such, a fraction to a tenth: "0.8 s" */
+		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %.*f s",
+				  j->url, j->timeout_s == (long)j->timeout_s ? 0 : 1, j->timeout_s);
 	return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: %s", j->url,
 			  errbuf[0] ? errbuf : pg_libcurl.easy_strerror(cc));
 }

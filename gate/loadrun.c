@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cgroup.h"
 #include "child.h"
 #include "clock.h"
 #include "env.h"
 #include "loadrun.h"
+#include "owner.h"
 #include "sig.h"
 
 /* perfgate's environment + load.env + the contract's variables (these last,
@@ -55,7 +57,7 @@ static int make_tmp(char *dir, size_t n, char *path, size_t pn, struct pg_err *e
 	int fd;
 
 	tmp = tmp && *tmp ? tmp : "/tmp";
-	snprintf(dir, n, "%s/perfgate-load-XXXXXX", tmp);
+	snprintf(dir, n, "%s/perfgate-load-%s-XXXXXX", tmp, pg_owner_token());
 	if (!mkdtemp(dir)) {
 		dir[0] = '\0';
 		return pg_err_set(err, PG_EINFRA, "cannot create a temporary directory in '%s': %s",
@@ -151,6 +153,7 @@ int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n
 {
 	struct pg_child_spec s = { "load script", r->cfg->cmd, NULL, r->netns_fd,
 				   NULL,	  r->cpu,      NULL, r->echo };
+	struct pg_cgroup cg = PG_CGROUP_INIT;
 	struct pg_child c;
 	char dir[4096] = "", metrics[4200] = "";
 	char **env = NULL;
@@ -164,6 +167,12 @@ int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n
 	if (rc)
 		goto out;
 	s.envp = env;
+	/* a cgroup of its own: what the script leaves behind (`sleep &`,
+	 * `setsid wrk &`) is killed with it, as the workload's is */
+	rc = pg_cgroup_create(&cg, "load", err);
+	if (rc)
+		goto out;
+	s.cgroup = cg.path;
 	rc = pg_child_start(&c, &s, err);
 	if (rc)
 		goto out;
@@ -173,6 +182,7 @@ int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n
 	rc = read_metrics(metrics, out, n, err);
 out:
 	pg_child_release(&c);
+	pg_cgroup_release(&cg);
 	pg_env_free(env);
 	if (metrics[0])
 		unlink(metrics);

@@ -3,11 +3,13 @@
 
 #include "cli.h"
 #include "err.h"
+#include "esc.h"
 #include "sig.h"
 
 int main(int argc, char **argv)
 {
 	struct pg_err err = PG_ERR_INIT;
+	char msg[sizeof(err.msg) * 4];
 	int rc;
 
 	pg_sig_install();
@@ -16,7 +18,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "perfgate: cannot write standard output\n");
 		return rc < 0 ? pg_err_exit_status(rc) : 3;
 	}
+	/* messages quote names from files and children: never raw controls */
 	if (rc < 0)
-		fprintf(stderr, "perfgate: %s\n", err.msg[0] ? err.msg : "unknown error");
+		fprintf(stderr, "perfgate: %s\n",
+			err.msg[0] ? pg_esc_text(msg, sizeof(msg), err.msg, 0) : "unknown error");
 	return pg_err_exit_status(rc);
 }

@@ -17,6 +17,7 @@
 #include "child.h"
 #include "env.h"
 #include "netns.h"
+#include "owner.h"
 
 /* Forked child: a new namespace, pinned by a bind mount on path, with lo
  * up. Returns an errno-style exit code (only syscalls: we may be threaded). */
@@ -120,8 +121,8 @@ int pg_netns_create(struct pg_netns *ns, double drop_pct, struct pg_err *err)
 	if (mkdir(PG_NETNS_DIR, 0755) < 0 && errno != EEXIST)
 		return pg_err_set(err, PG_EINFRA, "cannot create '%s': %s; run as root",
 				  PG_NETNS_DIR, strerror(errno));
-	snprintf(ns->path, sizeof(ns->path), PG_NETNS_DIR "/" PG_NETNS_PREFIX "%d-%u",
-		 (int)getpid(), seq++);
+	snprintf(ns->path, sizeof(ns->path), PG_NETNS_DIR "/" PG_NETNS_PREFIX "%s-%u",
+		 pg_owner_token(), seq++);
 	fd = open(ns->path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
 	if (fd < 0) {
 		rc = pg_err_set(err, PG_EINFRA, "cannot create '%s': %s; run as root", ns->path,

@@ -12,17 +12,40 @@
 #include "buf.h"
 #include "pprof_int.h"
 
+/* Decompressed profiles beyond this are refused (gzip bombs). The largest
+ * real profile in the test data inflates to 0.3 MB and the synthetic
+ * 400 000-sample one (tests/bench/genprofile) to 35 MB; 64 MB holds both,
+ * where the old 1 GiB cap let a 10 MB bomb cost 1 GB and 7 s.
+ * PERFGATE_MAX_PROFILE_MB raises (or lowers) it. */
+#define DEFAULT_MAX_PROFILE_MB 64
+#define MAX_INFLATED_BYTES pg_profile_max_inflated()
+
+size_t pg_profile_max_inflated(void)
+{
+	const char *env = getenv("PERFGATE_MAX_PROFILE_MB");
+	char *end;
+	unsigned long mb;
+
+	if (env && *env) {
+		mb = strtoul(env, &end, 10);
+		if (!*end && mb >= 1 && mb <= 65536)
+			return (size_t)mb << 20;
+	}
+	return (size_t)DEFAULT_MAX_PROFILE_MB << 20;
+}
+
 static int grow(uint8_t **buf, size_t *cap, struct pg_err *err)
 {
 	size_t ncap = *cap * 2;
 	uint8_t *nbuf;
 
-	if (*cap >= PG_PROFILE_MAX_BYTES)
+	if (*cap >= MAX_INFLATED_BYTES)
 		return pg_err_set(err, PG_EINPUT,
-				  "profile is larger than %zu bytes uncompressed; refusing it",
-				  PG_PROFILE_MAX_BYTES);
-	if (ncap > PG_PROFILE_MAX_BYTES)
-		ncap = PG_PROFILE_MAX_BYTES;
+				  "profile is larger than %zu MB uncompressed; refusing it "
+				  "(PERFGATE_MAX_PROFILE_MB raises the cap)",
+				  MAX_INFLATED_BYTES >> 20);
+	if (ncap > MAX_INFLATED_BYTES)
+		ncap = MAX_INFLATED_BYTES;
 	nbuf = realloc(*buf, ncap);
 	if (!nbuf)
 		return pg_err_nomem(err);
@@ -44,7 +67,7 @@ static size_t first_cap(const uint8_t *in, size_t len)
 		hint = len * 4;
 	if (hint < 65536)
 		hint = 65536;
-	return hint < PG_PROFILE_MAX_BYTES ? hint + 1 : PG_PROFILE_MAX_BYTES;
+	return hint < MAX_INFLATED_BYTES ? hint + 1 : MAX_INFLATED_BYTES;
 }
 
 /* Like Go's gzip reader, concatenated members are read as one stream. */

@@ -13,9 +13,10 @@
 
 #include "err.h"
 
-/* The most bytes of profile perfgate holds at once: a fetched or stored
- * profile, and the same profile decompressed (so a gzip bomb stops here
- * too). One cap for every path a profile takes. */
+/* The most bytes of a profile as it travels (gzip-compressed): fetched,
+ * written by capture, read from a baseline, a result or `profile top`. One
+ * cap for every path a profile's bytes take; what they may inflate to is
+ * pg_profile_max_inflated's, below. */
 #define PG_PROFILE_MAX_BYTES ((size_t)256 << 20)
 
 struct pg_profile;
@@ -59,6 +60,10 @@ struct pg_top_opts {
 	{                     \
 		0.0, 0, 0.001 \
 	}
+
+/* The cap on a profile's uncompressed size: 64 MB, or
+ * $PERFGATE_MAX_PROFILE_MB (1 to 65536). */
+size_t pg_profile_max_inflated(void);
 
 /* Parse len bytes (gzip or raw protobuf). Malformed input: PG_EINPUT. */
 int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);

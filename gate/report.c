@@ -46,6 +46,27 @@ int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r,
 	return rc;
 }
 
+int pg_report_render(const struct pg_report_writer *w, const struct pg_report *r, char **out,
+		     size_t *len, struct pg_err *err)
+{
+	FILE *f;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	f = open_memstream(out, len);
+	if (!f)
+		return pg_err_nomem(err);
+	rc = w->write(f, r, err);
+	if (fclose(f) && !rc)
+		rc = pg_err_nomem(err);
+	if (rc) {
+		free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 /* Render into memory first so that a failing writer leaves no partial
  * file, then publish with one atomic rename. */
 int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, const char *path,
@@ -53,50 +74,13 @@ int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, 
 {
 	char *text = NULL;
 	size_t len = 0;
-	FILE *f;
 	int rc;
 
-	f = open_memstream(&text, &len);
-	if (!f)
-		return pg_err_nomem(err);
-	rc = w->write(f, r, err);
-	if (fclose(f) && !rc)
-		rc = pg_err_nomem(err);
+	rc = pg_report_render(w, r, &text, &len, err);
 	if (!rc)
 		rc = pg_fs_write_atomic(path, text, len, 0, err);
 	free(text);
 	return rc;
-}
-
-int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
-{
-	char path[4096];
-	size_t i;
-	int rc;
-
-	rc = pg_fs_mkdirs(dir, err);
-	if (rc)
-		return rc;
-	for (i = 0; i < NWRITERS; i++) {
-		if (!writers[i].filename)
-			continue;
-		if (r->error && strcmp(writers[i].name, "json"))
-			continue;
-		if (!r->verdict && writers[i].needs_verdict)
-			continue;
-		if (!r->current_profile_len && writers[i].needs_profile)
-			continue;
-		if (writers[i].needs_paired && !(r->verdict && r->verdict->paired))
-			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, writers[i].filename) >=
-		    (int)sizeof(path))
-			return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'",
-					  dir);
-		rc = pg_report_save(&writers[i], r, path, err);
-		if (rc)
-			return rc;
-	}
-	return 0;
 }
 
 int pg_report_want_color(FILE *f)

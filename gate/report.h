@@ -25,6 +25,10 @@ struct pg_report {
 	const void *current_profile;
 	size_t current_profile_len;
 	int color; /* ANSI colours in the text table */
+	/* Lines every report carries, whatever the verdict: e.g. "this merge
+	 * request changes baselines: ..." or a rejected profile. */
+	const char *const *notes;
+	size_t nnotes;
 };
 
 typedef int (*pg_report_write_fn)(FILE *f, const struct pg_report *r, struct pg_err *err);
@@ -42,14 +46,27 @@ struct pg_report_writer {
 const struct pg_report_writer *pg_report_writers(size_t *n);
 const struct pg_report_writer *pg_report_writer_find(const char *name);
 
+/* One writer's output in memory: *out (the caller frees it) and *len. */
+int pg_report_render(const struct pg_report_writer *w, const struct pg_report *r, char **out,
+		     size_t *len, struct pg_err *err);
+
 /* Write one writer's output to f / to path (atomically). */
 int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r, FILE *f,
 		    struct pg_err *err);
 int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, const char *path,
 		   struct pg_err *err);
 
-/* Create dir if missing and write every file writer's output into it. With
- * r->error set, only result.json is written (it records the error). */
+/* Before a capture: create dir if missing and check that the set can be
+ * written there: dir itself not a symlink (pass the directory it points
+ * to), the report files absent or regular files, the folder writable
+ * (PG_EINFRA otherwise). */
+int pg_report_dir_check(const char *dir, struct pg_err *err);
+
+/* Write every file writer's output into dir as one set: all rendered to
+ * temp files first, then renamed into place, and files of an earlier run
+ * that this one does not write removed; on a failure (a full disk) no
+ * report file is left, old or new (PG_EINFRA). With r->error set, only
+ * result.json is written (it records the error). */
 int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err);
 
 /* 1 when colour suits f: a terminal and NO_COLOR unset or empty. */

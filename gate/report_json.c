@@ -51,16 +51,6 @@ static json_t *movers(const struct pg_verdict *v)
 	return a;
 }
 
-static json_t *notes(const struct pg_verdict *v)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && i < v->nnotes; i++)
-		json_array_append_new(a, json_string(v->notes[i]));
-	return a;
-}
-
 /* How the reference was measured: "stored", or "paired" with its rounds. */
 static json_t *mode(const struct pg_verdict *v)
 {
@@ -81,10 +71,23 @@ static int add_verdict(json_t *root, const struct pg_verdict *v)
 	    json_object_set_new(root, "top_movers", movers(v)) ||
 	    json_object_set_new(root, "reference", ref) ||
 	    json_object_set_new(root, "measurement", mode(v)) ||
-	    json_object_set_new(root, "notes", notes(v)) ||
 	    json_object_set_new(root, "verdict", json_string(pg_verdict_name(v->verdict))))
 		return -1;
 	return 0;
+}
+
+/* The report's lines (changed baselines, rejected profiles), then the
+ * verdict's (drift, repeated rounds, noise). */
+static json_t *notes(const struct pg_report *r)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < r->nnotes; i++)
+		json_array_append_new(a, json_string(r->notes[i]));
+	for (i = 0; a && r->verdict && i < r->verdict->nnotes; i++)
+		json_array_append_new(a, json_string(r->verdict->notes[i]));
+	return a;
 }
 
 static json_t *build(const struct pg_report *r)
@@ -94,6 +97,9 @@ static json_t *build(const struct pg_report *r)
 	root = r->current ? pg_result_to_json(r->current) : json_object();
 	if (!root)
 		return NULL;
+	if ((r->nnotes || (r->verdict && r->verdict->nnotes)) &&
+	    json_object_set_new(root, "notes", notes(r)))
+		goto fail;
 	if (r->error) {
 		if (json_object_set_new(root, "error",
 					json_pack("{s:i, s:s}", "exit_code",

@@ -81,6 +81,13 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
 			testcase(f, &v->rows[i], suite, v->ref_commit);
+	for (i = 0; i < r->nnotes; i++) {
+		fputs(i ? "\n" : "    <system-out>", f);
+		pg_xml_text(f, "note: ", SIZE_MAX);
+		pg_xml_text(f, r->notes[i], SIZE_MAX);
+	}
+	if (r->nnotes)
+		fputs("</system-out>\n", f);
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	return 0;
 }

@@ -4,21 +4,14 @@
 #include <math.h>
 #include <string.h>
 
+#include "esc.h"
 #include "report.h"
 
-/* Inside a table cell a '|' ends the cell and a backtick ends code. */
+/* Cells in code spans (metric, function and scenario names) and plain
+ * cells (units, notes) escape differently: see esc.h. */
 static void md_cell(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '|')
-			fputs("\\|", f);
-		else if (*s == '`')
-			fputc('\'', f);
-		else if (*s == '\n' || *s == '\r')
-			fputc(' ', f);
-		else
-			fputc(*s, f);
-	}
+	pg_esc_md(f, s, 1);
 }
 
 static const char *icon(const struct pg_compare_row *w)
@@ -52,7 +45,7 @@ static void row(FILE *f, const struct pg_compare_row *w, const struct pg_verdict
 		fprintf(f, "%s | ", ci);
 	}
 	fprintf(f, "%s | %s | ", base, cur);
-	md_cell(f, w->unit);
+	pg_esc_md(f, w->unit, 0);
 	fprintf(f, " | %s | ", chg);
 	if (v->paired) {
 		pg_report_fmt_interval(ci, sizeof(ci), w);
@@ -120,9 +113,14 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 	fprintf(f, "### perfgate: `");
 	md_cell(f, pg_report_scenario(r));
 	fprintf(f, "` %s\n\n", headline(v));
+	for (i = 0; i < r->nnotes; i++) {
+		fputs("> **Note:** ", f);
+		pg_esc_md(f, r->notes[i], 0);
+		fputs("\n\n", f);
+	}
 	pg_report_fmt_reference(ref, sizeof(ref), v);
 	fputs("Compared with ", f);
-	md_cell(f, ref);
+	pg_esc_md(f, ref, 0);
 	fputs(".\n\n", f);
 	table_head(f, v, stored);
 	for (i = 0; i < v->nrows; i++)
@@ -132,7 +130,7 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 		fputs("\n", f);
 	for (i = 0; i < v->nnotes; i++) {
 		fputs("- ", f);
-		md_cell(f, v->notes[i]);
+		pg_esc_md(f, v->notes[i], 0);
 		fputs("\n", f);
 	}
 	return 0;

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "esc.h"
 #include "report.h"
 
 #define RED "\033[31m"
@@ -29,14 +30,18 @@ static const char *colour_of(enum pg_verdict_kind k)
 	}
 }
 
+/* Names and units come from baselines, profiles and load scripts: escape
+ * their control characters (ESC, OSC) before they reach a terminal. */
+#define ESC(buf, s) pg_esc_text(buf, sizeof(buf), (s), 0)
+
 static void header(FILE *f, const struct pg_report *r, int stored)
 {
 	const struct pg_verdict *v = r->verdict;
-	char ref[160];
+	char ref[160], e[256];
 
 	pg_report_fmt_reference(ref, sizeof(ref), v);
-	fprintf(f, "perfgate: scenario '%s' against %s\n\n%-34s ", pg_report_scenario(r), ref,
-		"metric");
+	fprintf(f, "perfgate: scenario '%s' against %s\n\n%-34s ", ESC(e, pg_report_scenario(r)),
+		ref, "metric");
 	if (stored)
 		fprintf(f, "%12s ", "stored");
 	fprintf(f, "%12s %12s %10s ", v->paired ? "reference" : "baseline", "current", "change");
@@ -48,7 +53,7 @@ static void header(FILE *f, const struct pg_report *r, int stored)
 static void row(FILE *f, const struct pg_compare_row *w, const struct pg_verdict *v, int stored,
 		int color)
 {
-	char base[32], cur[32], chg[32], thr[32], p[32], ci[48], st[32];
+	char base[32], cur[32], chg[32], thr[32], p[32], ci[48], st[32], e[256];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
@@ -61,7 +66,7 @@ static void row(FILE *f, const struct pg_compare_row *w, const struct pg_verdict
 		snprintf(p, sizeof(p), "-");
 	else
 		snprintf(p, sizeof(p), "%.3g", w->p_value);
-	fprintf(f, "%s%-34s ", color ? colour_of(w->verdict) : "", w->metric);
+	fprintf(f, "%s%-34s ", color ? colour_of(w->verdict) : "", ESC(e, w->metric));
 	if (stored) {
 		pg_report_fmt_value(st, sizeof(st), w->stored);
 		fprintf(f, "%12s ", st);
@@ -79,6 +84,7 @@ static void row(FILE *f, const struct pg_compare_row *w, const struct pg_verdict
 
 static void movers(FILE *f, const struct pg_verdict *v)
 {
+	char e[512];
 	size_t i;
 
 	if (!v->nmovers)
@@ -88,37 +94,55 @@ static void movers(FILE *f, const struct pg_verdict *v)
 	for (i = 0; i < v->nmovers; i++)
 		fprintf(f, "  %6.1f %% -> %5.1f %%  (%+.1f)  %s\n", v->movers[i].baseline_pct,
 			v->movers[i].current_pct,
-			v->movers[i].current_pct - v->movers[i].baseline_pct, v->movers[i].name);
+			v->movers[i].current_pct - v->movers[i].baseline_pct,
+			ESC(e, v->movers[i].name));
 }
 
 static void metrics_only(FILE *f, const struct pg_result *c)
 {
-	char cur[32];
+	char cur[32], e[256], u[64];
 	size_t i;
 
-	fprintf(f, "perfgate: scenario '%s' (no comparison)\n\n", c->scenario ? c->scenario : "?");
+	fprintf(f, "perfgate: scenario '%s' (no comparison)\n\n",
+		ESC(e, c->scenario ? c->scenario : "?"));
 	for (i = 0; i < c->nmetrics; i++) {
 		pg_report_fmt_value(cur, sizeof(cur), pg_metric_median(&c->metrics[i]));
-		fprintf(f, "%-34s %12s %s\n", c->metrics[i].name, cur, c->metrics[i].unit);
+		fprintf(f, "%-34s %12s %s\n", ESC(e, c->metrics[i].name), cur,
+			ESC(u, c->metrics[i].unit));
+	}
+}
+
+static void notes(FILE *f, const struct pg_report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnotes; i++) {
+		fputs("note: ", f);
+		pg_esc_fputs(f, r->notes[i]);
+		fputc('\n', f);
 	}
 }
 
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
+	char e[256];
 	size_t i;
 	int stored;
 
 	(void)err;
+	notes(f, r);
 	if (r->error) {
-		fprintf(f, "perfgate: no verdict: %s\n", r->error->msg);
+		fputs("perfgate: no verdict: ", f);
+		pg_esc_fputs(f, r->error->msg);
+		fputc('\n', f);
 		return 0;
 	}
 	if (!v) {
 		if (r->current)
 			metrics_only(f, r->current);
 		if (r->warning)
-			fprintf(f, "\nwarning: %s\n", r->warning);
+			fprintf(f, "\nwarning: %s\n", ESC(e, r->warning));
 		return 0;
 	}
 	stored = pg_report_has_stored(v);
@@ -127,7 +151,7 @@ int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 		row(f, &v->rows[i], v, stored, r->color);
 	movers(f, v);
 	for (i = 0; i < v->nnotes; i++)
-		fprintf(f, "%snote: %s\n", i ? "" : "\n", v->notes[i]);
+		fprintf(f, "%snote: %s\n", i ? "" : "\n", ESC(e, v->notes[i]));
 	fprintf(f, "\n%sverdict: %s%s", r->color && v->nregressions ? RED BOLD : "",
 		pg_report_outcome(v), r->color && v->nregressions ? RESET : "");
 	if (v->nregressions)

@@ -16,6 +16,8 @@
 #include "err.h"
 
 #define PG_RESULT_SCHEMA 1
+/* Larger result or baseline files are refused, not read. */
+#define PG_RESULT_MAX_BYTES (64u << 20)
 
 enum pg_better {
 	PG_BETTER_NONE = 0, /* reported, never gated */
@@ -56,6 +58,7 @@ struct pg_result {
 	size_t nmetrics;
 	char *profile_sample_type; /* e.g. "cpu", NULL when no profile */
 	char *profile_unit;
+	char *profile_error; /* why the CPU profile was rejected (a gzip bomb), or NULL */
 	int64_t profile_total;
 	struct pg_func *funcs; /* sorted by flat, descending */
 	size_t nfuncs;
@@ -103,6 +106,11 @@ const char *pg_better_name(enum pg_better b);
 json_t *pg_result_to_json(const struct pg_result *r);
 int pg_result_from_json(struct pg_result *r, const json_t *root, const char *what,
 			struct pg_err *err);
+
+/* Parse len bytes of a result or baseline file; what names it in errors.
+ * Errors never quote the input: a file may be a symlink to a secret. */
+int pg_result_parse(struct pg_result *r, const char *data, size_t len, const char *what,
+		    struct pg_err *err);
 
 /* Files: pretty-printed, keys sorted, written atomically. */
 int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err);

@@ -13,7 +13,8 @@
 /* Enough functions for "top movers" on both sides, few enough that a
  * baseline stays a readable review diff. */
 #define MAX_SAVED_FUNCS 50
-#define MAX_RESULT_BYTES (64u << 20)
+/* More metrics or functions than any capture makes: a hostile file. */
+#define MAX_LOADED 10000
 #define JSON_FLAGS (JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(12))
 
 static json_t *str_or_null(const char *s)
@@ -42,9 +43,18 @@ static json_t *funcs_to_json(const struct pg_result *r)
 		json_array_append_new(fns, json_pack("{s:s, s:I, s:I}", "name", r->funcs[i].name,
 						     "flat", (json_int_t)r->funcs[i].flat, "cum",
 						     (json_int_t)r->funcs[i].cum));
-	return json_pack("{s:o, s:o, s:I, s:o}", "sample_type", str_or_null(r->profile_sample_type),
-			 "unit", str_or_null(r->profile_unit), "total",
-			 (json_int_t)r->profile_total, "functions", fns);
+	json_t *top =
+		json_pack("{s:o, s:o, s:I, s:o}", "sample_type",
+			  str_or_null(r->profile_sample_type), "unit", str_or_null(r->profile_unit),
+			  "total", (json_int_t)r->profile_total, "functions", fns);
+
+	/* only when set, so baseline files stay as they were */
+	if (top && r->profile_error &&
+	    json_object_set_new(top, "error", json_string(r->profile_error))) {
+		json_decref(top);
+		return NULL;
+	}
+	return top;
 }
 
 json_t *pg_result_to_json(const struct pg_result *r)
@@ -129,12 +139,17 @@ static int funcs_from_json(struct pg_result *r, const json_t *top, const char *w
 	if (!top || json_is_null(top))
 		return 0;
 	if ((rc = get_str(top, "sample_type", &r->profile_sample_type, what, err)) ||
-	    (rc = get_str(top, "unit", &r->profile_unit, what, err)))
+	    (rc = get_str(top, "unit", &r->profile_unit, what, err)) ||
+	    (rc = get_str(top, "error", &r->profile_error, what, err)))
 		return rc;
 	r->profile_total = json_integer_value(json_object_get(top, "total"));
 	fns = json_object_get(top, "functions");
 	if (fns && !json_is_array(fns))
 		return pg_err_set(err, PG_EINPUT, "%s: cpu_top.functions must be an array", what);
+	/* adding a function searches the list: bound it (perfgate saves 50) */
+	if (json_array_size(fns) > MAX_LOADED)
+		return pg_err_set(err, PG_EINPUT, "%s: more than %d cpu_top.functions", what,
+				  MAX_LOADED);
 	json_array_foreach (fns, i, f) {
 		if (json_unpack(f, "{s:s, s:I, s:I}", "name", &name, "flat", &flat, "cum", &cum))
 			return pg_err_set(err, PG_EINPUT,
@@ -188,6 +203,8 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 	metrics = json_object_get(root, "metrics");
 	if (!json_is_object(metrics))
 		return pg_err_set(err, PG_EINPUT, "%s: \"metrics\" must be an object", what);
+	if (json_object_size(metrics) > MAX_LOADED)
+		return pg_err_set(err, PG_EINPUT, "%s: more than %d metrics", what, MAX_LOADED);
 	json_object_foreach (metrics, name, m) {
 		if (!json_is_object(m))
 			return pg_err_set(err, PG_EINPUT, "%s: metric '%s' must be an object", what,
@@ -199,25 +216,43 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 	return funcs_from_json(r, json_object_get(root, "cpu_top"), what, err);
 }
 
-int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err)
+/* jansson's messages end in "near '<token>'", a piece of the input: cut
+ * it, so that an error about a file (perhaps a symlink to /etc/shadow)
+ * never echoes its content. */
+static void strip_near(char *text)
 {
-	struct pg_buf b = PG_BUF_INIT(MAX_RESULT_BYTES);
-	json_t *root = NULL;
+	char *near = strstr(text, " near ");
+
+	if (near)
+		*near = '\0';
+}
+
+int pg_result_parse(struct pg_result *r, const char *data, size_t len, const char *what,
+		    struct pg_err *err)
+{
+	json_t *root;
 	json_error_t je;
 	int rc;
 
-	rc = pg_buf_read_file(&b, path, err);
-	if (rc)
-		goto out;
-	root = json_loadb(b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		rc = pg_err_set(err, PG_EINPUT, "%s: malformed JSON at line %d: %s", path, je.line,
-				je.text);
-		goto out;
+		strip_near(je.text);
+		return pg_err_set(err, PG_EINPUT, "%s: malformed JSON at line %d column %d: %s",
+				  what, je.line, je.column, je.text);
 	}
-	rc = pg_result_from_json(r, root, path, err);
-out:
+	rc = pg_result_from_json(r, root, what, err);
 	json_decref(root);
+	return rc;
+}
+
+int pg_result_load(struct pg_result *r, const char *path, struct pg_err *err)
+{
+	struct pg_buf b = PG_BUF_INIT(PG_RESULT_MAX_BYTES);
+	int rc;
+
+	rc = pg_buf_read_file(&b, path, err);
+	if (!rc)
+		rc = pg_result_parse(r, b.data, b.len, path, err);
 	pg_buf_release(&b);
 	return rc;
 }

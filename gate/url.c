@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* memrchr */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,4 +136,25 @@ uint16_t pg_url_port(const char *url)
 	if (!strncmp(url, "https://", 8))
 		return 443;
 	return !strncmp(url, "http://", 7) ? 80 : 0;
+}
+
+int pg_url_is_loopback(const char *url)
+{
+	char origin[1024], host[256];
+	struct in_addr a;
+	const char *h, *end;
+	size_t n;
+
+	if (pg_url_origin(url, origin, sizeof(origin), NULL))
+		return 0;
+	h = strstr(origin, "://") + 3;
+	end = h[0] == '[' ? strchr(h, ']') + 1 : h + strcspn(h, ":");
+	n = (size_t)(end - h);
+	if (n >= sizeof(host))
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
+		return 1;
+	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }

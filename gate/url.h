@@ -21,6 +21,10 @@ int pg_url_is_http(const char *url);
  * origin longer than n - 1. */
 int pg_url_origin(const char *url, char *out, size_t n, struct pg_err *err);
 
+/* 1 if url's host is loopback: localhost, 127.0.0.0/8 or [::1]; 0 for any
+ * other host and for a URL pg_url_origin refuses. */
+int pg_url_is_loopback(const char *url);
+
 /* The port of a URL ("http://h:8080/x" -> 8080, default 80/443), 0 if none. */
 uint16_t pg_url_port(const char *url);
 

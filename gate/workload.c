@@ -143,6 +143,21 @@ int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *e
 		return 0;
 	return died(w, phase, err);
 }
+/* Shorten msg in place to at most n bytes at a word boundary, marking the
+ * cut: a curl error cut mid-word reads as a different error. */
+static const char *cut_words(char *msg, size_t n)
+{
+	char *sp;
+
+	if (strlen(msg) <= n)
+		return msg;
+	msg[n - 3] = '\0';
+	sp = strrchr(msg, ' ');
+	if (sp && sp > msg + n / 2)
+		*sp = '\0';
+	memcpy(msg + strlen(msg), "...", 4);
+	return msg;
+}
 
 int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeout_s,
 			   struct pg_err *err)
@@ -175,9 +190,8 @@ int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeou
 		pause = pause * 2 < 0.02 ? pause * 2 : 0.02;
 	}
 	pg_child_tail(&w->child, tail, sizeof(tail));
-	rc = pg_err_set(err, PG_EINFRA,
-			"workload not ready within %g s: %.110s; its last output: '%s'", timeout_s,
-			last.msg, tail);
+	rc = pg_err_set(err, PG_EINFRA, "workload not ready within %g s: %s; its last output: '%s'",
+			timeout_s, cut_words(last.msg, 110), tail);
 out:
 	pg_buf_release(&body);
 	return rc;

@@ -5,7 +5,9 @@
 # check at B unchanged -> 0;
 # each injected regression of the demo workload -> 1 naming its metric in
 # result.json and junit.xml; --against a commit without a baseline in its
-# history -> 4; a truncated baseline -> 2; a shallow clone -> 4 with the hint.
+# history -> 4; a merge request that commits a slower baseline for its own
+# reference still fails, and every report names the changed baseline; a
+# truncated baseline -> 2; a shallow clone -> 4 with the hint.
 # needs: root: captures: cgroups, network namespaces, BPF programs
 . "$(dirname "$0")/lib.sh"
 set -euo pipefail
@@ -121,14 +123,35 @@ regressed getrandom-big 'getrandom\.lat_p[0-9]*_ns'
 ORDERS_REGRESS=latency check 1 latency
 regressed latency 'load\.lat_[a-z0-9]*_ms'
 
+# A merge request cannot rewrite its own reference (issue 10): a branch
+# from main commits A's baseline with every value x1000, so that any
+# regression would pass against it. The gate
+# reads A's baseline as main committed it, fails the CPU regression, and
+# every report names the changed files.
+git switch -qc mr
+jq '.metrics |= map_values(.values |= map(. * 1000) | .median *= 1000)' \
+	"baselines/orders-api/$A.json" >"$tmp/slow.json"
+cp "$tmp/slow.json" "baselines/orders-api/$A.json"
+git add baselines && git commit -qm "MR: a slower reference"
+ORDERS_REGRESS=cpu check 1 mr-rewrite
+regressed mr-rewrite 'cpu\.seconds_per_req'
+for f in mr-rewrite.out mr-rewrite/summary.md mr-rewrite/result.json mr-rewrite/junit.xml; do
+	grep -q "this merge request changes baselines: baselines/orders-api/$A.json" "$tmp/$f" ||
+		fail "mr-rewrite: $f does not name the changed baseline"
+done
+echo "ok: mr-rewrite compared with main's baseline and named the change"
+git switch -q main
+
 check 4 against-root --against HEAD~2
 grep -q "no baseline" "$tmp/against-root.err" || fail "exit 4 without a clear line"
 
+# the reference baseline is read as committed: truncate it in a commit
 cp "baselines/orders-api/$A.json" "$tmp/saved.json"
 head -c 100 "$tmp/saved.json" >"baselines/orders-api/$A.json"
+git commit -qam "truncate the baseline of A"
 check 2 truncated
 grep -q "$A.json" "$tmp/truncated.err" || fail "truncated: the line does not name the file"
-cp "$tmp/saved.json" "baselines/orders-api/$A.json"
+git reset -q --hard HEAD~1
 
 git clone -q --depth 1 "file://$repo" "$tmp/shallow"
 cd "$tmp/shallow"

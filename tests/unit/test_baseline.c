@@ -8,11 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "baseline.h"
+#include "buf.h"
 #include "fs.h"
 #include "scratch.h"
 
@@ -51,7 +53,9 @@ static void rev(struct fixture *f, const char *r, char out[PG_SHA_LEN + 1])
 
 static void commit(struct fixture *f, const char *msg)
 {
-	sh("cd %s && echo %s >> file && git add file && git commit -qm %s", f->repo, msg, msg);
+	/* -A: a baseline recorded before is committed with it, as on a
+	 * branch where each commit carries the baseline of its parent */
+	sh("cd %s && echo %s >> file && git add -A && git commit -qm %s", f->repo, msg, msg);
 }
 
 static void open_store(struct fixture *f, const char *repo)
@@ -165,6 +169,8 @@ static void test_baseline_walk_nearest_ancestor(void **state)
 {
 	struct fixture *f = *state;
 	struct pg_err err = PG_ERR_INIT;
+	struct pg_buf prof = PG_BUF_INIT(1 << 20);
+	struct pg_result r;
 	struct pg_baseline_ref ref;
 	char a[PG_SHA_LEN + 1], c[PG_SHA_LEN + 1];
 
@@ -178,22 +184,39 @@ static void test_baseline_walk_nearest_ancestor(void **state)
 	assert_string_equal(ref.commit, a);
 	assert_string_equal(ref.reference, c);
 	assert_int_equal(ref.distance, 2);
+	/* its "profile" is no pprof: dropped, named, the metrics still load */
+	pg_result_init(&r);
+	assert_int_equal(pg_baseline_load(f->s, a, &r, &prof, &err), 0);
+	assert_int_equal(prof.len, 0);
+	assert_non_null(r.profile_error);
+	assert_non_null(strstr(r.profile_error, "baseline's CPU profile"));
+	assert_int_equal(r.nmetrics, 1);
+	pg_result_release(&r);
+	pg_buf_release(&prof);
 	/* --against the root commit, before any baseline: none found */
 	assert_int_equal(pg_baseline_resolve(f->s, "HEAD~3", "main", &ref, &err), PG_ENOBASELINE);
 	assert_non_null(strstr(err.msg, "no baseline for 'demo'"));
 	assert_null(strstr(err.msg, "shallow"));
 	assert_int_equal(pg_baseline_resolve(f->s, "no-such-rev", "main", &ref, &err), PG_EUSAGE);
+	/* an unknown merge request base in a full clone: no shallow hint */
+	setenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", "0123456789012345678901234567890123456789", 1);
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), PG_ENOBASELINE);
+	unsetenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
+	assert_null(strstr(err.msg, "shallow;"));
+	assert_non_null(strstr(err.msg, "git fetch origin"));
 }
 
-/* main: A(bl) - B(bl) - C(bl); feature from B: D - E. A check on E
- * compares with B, the merge base, not C; with origin/main at A, with A;
- * with CI_MERGE_REQUEST_DIFF_BASE_SHA, with that commit. */
+/* main: A - B - C - Z, each commit carrying the baseline of its parent
+ * (B holds A's, C A's and B's, Z all three); feature from C: D - E. The
+ * reference's own tree says which baselines exist: a check on E compares
+ * with B (C's tree has no baseline of C), with origin/main at B with A,
+ * with CI_MERGE_REQUEST_DIFF_BASE_SHA=Z with C. */
 static void test_baseline_merge_base_order(void **state)
 {
 	struct fixture *f = *state;
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_baseline_ref ref;
-	char a[PG_SHA_LEN + 1], b[PG_SHA_LEN + 1], c[PG_SHA_LEN + 1];
+	char a[PG_SHA_LEN + 1], b[PG_SHA_LEN + 1], c[PG_SHA_LEN + 1], z[PG_SHA_LEN + 1];
 
 	commit(f, "A");
 	assert_int_equal(record(f, "HEAD", 0, &err), 0);
@@ -201,30 +224,32 @@ static void test_baseline_merge_base_order(void **state)
 	assert_int_equal(record(f, "HEAD", 0, &err), 0);
 	commit(f, "C");
 	assert_int_equal(record(f, "HEAD", 0, &err), 0);
-	rev(f, "HEAD~2", a);
-	rev(f, "HEAD~1", b);
-	rev(f, "HEAD", c);
+	commit(f, "Z");
+	rev(f, "HEAD~3", a);
+	rev(f, "HEAD~2", b);
+	rev(f, "HEAD~1", c);
+	rev(f, "HEAD", z);
 	sh("cd %s && git checkout -qb feature HEAD~1", f->repo);
 	commit(f, "D");
 	commit(f, "E");
 	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
-	assert_string_equal(ref.reference, b);
+	assert_string_equal(ref.reference, c);
 	assert_string_equal(ref.commit, b);
-	assert_int_equal(ref.distance, 0);
+	assert_int_equal(ref.distance, 1);
 	assert_non_null(strstr(ref.how, "main"));
 	/* no such base branch: HEAD, walking back to B */
 	assert_int_equal(pg_baseline_resolve(f->s, NULL, "nope", &ref, &err), 0);
 	assert_string_equal(ref.commit, b);
-	assert_int_equal(ref.distance, 2);
-	sh("cd %s && git update-ref refs/remotes/origin/main %s", f->repo, a);
+	assert_int_equal(ref.distance, 3);
+	sh("cd %s && git update-ref refs/remotes/origin/main %s", f->repo, b);
 	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
 	assert_string_equal(ref.commit, a);
 	assert_string_equal(ref.how, "merge base of HEAD and origin/main");
-	setenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", c, 1);
+	setenv("CI_MERGE_REQUEST_DIFF_BASE_SHA", z, 1);
 	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
 	assert_string_equal(ref.commit, c);
 	/* --against wins over everything */
-	assert_int_equal(pg_baseline_resolve(f->s, b, "main", &ref, &err), 0);
+	assert_int_equal(pg_baseline_resolve(f->s, c, "main", &ref, &err), 0);
 	assert_string_equal(ref.commit, b);
 	unsetenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
 }
@@ -260,6 +285,8 @@ static void test_baseline_shallow_clone(void **state)
 	assert_int_equal(ref.distance, 2);
 }
 
+/* A truncated baseline, committed, is an input error naming the blob;
+ * jansson's "near '<token>'" never reaches the message. */
 static void test_baseline_truncated_file(void **state)
 {
 	struct fixture *f = *state;
@@ -270,11 +297,17 @@ static void test_baseline_truncated_file(void **state)
 
 	commit(f, "A");
 	assert_int_equal(record(f, "HEAD", 0, &err), 0);
+	commit(f, "B");
 	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
 	assert_int_equal(pg_baseline_path(f->s, ref.commit, ".json", path, sizeof(path), &err), 0);
 	assert_int_equal(truncate(path, 40), 0);
+	commit(f, "C");
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
 	pg_result_init(&r);
-	assert_int_equal(pg_result_load(&r, path, &err), PG_EINPUT);
+	assert_int_equal(pg_baseline_load(f->s, ref.commit, &r, NULL, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "malformed JSON"));
+	assert_non_null(strstr(err.msg, ":baselines/demo/"));
+	assert_null(strstr(err.msg, "near"));
 	pg_result_release(&r);
 }
 
@@ -314,6 +347,239 @@ static void test_baseline_list_and_prune(void **state)
 	pg_baseline_entries_free(e);
 }
 
+/* Write the baseline JSON of rev r with one metric of the given value and
+ * name, as an author could by hand. */
+static void write_baseline(struct fixture *f, const char *r, const char *metric, double v)
+{
+	char sha[PG_SHA_LEN + 1];
+
+	rev(f, r, sha);
+	sh("mkdir -p %s/baselines/demo && printf '{\"schema\": 1, \"scenario\": \"demo\", "
+	   "\"commit\": \"%s\", \"runs\": 1, \"metrics\": {\"%s\": {\"unit\": \"s\", "
+	   "\"better\": \"lower\", \"values\": [%g]}}}' > %s/baselines/demo/%s.json",
+	   f->repo, sha, metric, v, f->repo, sha);
+}
+
+/* The attack of issue 10: main A - B (B carries A's baseline, 0.001 s);
+ * a merge request from B commits a slow baseline for A and one for B, and
+ * edits A's in the work tree too. The gate still finds A's baseline as B
+ * committed it, and names the changed files. */
+static void test_baseline_mr_cannot_rewrite_reference(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_baseline_ref ref;
+	struct pg_buf prof = PG_BUF_INIT(1 << 20);
+	struct pg_result r;
+	char a[PG_SHA_LEN + 1], b[PG_SHA_LEN + 1];
+	char *line = NULL;
+
+	commit(f, "A");
+	assert_int_equal(record(f, "HEAD", 0, &err), 0);
+	rev(f, "HEAD", a);
+	/* a real CPU profile beside it */
+	sh("cp tests/data/pprof/http-json.cpu.pb.gz %s/baselines/demo/%s.pb.gz", f->repo, a);
+	commit(f, "B");
+	rev(f, "HEAD", b);
+	sh("cd %s && git checkout -qb mr", f->repo);
+	sh("echo junk > %s/baselines/demo/%s.pb.gz", f->repo, a);
+	write_baseline(f, "HEAD~1", "cpu.seconds_per_req", 9.0);
+	write_baseline(f, "HEAD", "cpu.seconds_per_req", 9.0);
+	commit(f, "slow");
+	write_baseline(f, "HEAD~2", "cpu.seconds_per_req", 7.0);
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
+	assert_string_equal(ref.reference, b);
+	assert_string_equal(ref.commit, a);
+	assert_int_equal(ref.distance, 1);
+	pg_result_init(&r);
+	assert_int_equal(pg_baseline_load(f->s, ref.commit, &r, &prof, &err), 0);
+	assert_int_equal(r.nmetrics, 1);
+	assert_true(r.metrics[0].values[0] == 0.001);
+	assert_int_equal(prof.len, 26452); /* the profile as committed, too */
+	assert_null(r.profile_error);
+	pg_result_release(&r);
+	pg_buf_release(&prof);
+	assert_int_equal(pg_baseline_changes(f->s, &line, &err), 0);
+	assert_non_null(line);
+	assert_non_null(strstr(line, "this merge request changes baselines: "));
+	assert_non_null(strstr(line, a));
+	assert_non_null(strstr(line, b));
+	free(line);
+	/* on main itself the merge request changes nothing */
+	sh("cd %s && git checkout -q -f main", f->repo);
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), 0);
+	assert_int_equal(pg_baseline_changes(f->s, &line, &err), 0);
+	assert_null(line);
+}
+
+/* A committed baseline must be what its path says, with metrics of sane
+ * names and values. */
+static void test_baseline_validation(void **state)
+{
+	static const struct {
+		const char *metric;
+		double value;
+		const char *want;
+	} cases[] = {
+		{ "cpu.seconds_per_req", -1.0, "negative" },
+		{ "cpu.seconds_per_req", 1e-310, "subnormal" },
+		{ "cpu\\u001b]0;x", 1.0, "bad metric name" },
+	};
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_baseline_ref ref;
+	struct pg_result r;
+	char a[PG_SHA_LEN + 1];
+	size_t i;
+
+	commit(f, "A");
+	rev(f, "HEAD", a);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_baseline(f, a, cases[i].metric, cases[i].value);
+		commit(f, "B");
+		assert_int_equal(pg_baseline_resolve(f->s, "HEAD", "main", &ref, &err), 0);
+		pg_result_init(&r);
+		assert_int_equal(pg_baseline_load(f->s, a, &r, NULL, &err), PG_EINPUT);
+		pg_result_release(&r);
+		if (!strstr(err.msg, cases[i].want))
+			fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, cases[i].want);
+		assert_null(strchr(err.msg, 0x1b));
+	}
+	/* empty metrics; another commit's file under this name; another scenario */
+	sh("cd %s/baselines/demo && printf '{\"schema\": 1, \"scenario\": \"demo\", "
+	   "\"commit\": \"%s\", \"metrics\": {}}' > %s.json",
+	   f->repo, a, a);
+	commit(f, "C");
+	assert_int_equal(pg_baseline_resolve(f->s, "HEAD", "main", &ref, &err), 0);
+	pg_result_init(&r);
+	assert_int_equal(pg_baseline_load(f->s, a, &r, NULL, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "no metrics"));
+	pg_result_release(&r);
+	sh("cd %s/baselines/demo && sed -i 's/%s/%040d/; s/{}/{\"x\": "
+	   "{\"unit\": \"s\", \"better\": \"lower\", \"values\": [1]}}/' %s.json",
+	   f->repo, a, 0, a);
+	commit(f, "D");
+	assert_int_equal(pg_baseline_resolve(f->s, "HEAD", "main", &ref, &err), 0);
+	pg_result_init(&r);
+	assert_int_equal(pg_baseline_load(f->s, a, &r, NULL, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "commit is not"));
+	pg_result_release(&r);
+}
+
+/* Browsing reads the files at hand: a baseline symlinked to a file outside
+ * the directory is refused without reading it, a FIFO without hanging. */
+static void test_baseline_disk_refuses_links_and_fifos(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_baseline_ref ref;
+	struct pg_result r;
+	char a[PG_SHA_LEN + 1];
+
+	commit(f, "A");
+	rev(f, "HEAD", a);
+	sh("mkdir -p %s/baselines/demo && echo 'root:secret' > %s/secret && "
+	   "ln -s %s/secret %s/baselines/demo/%s.json",
+	   f->repo, f->dir, f->dir, f->repo, a);
+	assert_int_equal(pg_baseline_nearest(f->s, "HEAD", &ref, &err), 0);
+	pg_result_init(&r);
+	assert_int_equal(pg_baseline_load(f->s, a, &r, NULL, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "resolves outside"));
+	assert_null(strstr(err.msg, "root"));
+	sh("rm %s/baselines/demo/%s.json && mkfifo %s/baselines/demo/%s.json", f->repo, a, f->repo,
+	   a);
+	alarm(10); /* a hang fails the test instead of stalling make test */
+	assert_int_equal(pg_baseline_load(f->s, a, &r, NULL, &err), PG_EINPUT);
+	alarm(0);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	pg_result_release(&r);
+}
+
+/* Record the baseline of HEAD with value i and a profile of i's bytes,
+ * in a child process with its own store; the child's exit status is the
+ * record's. */
+static pid_t record_child(struct fixture *f, const char *sha, int i)
+{
+	static char prof[1 << 18];
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_baseline_store *s = NULL;
+	struct pg_result res;
+	pid_t pid = fork();
+	int rc;
+
+	if (pid)
+		return pid;
+	memset(prof, 'a' + i, sizeof(prof));
+	pg_result_init(&res);
+	res.scenario = strdup("demo");
+	res.commit = strdup(sha);
+	rc = pg_baseline_store_open(&s, &f->cfg, "demo", &err) ||
+	     pg_result_add_value(&res, "v", "s", PG_BETTER_LOWER, i, &err) ||
+	     pg_baseline_record(s, &res, prof, sizeof(prof), 1, &err);
+	_exit(rc ? 1 : 0);
+}
+
+/* Concurrent records: the JSON and the .pb.gz always come from one
+ * capture (before the lock, 10 of 40 tries paired them across writers). */
+static void test_baseline_concurrent_record_pairs(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_buf prof = PG_BUF_INIT(1 << 20);
+	char sha[PG_SHA_LEN + 1], path[512];
+	struct pg_result r;
+	pid_t pids[6];
+	int round, i, st;
+
+	commit(f, "A");
+	rev(f, "HEAD", sha);
+	for (round = 0; round < 15; round++) {
+		for (i = 0; i < 6; i++)
+			pids[i] = record_child(f, sha, i);
+		for (i = 0; i < 6; i++) {
+			assert_int_equal(waitpid(pids[i], &st, 0), pids[i]);
+			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+		}
+		assert_int_equal(pg_baseline_path(f->s, sha, ".json", path, sizeof(path), &err), 0);
+		pg_result_init(&r);
+		assert_int_equal(pg_result_load(&r, path, &err), 0);
+		assert_int_equal(pg_baseline_path(f->s, sha, ".pb.gz", path, sizeof(path), &err),
+				 0);
+		prof.len = 0;
+		assert_int_equal(pg_buf_read_file(&prof, path, &err), 0);
+		if (prof.data[0] != 'a' + (int)r.metrics[0].values[0])
+			fail_msg("round %d: JSON of writer %g with the profile of writer %d", round,
+				 r.metrics[0].values[0], prof.data[0] - 'a');
+		pg_result_release(&r);
+	}
+	pg_buf_release(&prof);
+}
+
+/* Errors say what to do: an empty repository, a directory outside any. */
+static void test_baseline_errors_say_what_to_do(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_baseline_ref ref;
+	char dir[192];
+
+	snprintf(dir, sizeof(dir), "%s/empty", f->dir);
+	sh("git init -q %s", dir);
+	open_store(f, dir);
+	assert_int_equal(pg_baseline_resolve(f->s, NULL, "main", &ref, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "no commits yet; commit first"));
+	snprintf(dir, sizeof(dir), "%s/plain", f->dir);
+	sh("mkdir %s", dir);
+	setenv("GIT_CEILING_DIRECTORIES", f->dir, 1);
+	free(f->cfg.dir);
+	f->cfg.dir = strdup(dir);
+	pg_baseline_store_free(f->s);
+	f->s = NULL;
+	assert_int_equal(pg_baseline_store_open(&f->s, &f->cfg, "demo", &err), PG_EINPUT);
+	unsetenv("GIT_CEILING_DIRECTORIES");
+	assert_non_null(strstr(err.msg, "run perfgate in a git work tree"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -326,6 +592,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_baseline_shallow_clone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_baseline_truncated_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_baseline_list_and_prune, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_mr_cannot_rewrite_reference, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_errors_say_what_to_do, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_concurrent_record_pairs, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_baseline_disk_refuses_links_and_fifos, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "config.h"
+#include "url.h"
 
 #define DATA "tests/data/config/"
 
@@ -231,7 +232,7 @@ static void test_config_attach_targets(void **state)
 
 		snprintf(doc, sizeof(doc),
 			 "{\"scenarios\": [{\"name\": \"x\", \"workload\": {\"attach\": %s, "
-			 "\"ready_url\": \"http://h:1/\"}, \"load\": {\"cmd\": [\"l\"]}}]}",
+			 "\"ready_url\": \"http://127.0.0.1:1/\"}, \"load\": {\"cmd\": [\"l\"]}}]}",
 			 targets[i]);
 		pg_config_init(&c);
 		if (pg_config_parse(&c, doc, strlen(doc), "/srv/app", &err))
@@ -285,7 +286,7 @@ static void test_config_load_names_file(void **state)
 static void test_config_parse_resolves_cmd(void **state)
 {
 	const char *doc = "{\"scenarios\": [{\"name\": \"x\", \"workload\": {\"cmd\": "
-			  "[\"./././bin/w\", \"./arg\"], \"ready_url\": \"http://h:1/\"}, "
+			  "[\"./././bin/w\", \"./arg\"], \"ready_url\": \"http://127.0.0.1:1/\"}, "
 			  "\"load\": {\"cmd\": [\"/abs/load\"]}}]}";
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_config c;
@@ -412,6 +413,29 @@ static void test_config_loadmetrics_load(void **state)
 	free(big);
 }
 
+/* A scenario may fetch off loopback when it says so; a loopback host in
+ * any spelling needs nothing. */
+static void test_config_allow_remote(void **state)
+{
+	const char *doc = "{\"scenarios\": [{\"name\": \"x\", \"workload\": {\"cmd\": [\"/w\"], "
+			  "\"ready_url\": \"http://example.com/\", \"allow_remote\": true}, "
+			  "\"load\": {\"cmd\": [\"/l\"]}}]}";
+	const char *local[] = { "http://localhost:1/", "http://127.1.2.3/", "http://[::1]:8/" };
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_config c;
+	size_t i;
+
+	(void)state;
+	pg_config_init(&c);
+	assert_int_equal(pg_config_parse(&c, doc, strlen(doc), "/srv/", &err), 0);
+	assert_true(c.scenarios[0].workload.allow_remote);
+	pg_config_release(&c);
+	for (i = 0; i < 3; i++)
+		assert_true(pg_url_is_loopback(local[i]));
+	assert_false(pg_url_is_loopback("http://127.0.0.1.example.com/"));
+	assert_false(pg_url_is_loopback("http://10.0.0.1/"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +448,7 @@ int main(void)
 		cmocka_unit_test(test_config_attach_targets),
 		cmocka_unit_test(test_config_load_names_file),
 		cmocka_unit_test(test_config_parse_resolves_cmd),
+		cmocka_unit_test(test_config_allow_remote),
 		cmocka_unit_test(test_config_parse_rejects_oversize),
 		cmocka_unit_test(test_config_loadmetrics_valid),
 		cmocka_unit_test(test_config_loadmetrics_rejects),

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -168,6 +169,56 @@ static void test_buf_empty_file_is_empty_string(void **state)
 	pg_buf_release(&b);
 }
 
+/* A FIFO nobody reads, read or written: refused at once, never a hang
+ * (a load script can swap its metrics file for one, a merge request can
+ * symlink a baseline or report file to one). */
+static void test_fs_fifo_never_blocks(void **state)
+{
+	const char *dir = *state;
+	struct pg_buf b = PG_BUF_INIT(1024);
+	struct pg_err err = PG_ERR_INIT;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_int_equal(pg_buf_read_file(&b, path, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	assert_int_equal(pg_fs_write_atomic(path, "x", 1, 0, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "nobody reads"));
+	alarm(0);
+	pg_buf_release(&b);
+}
+
+/* Temp files of a writer that is gone (SIGKILL mid-write) are swept; a
+ * live writer's and other files are kept. */
+static void test_fs_sweep_temps(void **state)
+{
+	const char *dir = *state;
+	char path[256];
+	size_t removed = 0;
+	pid_t dead;
+	FILE *f;
+
+	dead = fork();
+	assert_true(dead >= 0);
+	if (!dead)
+		_exit(0);
+	assert_int_equal(waitpid(dead, NULL, 0), dead);
+	snprintf(path, sizeof(path), "%s/x.pb.gz.tmp.%d.AbCdEf", dir, (int)dead);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/x.json.tmp.%d.AbCdEf", dir, (int)getppid());
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/x.json", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	assert_int_equal(pg_fs_sweep_temps(dir, &removed), 0);
+	assert_int_equal(removed, 1);
+	assert_int_equal(count_entries(dir), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +232,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buf_cap_and_file_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_empty_file_is_empty_string, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_fs_fifo_never_blocks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fs_sweep_temps, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("fs", tests, NULL, NULL);

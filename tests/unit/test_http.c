@@ -285,6 +285,10 @@ static void test_http_get_timeout(void **state)
 	took = now_s() - t0;
 	assert_non_null(strstr(err.msg, "no response within 1 s"));
 	assert_true(took >= 0.9 && took < 3);
+	/* a fraction of a second reads as one, not as "0.794229 s" */
+	o.timeout_s = 0.794229;
+	assert_int_equal(pg_http_get(url, &o, &body, NULL, &err), PG_EINFRA);
+	assert_non_null(strstr(err.msg, "no response within 0.8 s"));
 	pg_buf_release(&body);
 }
 

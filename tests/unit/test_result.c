@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -191,11 +192,54 @@ static void test_result_file_is_sorted_and_ends_in_newline(void **state)
 	pg_result_release(&a);
 }
 
+/* A million values of one metric parse in linear time; more metrics or
+ * functions than any capture makes are refused; a syntax error never
+ * quotes the input (jansson's "near '<token>'"). */
+static void test_result_large_and_hostile(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_result r;
+	size_t i, n = 1000000, cap = n * 2 + 256;
+	char *doc, *p, *end;
+	time_t t0;
+
+	(void)state;
+	doc = malloc(cap);
+	assert_non_null(doc);
+	end = doc + cap;
+	p = doc + snprintf(doc, cap,
+			   "{\"schema\": 1, \"metrics\": {\"a\": {\"unit\": \"s\", "
+			   "\"better\": \"lower\", \"values\": [");
+	for (i = 0; i < n; i++)
+		p += snprintf(p, (size_t)(end - p), i ? ",1" : "1");
+	snprintf(p, (size_t)(end - p), "]}}}");
+	pg_result_init(&r);
+	t0 = time(NULL);
+	assert_int_equal(pg_result_parse(&r, doc, strlen(doc), "big", &err), 0);
+	assert_true(time(NULL) - t0 < 10);
+	assert_int_equal(r.metrics[0].nvalues, n);
+	pg_result_release(&r);
+	p = doc + snprintf(doc, cap, "{\"schema\": 1, \"metrics\": {");
+	for (i = 0; i < 10001; i++)
+		p += snprintf(p, (size_t)(end - p), "%s\"m%zu\": {}", i ? "," : "", i);
+	snprintf(p, (size_t)(end - p), "}}");
+	pg_result_init(&r);
+	assert_int_equal(pg_result_parse(&r, doc, strlen(doc), "many", &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "more than 10000 metrics"));
+	pg_result_release(&r);
+	pg_result_init(&r);
+	assert_int_equal(pg_result_parse(&r, "root:x:0:0", 10, "/etc/passwd", &err), PG_EINPUT);
+	assert_null(strstr(err.msg, "root"));
+	pg_result_release(&r);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_result_metrics_sorted_with_median),
 		cmocka_unit_test(test_result_median_even),
+		cmocka_unit_test(test_result_large_and_hostile),
 		cmocka_unit_test_setup_teardown(test_result_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_save_excl_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_rejects_bad_files, setup, teardown),

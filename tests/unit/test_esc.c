@@ -1,0 +1,118 @@
+/* Outside text made inert: control characters (C0, DEL, C1 in UTF-8) as
+ * \xNN in text, markdown and HTML escaped in summary.md cells; and the text
+ * and markdown writers use them for names from profiles and baselines. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "esc.h"
+#include "report.h"
+
+static char *md(const char *s, int code)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	pg_esc_md(f, s, code);
+	fclose(f);
+	return out;
+}
+
+static void test_esc_text_controls(void **state)
+{
+	char out[128];
+
+	(void)state;
+	assert_string_equal(pg_esc_text(out, sizeof(out), "a\x1b]0;pwn\x07z", 0),
+			    "a\\x1b]0;pwn\\x07z");
+	assert_string_equal(pg_esc_text(out, sizeof(out),
+					"csi\xc2\x9b"
+					"2J",
+					0),
+			    "csi\\x9b2J");
+	assert_string_equal(pg_esc_text(out, sizeof(out), "line\nnext\ttab", 1), "line\nnext\ttab");
+	assert_string_equal(pg_esc_text(out, sizeof(out), "line\n", 0), "line\\x0a");
+	assert_string_equal(pg_esc_text(out, sizeof(out), "caf\xc3\xa9", 0), "caf\xc3\xa9");
+	assert_string_equal(pg_esc_text(out, 6, "\x1b\x1b", 0), "\\x1b");
+}
+
+static void test_esc_markdown_cells(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = md("<img src=x onerror=alert(1)> **b** [l](u) a|b\x1b", 0);
+	assert_string_equal(s,
+			    "&lt;img src=x onerror=alert\\(1\\)&gt; \\*\\*b\\*\\* \\[l\\]\\(u\\) "
+			    "a\\|b ");
+	free(s);
+	s = md("main.(*T).f|`x`", 1);
+	assert_string_equal(s, "main.(*T).f\\|'x'");
+	free(s);
+}
+
+/* A CPU profile's function name with an OSC sequence, and a unit with
+ * HTML, through the text and markdown writers. */
+static void test_esc_writers(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_result b, c;
+	struct pg_compare_opts o;
+	struct pg_verdict v;
+	struct pg_report r = { 0 };
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f;
+	int i;
+
+	(void)state;
+	pg_result_init(&b);
+	pg_result_init(&c);
+	pg_verdict_init(&v);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(pg_result_add_value(&b, "m", "<b>s</b>", PG_BETTER_LOWER, 1, &err),
+				 0);
+		assert_int_equal(pg_result_add_value(&c, "m", "<b>s</b>", PG_BETTER_LOWER, 1, &err),
+				 0);
+	}
+	b.profile_total = c.profile_total = 100;
+	assert_int_equal(pg_result_add_func(&b, "evil\x1b]0;owned\x07", 10, 10, &err), 0);
+	assert_int_equal(pg_result_add_func(&c, "evil\x1b]0;owned\x07", 90, 90, &err), 0);
+	pg_compare_opts_init(&o);
+	assert_int_equal(pg_compare_results(&b, &c, &o, &v, &err), 0);
+	r.baseline = &b;
+	r.current = &c;
+	r.verdict = &v;
+	f = open_memstream(&out, &len);
+	assert_int_equal(pg_report_text(f, &r, &err), 0);
+	assert_int_equal(pg_report_markdown(f, &r, &err), 0);
+	fclose(f);
+	assert_null(strchr(out, 0x1b));
+	assert_null(strchr(out, 0x07));
+	assert_non_null(strstr(out, "evil\\x1b]0;owned\\x07"));
+	assert_null(strstr(out, "<b>"));
+	assert_non_null(strstr(out, "&lt;b&gt;s&lt;/b&gt;"));
+	free(out);
+	pg_verdict_release(&v);
+	pg_result_release(&b);
+	pg_result_release(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_esc_text_controls),
+		cmocka_unit_test(test_esc_markdown_cells),
+		cmocka_unit_test(test_esc_writers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
