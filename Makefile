@@ -51,6 +51,8 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(BUILD)/%.skel.h)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Shared by every unit test: scratch directories (tests/unit/scratch.h).
+UNIT_HELPERS := tests/unit/scratch.c
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
@@ -114,11 +116,11 @@ $(WORKLOAD): $(wildcard tests/workload/orders-api/*.go)
 		GOCACHE=$(abspath $(BUILD))/gocache $(GO) build -o $(abspath $@) .
 
 # Tests.
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPERS) $(LIB_OBJS)
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS) \
-		$(TEST_LIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(UNIT_HELPERS) $(LIB_OBJS) $(LDFLAGS_ALL) \
+		$(PKG_LIBS) $(TEST_LIBS) -lcmocka
 
 # Holds BPF programs attached for the benchmarks: the one helper with libbpf.
 $(BUILD)/tests/helpers/bpf_attach: tests/helpers/bpf_attach.c
@@ -191,8 +193,8 @@ headercheck: | $(SKELS) $(BUILD)/gen/profile.pb-c.h
 		$(CC) $(filter-out -MMD -MP,$(ALL_CFLAGS)) -x c -fsyntax-only - || exit 1; \
 	done; echo "headercheck: $(words $(HEADERS)) headers compile alone"
 
-FORMAT_SRCS = $(wildcard gate/*.c gate/*.h bpf/*.c bpf/*.h tests/unit/*.c tests/fuzz/*.c \
-	tests/helpers/*.c tests/bench/bpf/*.c)
+FORMAT_SRCS = $(wildcard gate/*.c gate/*.h bpf/*.c bpf/*.h tests/unit/*.c tests/unit/*.h \
+	tests/fuzz/*.c tests/helpers/*.c tests/bench/bpf/*.c)
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
 

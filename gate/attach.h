@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Find a workload perfgate did not start (workload.attach, `probe --pid
  * --container --pod`) on this node: its cgroup v2 directory and one of its
  * processes, read from /proc/<pid>/cgroup and the cgroup tree (systemd and

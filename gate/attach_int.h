@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Internals of the attach resolver shared by its files: a walk over the
  * cgroup tree with a matcher, and the lookups built on it. */
 #ifndef PG_ATTACH_INT_H

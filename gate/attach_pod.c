@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Pods on this node, by UID or by namespace and name, without asking the
  * API server: the kubelet names each pod's cgroup after its UID (systemd
  * driver: kubepods[-<qos>].slice/kubepods-<qos>-pod<uid, '-' as '_'>.slice;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Resolving pids, pid files, cgroups and containers (pods: attach_pod.c). */
 #include <ctype.h>
 #include <dirent.h>
@@ -12,6 +13,7 @@
 #include "buf.h"
 #include "cgroup.h"
 #include "child.h"
+#include "env.h"
 
 #define NOT_HERE "or run perfgate on the node that runs it"
 #define CAPS                                                                        \
@@ -72,13 +74,18 @@ static int pid_cgroup(struct pg_attach_found *out, pid_t pid, const struct pg_at
 		goto out;
 	}
 	rc = v2_path(b.data, rel, sizeof(rel), what, err);
-	if (!rc)
-		rc = path_in(out->cgroup, sizeof(out->cgroup), fs->cgroot, rel, err);
-	if (!rc && (stat(out->cgroup, &st) < 0 || !S_ISDIR(st.st_mode)))
+	if (rc)
+		goto out;
+	rc = path_in(out->cgroup, sizeof(out->cgroup), fs->cgroot, rel, err);
+	if (rc)
+		goto out;
+	if (stat(out->cgroup, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		rc = pg_err_set(err, PG_EINFRA,
 				"the cgroup of %s ('%.120s') is not under '%.60s'; mount the "
 				"host's cgroup v2 hierarchy there",
 				what, rel, fs->cgroot);
+		goto out;
+	}
 	out->pid = pid;
 out:
 	pg_buf_release(&b);

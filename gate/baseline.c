@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
 #include <errno.h>
@@ -97,8 +98,9 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 		goto fail;
 	}
 	rc = read_shallow(s, err);
-	if (!rc)
-		rc = pg_baseline_set_rel(s, cfg->dir, bd, err);
+	if (rc)
+		goto fail;
+	rc = pg_baseline_set_rel(s, cfg->dir, bd, err);
 	if (rc)
 		goto fail;
 	sweep(s);
@@ -129,34 +131,6 @@ int pg_baseline_path(const struct pg_baseline_store *s, const char *sha, const c
 {
 	if (snprintf(out, len, "%s/%s%s", s->dir, sha, ext) >= (int)len)
 		return pg_err_set(err, PG_EINPUT, "baseline path too long: '%s'", s->dir);
-	return 0;
-}
-
-int pg_baseline_head(struct pg_baseline_store *s, char out[PG_SHA_LEN + 1], struct pg_err *err)
-{
-	git_oid oid;
-
-	if (pg_libgit2.repository_head_unborn(s->repo) == 1)
-		return pg_err_set(err, PG_EINPUT, UNBORN_HINT);
-	if (pg_libgit2.reference_name_to_id(&oid, s->repo, "HEAD") < 0)
-		return git_fail(err, "cannot resolve HEAD");
-	pg_libgit2.oid_tostr(out, PG_SHA_LEN + 1, &oid);
-	return 0;
-}
-
-int pg_baseline_dirty(struct pg_baseline_store *s, int *out, struct pg_err *err)
-{
-	git_status_options o;
-	git_status_list *list = NULL;
-
-	pg_libgit2.status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-	/* tracked files only: no untracked, no ignored, submodules skipped */
-	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
-	o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (pg_libgit2.status_list_new(&list, s->repo, &o) < 0)
-		return git_fail(err, "cannot read the work tree's status");
-	*out = pg_libgit2.status_list_entrycount(list) > 0;
-	pg_libgit2.status_list_free(list);
 	return 0;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Baselines: committed files <baselines_dir>/<scenario>/<full-sha>.json
  * (+ .pb.gz, the CPU profile) and the git history (libgit2) that says which
  * one a check compares against. A struct pg_baseline_store owns its
@@ -12,9 +13,8 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "gitinfo.h"
 #include "result.h"
-
-#define PG_SHA_LEN 40
 
 struct pg_baseline_store;
 
@@ -26,11 +26,6 @@ void pg_baseline_store_free(struct pg_baseline_store *s);
 /* The file of sha's baseline; ext is ".json" or ".pb.gz". */
 int pg_baseline_path(const struct pg_baseline_store *s, const char *sha, const char *ext, char *out,
 		     size_t len, struct pg_err *err);
-
-/* HEAD's full sha, and whether tracked files differ from it (untracked
- * files do not count, as with `git describe --dirty`). */
-int pg_baseline_head(struct pg_baseline_store *s, char out[PG_SHA_LEN + 1], struct pg_err *err);
-int pg_baseline_dirty(struct pg_baseline_store *s, int *out, struct pg_err *err);
 
 /* Write r as the baseline of r->commit (and profile beside it, when len is
  * not 0), atomically. PG_EINPUT if it exists and force is not set. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reference baselines read from the git object database: the walk asks the
  * reference commit's tree which baselines exist, pg_baseline_load reads the
  * blobs as committed there, and pg_baseline_changes names the baseline

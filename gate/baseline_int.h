@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Internals of the baseline store, shared by gate/baseline*.c only. The
  * store owns the repository, the scenario's directory on disk (dir), the
  * same directory relative to the repository root (rel, NULL when it lies

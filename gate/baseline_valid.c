@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* What a baseline must be before the gate compares with it: the file of its
  * path (scenario and commit inside agree with the directory and the file
  * name), with metrics, names a terminal cannot be fooled by, and numbers a

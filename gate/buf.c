@@ -1,4 +1,6 @@
+// SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,24 @@ int pg_buf_read_fd(struct pg_buf *b, int fd, const char *what, struct pg_err *er
 	}
 }
 
+/* Room for n more bytes in one allocation, so a file read by its size is
+ * not copied by doubling; over the cap is refused before reading. */
+static int reserve(struct pg_buf *b, size_t n, const char *what, struct pg_err *err)
+{
+	char *data;
+
+	if (n > b->max || b->len > b->max - n)
+		return pg_err_set(err, PG_EINPUT, "'%s' is larger than %zu bytes", what, b->max);
+	if (b->len + n + 1 <= b->cap)
+		return 0;
+	data = realloc(b->data, b->len + n + 1);
+	if (!data)
+		return pg_err_nomem(err);
+	b->data = data;
+	b->cap = b->len + n + 1;
+	return 0;
+}
+
 /* O_NONBLOCK so that opening a FIFO with no writer returns at once instead
  * of blocking forever; the descriptor's own type is then checked (no race
  * with a rename) and blocking reads restored for the regular file. */
@@ -83,6 +103,9 @@ int pg_buf_read_file(struct pg_buf *b, const char *path, struct pg_err *err)
 		rc = pg_err_set(err, PG_EINPUT, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
+	rc = reserve(b, (uint64_t)st.st_size > SIZE_MAX ? SIZE_MAX : (size_t)st.st_size, path, err);
+	if (rc)
+		goto out;
 	rc = pg_buf_read_fd(b, fd, path, err);
 out:
 	if (fd >= 0)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A growable byte buffer with a hard cap, for everything perfgate reads from
  * outside (files, HTTP bodies, pipes): input larger than the cap is an error,
  * never an unbounded allocation. The buffer owns data; pg_buf_release frees

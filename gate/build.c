@@ -1,9 +1,13 @@
+// SPDX-License-Identifier: MIT
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "build.h"
 #include "child.h"
+#include "clock.h"
+#include "env.h"
+#include "sig.h"
 
 static int build_failed(struct pg_child *c, const char *what, int rc, struct pg_err *err)
 {

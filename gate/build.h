@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Building what a scenario measures: the scenario's "build" command, run in
  * a tree (the repository being checked, or the reference commit's copy)
  * before measuring, so what is measured is what that tree's code makes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include <pthread.h>
 #include <stdio.h>
@@ -11,13 +12,14 @@
 #include "child.h"
 #include "http.h"
 #include "loadrun.h"
+#include "pprof.h"
 #include "probe.h"
 #include "sig.h"
+#include "url.h"
 #include "workload.h"
 
 /* A CPU profile may take this long past its seconds before we give up. */
 #define PPROF_MARGIN_S 15
-#define PPROF_MAX_BYTES (64 << 20)
 
 struct pprof_fetch {
 	char url[2048];
@@ -125,7 +127,7 @@ static void run_init(struct run *r, const struct pg_config *cfg, const struct pg
 	r->probes = probes;
 	pg_workload_init(&r->w);
 	r->pf.o = (struct pg_http_opts)PG_HTTP_OPTS_INIT;
-	r->pf.body = (struct pg_buf)PG_BUF_INIT(PPROF_MAX_BYTES);
+	r->pf.body = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 }
 
 /* Teardown order: the workload goes first, so a pending pprof request
@@ -164,8 +166,6 @@ static int attach_probes(struct run *r, struct pg_err *err)
 		r->probe = *r->probes;
 		return 0;
 	}
-	if (strstr(perr.msg, "--no-probes"))
-		return pg_err_set(err, PG_EINFRA, "%s", perr.msg);
 	return pg_err_set(err, PG_EINFRA, "%.200s; or capture without them: --no-probes", perr.msg);
 }
 
@@ -227,7 +227,7 @@ static int run_phases(struct run *r, struct pg_err *err)
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
-	rc = pg_http_origin(wc->ready_url, r->origin, sizeof(r->origin), err);
+	rc = pg_url_origin(wc->ready_url, r->origin, sizeof(r->origin), err);
 	if (!rc)
 		rc = pg_workload_start(&r->w, wc, &wo, err);
 	if (!rc)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One capture: for each run, start the scenario's workload (workload.h),
  * attach the probes (probe.h), warm up, run the load script while fetching
  * the CPU profile, read the cgroup's CPU time, tear everything down; then
@@ -22,6 +23,14 @@ struct pg_capture_opts {
 	int no_probes; /* capture without eBPF (no root needed) */
 	int verbose;   /* progress lines even when stderr is not a terminal */
 	int cpu;       /* 0: no placement; N: workload and load on CPU N - 1 */
+};
+
+/* Which scenario of which config file to capture, and how: what the
+ * commands that run a scenario take from their command line (cli.h). */
+struct pg_scenario_args {
+	const char *config;   /* NULL: pg_config_default_path() */
+	const char *scenario; /* NULL: the config's only scenario */
+	struct pg_capture_opts capture;
 };
 
 /* Fill out (initialised by the caller) and profile (gzip bytes of the CPU

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>
 #include <stdlib.h>
@@ -119,21 +120,46 @@ static int keep_bytes(struct pg_buf *profile, const struct pg_buf *bytes, struct
 	return pg_buf_append(profile, bytes->data, bytes->len, err);
 }
 
+/* The profile's top list into the result: its type, unit and functions. */
+static int add_top(struct pg_result *out, const struct pg_top *top, struct pg_err *err)
+{
+	size_t i;
+	int rc;
+
+	rc = set_str(&out->profile_sample_type, top->sample_type, err);
+	if (!rc)
+		rc = set_str(&out->profile_unit, top->unit, err);
+	out->profile_total += top->total;
+	for (i = 0; i < top->nfuncs && !rc; i++)
+		rc = pg_result_add_func(out, top->funcs[i].name, top->funcs[i].flat,
+					top->funcs[i].cum, err);
+	return rc;
+}
+
+/* Parse the bytes and take their top list (default sample type). */
+static int parse_top(const struct pg_buf *bytes, struct pg_profile **p, struct pg_top *top,
+		     struct pg_err *perr)
+{
+	int idx, rc;
+
+	rc = pg_profile_parse(p, bytes->data, bytes->len, perr);
+	if (!rc)
+		rc = pg_profile_sample_index(*p, NULL, &idx, perr);
+	if (!rc)
+		rc = pg_profile_top(*p, idx, top, perr);
+	return rc;
+}
+
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 			   const struct pg_buf *bytes, struct pg_err *err)
 {
 	struct pg_profile *p = NULL;
 	struct pg_top top;
 	struct pg_err perr = PG_ERR_INIT;
-	int idx, rc;
-	size_t i;
+	int rc;
 
 	memset(&top, 0, sizeof(top));
-	rc = pg_profile_parse(&p, bytes->data, bytes->len, &perr);
-	if (!rc)
-		rc = pg_profile_sample_index(p, NULL, &idx, &perr);
-	if (!rc)
-		rc = pg_profile_top(p, idx, &top, &perr);
+	rc = parse_top(bytes, &p, &top, &perr);
 	if (rc == PG_ENOMEM) {
 		rc = pg_err_nomem(err);
 		goto out;
@@ -148,15 +174,10 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 		}
 		goto out;
 	}
-	rc = set_str(&out->profile_sample_type, top.sample_type, err);
-	if (!rc)
-		rc = set_str(&out->profile_unit, top.unit, err);
-	out->profile_total += top.total;
-	for (i = 0; i < top.nfuncs && !rc; i++)
-		rc = pg_result_add_func(out, top.funcs[i].name, top.funcs[i].flat, top.funcs[i].cum,
-					err);
-	if (!rc)
-		rc = keep_bytes(profile, bytes, err);
+	rc = add_top(out, &top, err);
+	if (rc)
+		goto out;
+	rc = keep_bytes(profile, bytes, err);
 out:
 	pg_top_release(&top);
 	pg_profile_free(p);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Internals of capture shared by its files: the progress line and the turn
  * of one run's raw readings into the contract's metrics. */
 #ifndef PG_CAPTURE_PRIV_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* cgroup v2: find the unified hierarchy, make and remove perfgate's own
  * cgroups, read their CPU time. A cgroup made by pg_cgroup_create is owned by
  * the struct and removed by pg_cgroup_release (after its tasks are killed);

@@ -1,11 +1,11 @@
+// SPDX-License-Identifier: MIT
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "pprof.h"
 #include "measure.h"
-
-#define MAX_PROFILE_BYTES (256u << 20)
 
 /* in check_paired.c */
 int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err);
@@ -18,8 +18,8 @@ void pg_check_init(struct pg_check *k, const struct pg_config *cfg, const struct
 	k->sc = sc;
 	pg_result_init(&k->base);
 	pg_result_init(&k->cur);
-	k->base_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
-	k->cur_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
+	k->base_prof = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
+	k->cur_prof = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	pg_verdict_init(&k->v);
 	pg_reftree_init(&k->tree);
 	pg_config_init(&k->ref_cfg);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The check use case: find what the current tree is judged against, measure
  * it, decide. Stored mode compares one capture of the current tree with the
  * baseline recorded for the nearest commit on the reference's first-parent

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Paired mode of check: the reference commit re-measured on this runner,
  * in its own temporary tree built with its own build, interleaved with the
  * current tree; the load script, its settings and the probes are the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Child processes perfgate starts (the workload, the load script): placed in
  * a cgroup v2 and a network namespace *before* exec, in a process group of
  * their own (so a terminal's ^C reaches perfgate, which then stops them in
@@ -69,23 +70,5 @@ void pg_child_stop(struct pg_child *c, double grace_s);
 
 /* Stop (with a short grace), join the reader, close. */
 void pg_child_release(struct pg_child *c);
-
-/* A complete environment: perfgate's own, with keys[i]=vals[i] set on top.
- * *out is a NULL-terminated array the caller frees with pg_env_free. */
-int pg_env_build(char ***out, const char *const *keys, const char *const *vals, size_t n,
-		 struct pg_err *err);
-void pg_env_free(char **env);
-/* The same with the pairs of a config's "env". */
-struct pg_kv;
-int pg_env_build_kv(char ***out, const struct pg_kv *kv, size_t n, struct pg_err *err);
-
-/* PG_EINFRA "interrupted by signal SIGTERM; ..." for the pending signal. */
-int pg_err_interrupted(struct pg_err *err);
-
-/* Monotonic seconds. */
-double pg_now(void);
-
-/* Sleep up to s seconds; -1 (early) if a signal is pending. */
-int pg_sleep(double s);
 
 #endif

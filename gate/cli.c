@@ -1,9 +1,11 @@
+// SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "cli.h"
 #include "config.h"
 
@@ -77,6 +79,24 @@ int pg_cli_run(int argc, char **argv, struct pg_err *err)
 		return 0;
 	}
 	return cmd->fn(argc - 1, argv + 1, err);
+}
+
+int pg_cli_parse(const struct pg_cli_opts *o, int argc, char **argv, void *args, int *first,
+		 struct pg_err *err)
+{
+	int c, rc;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, o->shortopts, o->longopts, NULL)) != -1) {
+		rc = c == '?' || c == ':' ? 1 : o->take(args, c, optarg, err);
+		if (rc > 0)
+			return pg_cli_badopt(err, o->cmd, optopt, argv[optind - 1]);
+		if (rc)
+			return rc;
+	}
+	*first = optind;
+	return 0;
 }
 
 int pg_cli_badopt(struct pg_err *err, const char *cmd, int optopt_char, const char *arg)

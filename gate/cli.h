@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The command table and its dispatch, git-style: `perfgate CMD [ARGS]`.
  * Each command lives in gate/cmd_<name>.c, parses its own options, calls the
  * modules and renders; it returns 0, PG_REGRESSION or a negative PG_E* code
@@ -5,7 +6,8 @@
 #ifndef PG_CLI_H
 #define PG_CLI_H
 
-#include "capture.h"
+#include <getopt.h>
+
 #include "err.h"
 
 #define PG_VERSION "0.1.0"
@@ -21,6 +23,22 @@ struct pg_cmd {
 
 int pg_cli_run(int argc, char **argv, struct pg_err *err);
 
+/* One command's options, the one shape every command parses with: take
+ * gets each option getopt_long returns (c, its value) and returns 0 when
+ * taken, 1 when c is none of its options (a usage error that names the
+ * argument), or a negative PG_E* from checking the value. */
+struct pg_cli_opts {
+	const char *cmd;	       /* for messages: "see 'perfgate CMD --help'" */
+	const char *shortopts;	       /* getopt's; "+" first stops at the first operand */
+	const struct option *longopts; /* NULL-terminated */
+	int (*take)(void *args, int c, const char *arg, struct pg_err *err);
+};
+
+/* Parse argv (argv[0] is the command) into args; *first gets the index of
+ * the first operand. */
+int pg_cli_parse(const struct pg_cli_opts *o, int argc, char **argv, void *args, int *first,
+		 struct pg_err *err);
+
 /* For getopt_long users (opterr = 0): turn the failing argv element into a
  * usage error that names it and points at `perfgate CMD --help`. */
 int pg_cli_badopt(struct pg_err *err, const char *cmd, int optopt_char, const char *arg);
@@ -35,12 +53,9 @@ int pg_cli_parse_double(const char *s, const char *opt, double min, double max, 
 int pg_cli_parse_threshold(const char *s, double *out, struct pg_err *err);
 
 /* The options of the commands that run a scenario (capture, check,
- * baseline record): -c FILE, -s SCENARIO, --runs N, --no-probes, -v. */
-struct pg_scenario_args {
-	const char *config;   /* NULL: pg_config_default_path() */
-	const char *scenario; /* NULL: the config's only scenario */
-	struct pg_capture_opts capture;
-};
+ * baseline record): -c FILE, -s SCENARIO, --runs N, --no-probes, -v, parsed
+ * into a struct pg_scenario_args (capture.h, which those commands use). */
+struct pg_scenario_args;
 
 #define PG_SCENARIO_SHORTOPTS "c:s:v"
 /* clang-format off */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate baseline record|list|show|diff|prune: the per-commit baseline
  * files a team commits and reviews. */
 #include <getopt.h>
@@ -12,9 +13,9 @@
 #include "config.h"
 #include "esc.h"
 #include "fs.h"
+#include "gitinfo.h"
+#include "pprof.h"
 #include "report.h"
-
-#define MAX_PROFILE_BYTES (256u << 20)
 
 const char pg_usage_baseline[] =
 	"usage: perfgate baseline record [-c FILE] [-s SCENARIO] [--from RESULT.json]\n"
@@ -48,11 +49,13 @@ struct baseline_args {
 	int npos;
 };
 
-static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
+static int take(void *args, int c, const char *arg, struct pg_err *err)
 {
+	struct baseline_args *a = args;
+
 	switch (c) {
 	case 'F':
-		a->from = optarg;
+		a->from = arg;
 		return 0;
 	case 'f':
 		a->force = 1;
@@ -62,14 +65,14 @@ static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
 		return 0;
 	case 'k':
 		a->has_keep = 1;
-		return pg_cli_parse_uint(optarg, "--keep", 1000000, &a->keep, err);
+		return pg_cli_parse_uint(arg, "--keep", 1000000, &a->keep, err);
 	}
-	return pg_cli_scenario_opt(&a->sc, c, optarg, err);
+	return pg_cli_scenario_opt(&a->sc, c, arg, err);
 }
 
 static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *err)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		PG_SCENARIO_LONGOPTS,
 		{ "from", required_argument, NULL, 'F' },
 		{ "force", no_argument, NULL, 'f' },
@@ -77,19 +80,15 @@ static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *
 		{ "keep", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
+	static const struct pg_cli_opts opts = { "baseline", PG_SCENARIO_SHORTOPTS, longopts,
+						 take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, PG_SCENARIO_SHORTOPTS, opts, NULL)) != -1) {
-		rc = parse_opt(c, a, err);
-		if (rc > 0)
-			return pg_cli_badopt(err, "baseline", optopt, argv[optind - 1]);
-		if (rc)
-			return rc;
-	}
-	a->pos = argv + optind;
-	a->npos = argc - optind;
+	rc = pg_cli_parse(&opts, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	a->pos = argv + first;
+	a->npos = argc - first;
 	return 0;
 }
 
@@ -168,6 +167,17 @@ static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return rc;
 }
 
+/* The baselines a diff compares, nearest to each of its two revisions. */
+static int load_pair(struct ctx *x, const struct baseline_args *a, struct pg_result *old,
+		     struct pg_result *new, struct pg_baseline_ref *ra, struct pg_baseline_ref *rb,
+		     struct pg_err *err)
+{
+	int rc;
+
+	rc = load_nearest(x, a->pos[0], old, ra, err);
+	return rc ? rc : load_nearest(x, a->pos[1], new, rb, err);
+}
+
 static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ra, rb;
@@ -184,9 +194,11 @@ static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	pg_result_init(&new);
 	pg_verdict_init(&v);
 	pg_compare_opts_for(&o, &x->cfg, x->sc, 0);
-	if ((rc = load_nearest(x, a->pos[0], &old, &ra, err)) ||
-	    (rc = load_nearest(x, a->pos[1], &new, &rb, err)) ||
-	    (rc = pg_compare_results(&old, &new, &o, &v, err)))
+	rc = load_pair(x, a, &old, &new, &ra, &rb, err);
+	if (rc)
+		goto out;
+	rc = pg_compare_results(&old, &new, &o, &v, err);
+	if (rc)
 		goto out;
 	printf("baseline diff %.12s -> %.12s (%s -> %s)\n", ra.commit, rb.commit, a->pos[0],
 	       a->pos[1]);
@@ -206,7 +218,7 @@ out:
 	return rc;
 }
 
-static int cmd_list(struct ctx *x, struct pg_err *err)
+static int cmd_list(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_entry *e = NULL;
 	struct pg_result r;
@@ -214,6 +226,8 @@ static int cmd_list(struct ctx *x, struct pg_err *err)
 	size_t n, i;
 	int rc;
 
+	if (a->npos)
+		return pg_err_set(err, PG_EUSAGE, "'baseline list' takes no arguments");
 	rc = pg_baseline_list(x->store, &e, &n, err);
 	if (rc)
 		return rc;
@@ -266,6 +280,20 @@ static int load_from(struct ctx *x, const char *from, struct pg_result *r, struc
 	return pg_fs_exists(pb) ? pg_buf_read_file(prof, pb, err) : 0;
 }
 
+/* HEAD of the repository that holds the config, which must have one: a
+ * baseline is filed under its commit. */
+static int head_of(struct ctx *x, char sha[PG_SHA_LEN + 1], int *dirty, struct pg_err *err)
+{
+	int rc = pg_git_head(x->cfg.dir, sha, dirty, err);
+
+	if (!rc && !sha[0])
+		rc = pg_err_set(err, PG_EINPUT,
+				"the repository of '%s' has no commits yet; commit first "
+				"(baselines are kept per commit)",
+				x->cfg.dir);
+	return rc;
+}
+
 /* A --from result keeps its own commit (HEAD if it has none). */
 static int set_commit(struct ctx *x, struct pg_result *r, struct pg_err *err)
 {
@@ -274,8 +302,8 @@ static int set_commit(struct ctx *x, struct pg_result *r, struct pg_err *err)
 
 	if (r->commit)
 		return 0;
-	if ((rc = pg_baseline_head(x->store, head, err)) ||
-	    (rc = pg_baseline_dirty(x->store, &r->dirty, err)))
+	rc = head_of(x, head, &r->dirty, err);
+	if (rc)
 		return rc;
 	free(r->commit);
 	r->commit = strdup(head);
@@ -288,8 +316,7 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	char head[PG_SHA_LEN + 1], path[4096];
 	int dirty, rc;
 
-	if ((rc = pg_baseline_head(x->store, head, err)) ||
-	    (rc = pg_baseline_dirty(x->store, &dirty, err)) ||
+	if ((rc = head_of(x, head, &dirty, err)) ||
 	    (rc = pg_baseline_path(x->store, head, ".json", path, sizeof(path), err)))
 		return rc;
 	if (dirty && !a->allow_dirty)
@@ -302,9 +329,27 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return 0;
 }
 
+/* What record files: a result file with its commit (HEAD if it names
+ * none), or a capture of HEAD once nothing would refuse it afterwards. */
+static int record_input(struct ctx *x, const struct baseline_args *a, struct pg_result *r,
+			struct pg_buf *prof, struct pg_err *err)
+{
+	int rc;
+
+	if (a->from) {
+		rc = load_from(x, a->from, r, prof, err);
+		return rc ? rc : set_commit(x, r, err);
+	}
+	rc = precheck(x, a, err);
+	if (rc)
+		return rc;
+	return pg_measure_once(&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL },
+			       r, prof, err);
+}
+
 static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
-	struct pg_buf prof = PG_BUF_INIT(MAX_PROFILE_BYTES);
+	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	struct pg_result r;
 	char path[4096];
 	int rc;
@@ -315,16 +360,7 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 				a->pos[0]);
 		goto out;
 	}
-	if (a->from)
-		rc = load_from(x, a->from, &r, &prof, err);
-	else
-		rc = precheck(x, a, err);
-	if (!rc && a->from)
-		rc = set_commit(x, &r, err);
-	else if (!rc)
-		rc = pg_measure_once(
-			&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL }, &r,
-			&prof, err);
+	rc = record_input(x, a, &r, &prof, err);
 	if (rc)
 		goto out;
 	if (r.dirty && !a->allow_dirty) {
@@ -334,8 +370,11 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 			"commit them or use --allow-dirty");
 		goto out;
 	}
-	if ((rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err)) ||
-	    (rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err)))
+	rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err);
+	if (rc)
+		goto out;
+	rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err);
+	if (rc)
 		goto out;
 	printf("recorded %s\n", path);
 out:
@@ -344,35 +383,49 @@ out:
 	return rc;
 }
 
+typedef int (*sub_fn)(struct ctx *x, const struct baseline_args *a, struct pg_err *err);
+
+static const struct {
+	const char *name;
+	sub_fn fn;
+} subs[] = {
+	{ "record", cmd_record }, { "list", cmd_list },	  { "show", cmd_show },
+	{ "diff", cmd_diff },	  { "prune", cmd_prune },
+};
+
+static sub_fn find_sub(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++)
+		if (!strcmp(subs[i].name, name))
+			return subs[i].fn;
+	return NULL;
+}
+
 int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 {
 	struct baseline_args a = { 0 };
 	struct ctx x = { 0 };
-	const char *sub = argc > 1 ? argv[1] : "";
+	const char *name = argc > 1 ? argv[1] : "";
+	sub_fn sub = find_sub(name);
 	int rc;
 
 	pg_config_init(&x.cfg);
-	if (strcmp(sub, "record") && strcmp(sub, "list") && strcmp(sub, "show") &&
-	    strcmp(sub, "diff") && strcmp(sub, "prune")) {
+	if (!sub) {
 		rc = pg_err_set(err, PG_EUSAGE,
 				"baseline needs record, list, show, diff or prune%s%s%s; see "
 				"'perfgate baseline --help'",
-				*sub ? ", not '" : "", sub, *sub ? "'" : "");
+				*name ? ", not '" : "", name, *name ? "'" : "");
 		goto out;
 	}
-	if ((rc = parse(argc - 1, argv + 1, &a, err)) || (rc = ctx_open(&x, &a.sc, err)))
+	rc = parse(argc - 1, argv + 1, &a, err);
+	if (rc)
 		goto out;
-	if (!strcmp(sub, "record"))
-		rc = cmd_record(&x, &a, err);
-	else if (!strcmp(sub, "list"))
-		rc = a.npos ? pg_err_set(err, PG_EUSAGE, "'baseline list' takes no arguments")
-			    : cmd_list(&x, err);
-	else if (!strcmp(sub, "show"))
-		rc = cmd_show(&x, &a, err);
-	else if (!strcmp(sub, "diff"))
-		rc = cmd_diff(&x, &a, err);
-	else
-		rc = cmd_prune(&x, &a, err);
+	rc = ctx_open(&x, &a.sc, err);
+	if (rc)
+		goto out;
+	rc = sub(&x, &a, err);
 out:
 	ctx_close(&x);
 	return rc;

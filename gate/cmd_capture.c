@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include <getopt.h>
 #include <limits.h>
@@ -10,7 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "fs.h"
-#include "gitinfo.h"
+#include "pprof.h"
 #include "result.h"
 
 const char pg_usage_capture[] =
@@ -123,7 +124,7 @@ int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
 	struct capture_args a = { 0 };
 	struct pg_config cfg;
 	struct pg_result r;
-	struct pg_buf profile = PG_BUF_INIT(64 << 20);
+	struct pg_buf profile = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	const struct pg_scenario *sc;
 	int rc;
 

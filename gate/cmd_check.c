@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate check: parse, run the check use case (check.h: stored or
  * paired), print the table and write the reports. */
 #include <getopt.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate compare BASELINE.json RESULT.json: the decision rule on two
  * files, rendered in one format on standard output. */
 #include <getopt.h>
@@ -33,43 +34,45 @@ struct compare_args {
 	int has_threshold;
 };
 
+static int take(void *args, int c, const char *arg, struct pg_err *err)
+{
+	struct compare_args *a = args;
+
+	switch (c) {
+	case 't':
+		a->has_threshold = 1;
+		return pg_cli_parse_threshold(arg, &a->threshold, err);
+	case 'f':
+		a->format = arg;
+		return 0;
+	case 'c':
+		a->config = arg;
+		return 0;
+	}
+	return 1;
+}
+
 static int parse(int argc, char **argv, struct compare_args *a, struct pg_err *err)
 {
-	static const struct option opts[] = {
+	static const struct option longopts[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "config", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static const struct pg_cli_opts opts = { "compare", "c:", longopts, take };
 	const struct pg_report_writer *w;
-	int c, rc;
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			rc = pg_cli_parse_threshold(optarg, &a->threshold, err);
-			if (rc)
-				return rc;
-			a->has_threshold = 1;
-			break;
-		case 'f':
-			a->format = optarg;
-			break;
-		case 'c':
-			a->config = optarg;
-			break;
-		default:
-			return pg_cli_badopt(err, "compare", optopt, argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
+	rc = pg_cli_parse(&opts, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	if (argc - first != 2)
 		return pg_err_set(err, PG_EUSAGE,
 				  "compare takes two files, BASELINE.json and RESULT.json; "
 				  "see 'perfgate compare --help'");
-	a->files[0] = argv[optind];
-	a->files[1] = argv[optind + 1];
+	a->files[0] = argv[first];
+	a->files[1] = argv[first + 1];
 	w = pg_report_writer_find(a->format);
 	if (!w || w->needs_profile) /* compare has result files, no profiles */
 		return pg_err_set(
@@ -101,6 +104,18 @@ static int load_rules(const struct compare_args *a, const struct pg_result *cur,
 	return rc;
 }
 
+/* Both results, then the rules that apply to the current one's scenario. */
+static int load_all(const struct compare_args *a, struct pg_result *base, struct pg_result *cur,
+		    struct pg_config *cfg, struct pg_compare_opts *o, struct pg_err *err)
+{
+	int rc;
+
+	if ((rc = pg_result_load(base, a->files[0], err)) ||
+	    (rc = pg_result_load(cur, a->files[1], err)))
+		return rc;
+	return load_rules(a, cur, cfg, o, err);
+}
+
 int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 {
 	struct compare_args a = { .format = "text" };
@@ -119,9 +134,8 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	rc = parse(argc, argv, &a, err);
 	if (rc)
 		goto out;
-	if ((rc = pg_result_load(&base, a.files[0], err)) ||
-	    (rc = pg_result_load(&cur, a.files[1], err)) ||
-	    (rc = load_rules(&a, &cur, &cfg, &o, err)))
+	rc = load_all(&a, &base, &cur, &cfg, &o, err);
+	if (rc)
 		goto out;
 	rc = pg_compare_results(&base, &cur, &o, &v, err);
 	if (rc)
@@ -131,8 +145,9 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	r.verdict = &v;
 	r.color = pg_report_want_color(stdout);
 	rc = pg_report_print(pg_report_writer_find(a.format), &r, stdout, err);
-	if (!rc && v.nregressions)
-		rc = PG_REGRESSION;
+	if (rc)
+		goto out;
+	rc = v.nregressions ? PG_REGRESSION : 0;
 out:
 	pg_verdict_release(&v);
 	pg_config_release(&cfg);

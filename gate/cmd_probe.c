@@ -1,7 +1,7 @@
+// SPDX-License-Identifier: MIT
 /* `perfgate probe`: attach the eBPF probes to one cgroup or process for a
  * while and write what they saw as JSON. Parse, resolve the target, call
  * gate/probe, render; the probes are detached before the file is written. */
-#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -9,16 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "attach.h"
 #include "cgroup.h"
 #include "cli.h"
+#include "clock.h"
 #include "fs.h"
 #include "probe.h"
 #include "result.h"
 #include "sig.h"
+#include "workload.h"
 
 const char pg_usage_probe[] =
 	"usage: perfgate probe (--cgroup PATH | --pid PID | --container C | --pod P)\n"
@@ -93,18 +93,19 @@ static int target_opt(struct opts *o, int c, const char *arg, struct pg_err *err
 	return rc;
 }
 
-static int parse_opt(struct opts *o, int c, struct pg_err *err)
+static int take(void *args, int c, const char *arg, struct pg_err *err)
 {
+	struct opts *o = args;
 	unsigned long v;
 	int rc;
 
 	switch (c) {
 	case 'c':
-		o->cgroup = optarg;
+		o->cgroup = arg;
 		o->ntargets++;
 		return 0;
 	case 'p':
-		rc = pg_cli_parse_uint(optarg, "--pid", 4194304, &v, err);
+		rc = pg_cli_parse_uint(arg, "--pid", 4194304, &v, err);
 		if (!rc && !v)
 			rc = pg_err_set(err, PG_EUSAGE, "--pid takes a process id, not '0'");
 		o->a.kind = PG_ATTACH_PID;
@@ -113,15 +114,14 @@ static int parse_opt(struct opts *o, int c, struct pg_err *err)
 		return rc;
 	case 'C':
 	case 'k':
-		return target_opt(o, c, optarg, err);
+		return target_opt(o, c, arg, err);
 	case 'd':
-		rc = pg_cli_parse_double(optarg, "--duration", 0.001, 86400 * 365, &o->duration,
-					 err);
+		rc = pg_cli_parse_double(arg, "--duration", 0.001, 86400 * 365, &o->duration, err);
 		return rc;
 	case 'P':
-		return add_port(o, optarg, err);
+		return add_port(o, arg, err);
 	case 'o':
-		o->out = optarg;
+		o->out = arg;
 		return 0;
 	}
 	return 1; /* not ours: unknown option */
@@ -139,21 +139,16 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
+	static const struct pg_cli_opts opts = { "probe", "+o:", longopts, take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
-		rc = parse_opt(o, c, err);
-		if (rc == 1 || c == '?' || c == ':')
-			return pg_cli_badopt(err, "probe", optopt, argv[optind - 1]);
-		if (rc)
-			return rc;
-	}
-	if (optind < argc)
+	rc = pg_cli_parse(&opts, argc, argv, o, &first, err);
+	if (rc)
+		return rc;
+	if (first < argc)
 		return pg_err_set(err, PG_EUSAGE,
 				  "unexpected argument '%s'; see 'perfgate probe --help'",
-				  argv[optind]);
+				  argv[first]);
 	if (o->ntargets != 1)
 		return pg_err_set(err, PG_EUSAGE,
 				  "give exactly one of --cgroup, --pid, --container and --pod; see "
@@ -163,81 +158,33 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 	return 0;
 }
 
-static int netns_ino(const char *proc, uint64_t *out, struct pg_err *err)
-{
-	char path[64];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "/proc/%s/ns/net", proc);
-	if (stat(path, &st) < 0 && (errno == EACCES || errno == EPERM))
-		return pg_err_set(err, PG_EINFRA,
-				  "no permission to read the network namespace '%s'; run perfgate "
-				  "as root (CAP_SYS_PTRACE to read another user's, CAP_BPF and "
-				  "CAP_PERFMON for the probes)",
-				  path);
-	if (stat(path, &st) < 0)
-		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
-				  "cannot read the network namespace '%s': %s", path,
-				  strerror(errno));
-	*out = st.st_ino;
-	return 0;
-}
-
 /* The cgroup for getrandom (and the cgroups below it), and for --pid,
  * --container and --pod the network namespace of a process in it for
  * retransmits when it is not perfgate's (there, ports are the only way to
- * tell the workload's sockets from the rest). */
-static int resolve(struct opts *o, struct pg_cgroup *cg, struct pg_err *err)
+ * tell the workload's sockets from the rest): attached as capture attaches
+ * to a running workload (workload.h), borrowed, never stopped. */
+static int resolve(struct opts *o, struct pg_workload *w, struct pg_err *err)
 {
-	struct pg_attach_found f;
-	uint64_t mine, theirs;
-	char pid[32];
 	int rc;
 
 	if (o->cgroup)
-		return pg_cgroup_open(cg, o->cgroup, err);
-	rc = pg_attach_resolve_host(&f, &o->a, err);
-	if (!rc)
-		rc = pg_cgroup_open(cg, f.cgroup, err);
+		return pg_cgroup_open(&w->target.cg, o->cgroup, err);
+	rc = pg_workload_attach_cfg(w, &o->a, NULL, err);
 	if (rc)
 		return rc;
-	o->pid = f.pid;
-	snprintf(pid, sizeof(pid), "%ld", o->pid);
-	rc = netns_ino("self", &mine, err);
-	if (!rc)
-		rc = netns_ino(pid, &theirs, err);
-	if (!rc && theirs != mine)
-		o->t.netns_ino = theirs;
-	return rc;
+	o->pid = w->target.pid;
+	o->t.netns_ino = w->target.ns.ino; /* 0 in perfgate's own namespace */
+	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Sleep in short steps so a signal (the handler does not restart sleeps)
- * or the end of the duration ends the wait promptly. */
+/* Until the duration ends or a signal arrives (duration 0: until a signal);
+ * the time it actually measured. */
 static double wait_for(double duration)
 {
-	double start = now(), left = 0.1;
-	struct timespec ts;
+	double start = pg_now();
 
-	while (!pg_sig_pending()) {
-		if (duration > 0) {
-			left = duration - (now() - start);
-			if (left <= 0)
-				break;
-		}
-		left = left > 0.1 ? 0.1 : left;
-		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(left * 1e9);
-		nanosleep(&ts, NULL);
-	}
-	return now() - start;
+	pg_sleep(duration > 0 ? duration : INFINITY);
+	return pg_now() - start;
 }
 
 static json_t *getrandom_json(const struct pg_probe_snapshot *s)
@@ -321,7 +268,7 @@ static void warn_scope(const struct opts *o, const struct pg_cgroup *cg)
 
 int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 {
-	struct pg_cgroup cg = PG_CGROUP_INIT;
+	struct pg_workload w;
 	struct pg_probe_snapshot *snap = NULL;
 	struct opts o = { 0 };
 	struct pg_probe *p = NULL;
@@ -329,14 +276,16 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 	double elapsed;
 	int rc;
 
+	pg_workload_init(&w);
 	rc = parse(argc, argv, &o, err);
-	if (!rc)
-		rc = resolve(&o, &cg, err);
 	if (rc)
 		goto out;
-	o.t.cgroup_id = cg.id;
-	o.t.cgroup_level = cg.level;
-	warn_scope(&o, &cg);
+	rc = resolve(&o, &w, err);
+	if (rc)
+		goto out;
+	o.t.cgroup_id = w.target.cg.id;
+	o.t.cgroup_level = w.target.cg.level;
+	warn_scope(&o, &w.target.cg);
 	snap = malloc(sizeof(*snap));
 	if (!snap) {
 		rc = pg_err_nomem(err);
@@ -351,13 +300,13 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 	p = NULL;
 	if (rc)
 		goto out;
-	j = result_json(&o, &cg, snap, elapsed, pg_sig_pending());
+	j = result_json(&o, &w.target.cg, snap, elapsed, pg_sig_pending());
 	rc = write_json(o.out, j, err);
 out:
 	json_decref(j);
 	pg_probe_free(p);
 	free(snap);
-	pg_cgroup_release(&cg);
+	pg_workload_stop(&w); /* borrowed target: released, never stopped */
 	pg_attach_cfg_release(&o.a);
 	return rc;
 }

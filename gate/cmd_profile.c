@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate profile top: the table of `go tool pprof -top` for a profile
  * file, or the same functions as JSON with exact integers. */
 #include <getopt.h>
@@ -103,6 +104,34 @@ out:
 	return rc;
 }
 
+static int take(void *args, int c, const char *arg, struct pg_err *err)
+{
+	struct top_args *a = args;
+	unsigned long n;
+	int rc;
+
+	switch (c) {
+	case 'n':
+		rc = pg_cli_parse_uint(arg, "-n", 1000000000UL, &n, err);
+		if (!rc)
+			a->opts.node_count = n;
+		return rc;
+	case 'i':
+		a->sample_index = arg;
+		return 0;
+	case 'f':
+		return pg_cli_parse_double(arg, "--node-fraction", 0, 1, &a->opts.node_fraction,
+					   err);
+	case 'a':
+		a->opts.node_fraction = 0;
+		return 0;
+	case 'j':
+		a->json = 1;
+		return 0;
+	}
+	return 1;
+}
+
 static int parse_args(int argc, char **argv, struct top_args *a, struct pg_err *err)
 {
 	static const struct option longopts[] = {
@@ -112,37 +141,21 @@ static int parse_args(int argc, char **argv, struct top_args *a, struct pg_err *
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
-	unsigned long n;
-	int c, rc;
+	static const struct pg_cli_opts opts = { "profile", "n:", longopts, take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "n:", longopts, NULL)) != -1) {
-		if (c == 'n' && (rc = pg_cli_parse_uint(optarg, "-n", 1000000000UL, &n, err)))
-			return rc;
-		if (c == 'n')
-			a->opts.node_count = n;
-		else if (c == 'i')
-			a->sample_index = optarg;
-		else if (c == 'f' && (rc = pg_cli_parse_double(optarg, "--node-fraction", 0, 1,
-							       &a->opts.node_fraction, err)))
-			return rc;
-		else if (c == 'a')
-			a->opts.node_fraction = 0;
-		else if (c == 'j')
-			a->json = 1;
-		else if (c == '?' || c == ':')
-			return pg_cli_badopt(err, "profile", optopt, argv[optind - 1]);
-	}
-	if (optind >= argc || strcmp(argv[optind], "top"))
+	rc = pg_cli_parse(&opts, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	if (first >= argc || strcmp(argv[first], "top"))
 		return pg_err_set(err, PG_EUSAGE,
 				  "expected 'perfgate profile top FILE'; see "
 				  "'perfgate profile --help'");
-	if (argc - optind != 2)
+	if (argc - first != 2)
 		return pg_err_set(err, PG_EUSAGE,
 				  "'profile top' takes one FILE; see "
 				  "'perfgate profile --help'");
-	a->file = argv[optind + 1];
+	a->file = argv[first + 1];
 	return 0;
 }
 
@@ -160,12 +173,12 @@ int pg_cmd_profile(int argc, char **argv, struct pg_err *err)
 	if (rc)
 		goto out;
 	rc = pg_profile_sample_index(p, a.sample_index, &si, err);
-	if (!rc)
-		rc = pg_profile_top_opts(p, si, &a.opts, &t, err);
-	if (!rc && a.json)
-		rc = print_json(&t, err);
-	else if (!rc)
-		rc = pg_top_write_text(stdout, p, &t, err);
+	if (rc)
+		goto out;
+	rc = pg_profile_top_opts(p, si, &a.opts, &t, err);
+	if (rc)
+		goto out;
+	rc = a.json ? print_json(&t, err) : pg_top_write_text(stdout, p, &t, err);
 out:
 	pg_top_release(&t);
 	pg_profile_free(p);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,16 +96,6 @@ double pg_compare_default_min_abs(const char *metric)
 	return 0;
 }
 
-static const struct pg_gate_rule *find_rule(const struct pg_compare_opts *o, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < o->nrules; i++)
-		if (o->rules[i].metric && !strcmp(o->rules[i].metric, metric))
-			return &o->rules[i];
-	return NULL;
-}
-
 /* Relative change in percent of |baseline|. A zero baseline has no finite
  * relative change unless the current value is zero too; min_abs is what
  * keeps such metrics from failing on noise. */
@@ -154,7 +145,7 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 		    const struct pg_compare_opts *o)
 {
 	const struct pg_metric *any = c ? c : b;
-	const struct pg_gate_rule *rule = find_rule(o, any->name);
+	const struct pg_gate_rule *rule = pg_gate_rule_find(o->rules, o->nrules, any->name);
 
 	memset(r, 0, sizeof(*r));
 	r->lo_pct = r->hi_pct = r->stored = NAN;

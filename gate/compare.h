@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The decision rule: compare a current result with a baseline, metric by
  * metric, and say pass, regression, improvement or reported, plus the
  * whole run's verdict and the CPU profile's top movers. Pure: no I/O.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 /* The paired decision: each gated row is judged from the per-round changes
  * of current against a reference measured in the same rounds, so what the

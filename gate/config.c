@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,9 +10,8 @@
 #include "buf.h"
 #include "config.h"
 #include "config_int.h"
-#include "http.h"
-#include "config_int.h"
 #include "jpath.h"
+#include "url.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
 #define MAX_RUNS 1000
@@ -24,7 +24,7 @@ static int check_url(struct pg_jctx *x, const char *path, const char *url)
 	char origin[256];
 	struct pg_err e = PG_ERR_INIT;
 
-	if (pg_http_origin(url, origin, sizeof(origin), &e))
+	if (pg_url_origin(url, origin, sizeof(origin), &e))
 		return pg_jctx_fail(x, PG_EINPUT, "%s: %s", path, e.msg);
 	return 0;
 }
@@ -134,7 +134,7 @@ static int check_local(struct pg_jctx *x, const struct pg_workload_cfg *w, const
 {
 	char path[AT_MAX];
 
-	if (!url || w->allow_remote || pg_http_is_loopback(url))
+	if (!url || w->allow_remote || pg_url_is_loopback(url))
 		return 0;
 	return pg_jctx_fail(x, PG_EINPUT,
 			    "%s is not on loopback; point it at the workload perfgate starts, or "
@@ -201,55 +201,6 @@ static int parse_load(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 	return rc;
 }
 
-static int parse_rule(struct pg_jctx *x, json_t *obj, const char *at, struct pg_gate_rule *r)
-{
-	static const char *const keys[] = { "threshold_pct", "min_abs", "gated", NULL };
-	int rc;
-
-	if (!json_is_object(obj))
-		return pg_jctx_wrong_type(x, at, "an object", obj);
-	r->gated = 1;
-	r->has_threshold = json_object_get(obj, "threshold_pct") != NULL;
-	r->has_min_abs = json_object_get(obj, "min_abs") != NULL;
-	rc = pg_jctx_check_keys(x, obj, at, keys);
-	if (!rc)
-		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
-				 &r->threshold_pct);
-	if (!rc)
-		rc = pg_jctx_num(x, obj, at, "min_abs", 0, 0, 1e300, &r->min_abs);
-	if (!rc)
-		rc = pg_jctx_bool(x, obj, at, "gated", &r->gated);
-	return rc;
-}
-
-static int parse_gate(struct pg_jctx *x, json_t *obj, const char *at, struct pg_scenario *s)
-{
-	char path[AT_MAX], mpath[AT_MAX + 64];
-	const char *key;
-	json_t *gate, *v;
-	int rc;
-
-	rc = pg_jctx_member(x, obj, at, "gate", JSON_OBJECT, "an object", &gate);
-	if (rc || !gate)
-		return rc;
-	pg_jpath_join(path, sizeof(path), at, "gate");
-	s->gate = calloc(json_object_size(gate) + 1, sizeof(*s->gate));
-	if (!s->gate)
-		return pg_err_nomem(x->err);
-	json_object_foreach (gate, key, v) {
-		if (!key[0])
-			return pg_jctx_fail(x, PG_EINPUT, "empty metric name at %s", path);
-		rc = pg_jctx_strdup(x, key, &s->gate[s->ngate].metric);
-		if (rc)
-			return rc;
-		rc = parse_rule(x, v, pg_jpath_join(mpath, sizeof(mpath), path, key),
-				&s->gate[s->ngate++]);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 /* Scenario names become directory names under baselines/: a safe charset,
  * and never "." or "..". */
 static int valid_name(const char *s)
@@ -295,7 +246,7 @@ static int parse_scenario(struct pg_jctx *x, json_t *obj, const char *at, struct
 	if (!rc)
 		rc = parse_load(x, l, pg_jpath_join(path, sizeof(path), at, "load"), &s->load);
 	if (!rc)
-		rc = parse_gate(x, obj, at, s);
+		rc = pg_config_parse_gate(x, obj, at, s);
 	if (!rc)
 		rc = pg_config_parse_build(x, obj, at, &s->build);
 	if (!rc)
@@ -447,6 +398,20 @@ void pg_config_release(struct pg_config *c)
 /* The parser behind both entry points; name starts every message. On
  * failure c is released (back to its defaults), so callers need no
  * cleanup of a half-filled config. */
+/* What a config has before its file is read: its directory and the
+ * defaults of the keys that name places. */
+static int set_defaults(struct pg_jctx *x, struct pg_config *c, const char *dir)
+{
+	int rc;
+
+	rc = pg_jctx_strdup(x, dir, &c->dir);
+	if (!rc)
+		rc = pg_jctx_strdup(x, "baselines", &c->baselines_dir);
+	if (!rc)
+		rc = pg_jctx_strdup(x, "main", &c->base_branch);
+	return rc;
+}
+
 static int parse_named(struct pg_config *c, const char *text, size_t len, const char *dir,
 		       const char *name, struct pg_err *err)
 {
@@ -459,11 +424,7 @@ static int parse_named(struct pg_config *c, const char *text, size_t len, const 
 	pg_config_release(c);
 	if (!dir)
 		dir = getcwd(cwd, sizeof(cwd)) ? cwd : "/";
-	rc = pg_jctx_strdup(&x, dir[0] ? dir : ".", &c->dir);
-	if (!rc)
-		rc = pg_jctx_strdup(&x, "baselines", &c->baselines_dir);
-	if (!rc)
-		rc = pg_jctx_strdup(&x, "main", &c->base_branch);
+	rc = set_defaults(&x, c, dir[0] ? dir : ".");
 	if (rc)
 		goto out;
 	x.dir = c->dir;
@@ -551,14 +512,4 @@ int pg_config_scenario(const struct pg_config *c, const char *name, const struct
 		}
 	}
 	return pg_err_set(err, PG_EUSAGE, "no scenario '%s' in %s; check -s", name, file);
-}
-
-const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < s->ngate; i++)
-		if (!strcmp(s->gate[i].metric, metric))
-			return &s->gate[i];
-	return NULL;
 }

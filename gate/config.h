@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate.json -> struct pg_config (jansson). Strict: an unknown key, a
  * wrong type or a bad scenario name is PG_EINPUT naming the JSON path
  * (e.g. "scenarios[0].workload.cmd[1]"). The config owns every string and
@@ -170,8 +171,10 @@ enum pg_mode pg_scenario_mode(const struct pg_scenario *s);
 const char *pg_mode_name(enum pg_mode m);
 int pg_mode_parse(const char *s);
 
-/* The gate rule for a metric, or NULL. Borrowed. */
-const struct pg_gate_rule *pg_scenario_rule(const struct pg_scenario *s, const char *metric);
+/* The rule for metric among n rules (a scenario's gate, or compare's
+ * options), or NULL. Borrowed. */
+const struct pg_gate_rule *pg_gate_rule_find(const struct pg_gate_rule *rules, size_t n,
+					     const char *metric);
 
 /* A load script's metrics file: a flat JSON object of finite numbers.
  * Untrusted input (fuzz target). On success *out is a NULL-terminated array

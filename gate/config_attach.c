@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* workload.attach: exactly one target, each checked against the characters
  * its kind allows, so a name can never walk out of the directory the
  * resolver (attach.c) looks it up in. */

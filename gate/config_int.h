@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: MIT
 /* The pieces of the config parser shared by its files (config.c, the
  * scenario's run settings in config_run.c, workload.attach in
- * config_attach.c): typed readers of "cmd" and "env" whose copies the
- * caller owns, and their destructors. Same contract as config.c: strict,
- * PG_EINPUT naming the JSON path; the config owns what is stored. */
+ * config_attach.c, the gate rules in config_gate.c): typed readers of "cmd"
+ * and "env" whose copies the caller owns, and their destructors. Same
+ * contract as config.c: strict, PG_EINPUT naming the JSON path; the config
+ * owns what is stored. */
 #ifndef PG_CONFIG_INT_H
 #define PG_CONFIG_INT_H
 
@@ -22,6 +24,8 @@ int pg_config_get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 void pg_config_free_argv(char **v, size_t n);
 void pg_config_free_env(struct pg_kv *kv, size_t n);
 
+/* "gate" of a scenario (optional): its rules into s->gate. */
+int pg_config_parse_gate(struct pg_jctx *x, json_t *obj, const char *at, struct pg_scenario *s);
 /* "build" of a scenario (optional). */
 int pg_config_parse_build(struct pg_jctx *x, json_t *obj, const char *at, struct pg_build_cfg *b);
 /* "mode" and "paired" of the top level or a scenario (optional, keeping

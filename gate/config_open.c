@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Where the commands find their config: -c, else perfgate.json at the root
  * of the git work tree around the current directory, else here. */
 #include <limits.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The scenario's run settings: "build" (what builds the workload in the
  * tree being measured) and "mode"/"paired" (how check finds what it
  * compares with). Kept apart from config.c, which reads what is measured. */

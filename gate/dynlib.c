@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Why dlopen() rather than a helper executable (git's git-remote-http) or
  * fewer libraries: perfgate stays one binary with no protocol between two
  * processes, the Debian packages it depends on are the same, and a command

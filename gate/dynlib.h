@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* libgit2 and libcurl, loaded with dlopen() the first time a command needs
  * them, so that profile, compare and the --help/--version paths do not pay
  * for mapping and relocating their ~40 transitive libraries at every start.
@@ -67,13 +68,7 @@
 	X(easy_perform)   \
 	X(easy_getinfo)   \
 	X(easy_cleanup)   \
-	X(easy_strerror)  \
-	X(url)            \
-	X(url_set)        \
-	X(url_get)        \
-	X(url_cleanup)    \
-	X(url_strerror)   \
-	X(free)
+	X(easy_strerror)
 
 /* __typeof__ keeps every call type-checked against the library's header. */
 #define PG_DYNLIB_GIT_PTR(f) __typeof__(git_##f) *f;

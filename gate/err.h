@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One error model for all of perfgate: functions return 0 or a negative
  * PG_E* code and describe the failure in a caller-owned struct pg_err.
  * The layer that knows the facts writes the message; callers pass it up

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Making outside text inert before perfgate prints it: function names from
  * profiles, metric names, units and host facts from baselines may carry
  * terminal escapes (ESC, OSC, C1 controls) or markdown and HTML. The

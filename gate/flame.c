@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The merged call tree of a differential flame graph: every stack of both
  * profiles is added from the root, so a frame is the same node in both
  * when it has the same path of names from the root. */
@@ -172,37 +173,4 @@ double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, 
 	if (total <= 0 || n->value[which] <= 0)
 		return 0;
 	return (double)n->value[which] / (double)total;
-}
-
-/* Degrade on a bad baseline: the current profile alone still tells where
- * the time goes. */
-int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
-		 struct pg_err *err)
-{
-	struct pg_flame_opts o = PG_FLAME_OPTS_DEFAULT;
-	struct pg_profile *bp = NULL, *cp = NULL;
-	struct pg_err berr = PG_ERR_INIT;
-	struct pg_flame *fl = NULL;
-	char note[sizeof(berr.msg) + 64] = "";
-	int rc;
-
-	rc = pg_profile_parse(&cp, cur, cur_len, err);
-	if (rc)
-		goto out;
-	if (!base)
-		snprintf(note, sizeof(note),
-			 "no baseline profile: plain flame graph of the current run");
-	else if (pg_profile_parse(&bp, base, base_len, &berr))
-		snprintf(note, sizeof(note), "baseline profile unreadable (%s): current run only",
-			 berr.msg);
-	rc = pg_flame_new(&fl, bp, cp, err);
-	if (rc)
-		goto out;
-	pg_flame_set_note(fl, note);
-	rc = pg_flame_write_svg(f, fl, &o, err);
-out:
-	pg_flame_free(fl);
-	pg_profile_free(bp);
-	pg_profile_free(cp);
-	return rc;
 }

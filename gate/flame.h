@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Differential flame graphs: a call tree merged from a current CPU profile
  * and an optional baseline one, each frame holding both profiles' shares
  * of their totals, rendered as a self-contained SVG (width = current

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Internals of the flame module, shared by gate/flame*.c only: the merged
  * call tree, nodes in one array (index 0 is the root "all"), each node's
  * children as indices sorted by name. */

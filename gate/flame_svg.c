@@ -1,12 +1,14 @@
+// SPDX-License-Identifier: MIT
 /* SVG rendering of a struct pg_flame: frames as <g><title/><rect/><text/>
  * with the root at the bottom, children left to right in name order, each
  * frame as wide as its share of the current profile. No script: the
- * tooltips are plain SVG <title> elements. */
+ * tooltips are plain SVG <title> elements. This file uses the tree
+ * (flame.c), never the other way round. */
 #include <math.h>
 #include <string.h>
 
 #include "flame_int.h"
-#include "utf8.h"
+#include "xml.h"
 
 #define TOP 56.0   /* title lines */
 #define BOTTOM 8.0 /* below the root */
@@ -25,61 +27,6 @@ struct svg {
 	double max_abs; /* largest |delta| of a frame drawn */
 	int depth;	/* deepest frame drawn */
 };
-
-/* Decode one UTF-8 sequence of s (n > 0 bytes left); *cp gets U+FFFD for
- * malformed bytes and for code points XML 1.0 does not allow. Returns the
- * bytes used (1 for a malformed byte, so it is replaced alone). */
-static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len = pg_utf8_decode(s, n, cp);
-
-	if (!len) {
-		*cp = 0xfffd;
-		return 1;
-	}
-	if ((*cp < 0x20 && *cp != '\t') || *cp == 0xfffe || *cp == 0xffff)
-		*cp = 0xfffd; /* well-formed but not allowed in XML */
-	return len;
-}
-
-static size_t utf8_count(const char *s)
-{
-	size_t n = strlen(s), i = 0, k = 0;
-	uint32_t cp;
-
-	while (i < n) {
-		i += utf8_next((const unsigned char *)s + i, n - i, &cp);
-		k++;
-	}
-	return k;
-}
-
-/* Write at most max code points of s, escaped for XML text and attributes. */
-static void put_escaped(FILE *f, const char *s, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strlen(s), i = 0, k, used;
-	uint32_t cp;
-
-	for (k = 0; i < n && k < max; k++) {
-		used = utf8_next(u + i, n - i, &cp);
-		if (cp == '&')
-			fputs("&amp;", f);
-		else if (cp == '<')
-			fputs("&lt;", f);
-		else if (cp == '>')
-			fputs("&gt;", f);
-		else if (cp == '"')
-			fputs("&quot;", f);
-		else if (cp == '\'')
-			fputs("&apos;", f);
-		else if (cp == 0xfffd)
-			fputs("\xef\xbf\xbd", f);
-		else
-			fwrite(u + i, 1, used, f);
-		i += used;
-	}
-}
 
 static double delta(const struct pg_flame *fl, const struct pg_flame_node *n)
 {
@@ -141,7 +88,7 @@ static void frame_title(const struct svg *s, const struct pg_flame_node *n)
 	FILE *f = s->f;
 
 	fputs("<title>", f);
-	put_escaped(f, n->name, SIZE_MAX);
+	pg_xml_text(f, n->name, SIZE_MAX);
 	fprintf(f, "&#10;current: %.2f %%", 100 * pg_flame_share(s->fl, n, 1));
 	if (s->fl->has_base)
 		fprintf(f, "&#10;baseline: %.2f %%&#10;delta: %+.2f pp",
@@ -155,15 +102,15 @@ static void frame_title(const struct svg *s, const struct pg_flame_node *n)
 static void frame_label(const struct svg *s, const struct pg_flame_node *n, double x, double y,
 			double w)
 {
-	size_t fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0, len = utf8_count(n->name);
+	size_t fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0, len = pg_xml_chars(n->name);
 
 	if (fit < 3)
 		return;
 	fprintf(s->f, "<text x=\"%.2f\" y=\"%.2f\">", x + 3, y + FRAME_H - 5);
 	if (len <= fit) {
-		put_escaped(s->f, n->name, len);
+		pg_xml_text(s->f, n->name, len);
 	} else {
-		put_escaped(s->f, n->name, fit - 2);
+		pg_xml_text(s->f, n->name, fit - 2);
 		fputs("..", s->f);
 	}
 	fputs("</text>", s->f);
@@ -219,7 +166,7 @@ static void header(const struct svg *s, double height)
 				: "width: share of CPU time; hover for figures");
 	if (s->fl->note[0]) {
 		fprintf(f, "<text x=\"%.1f\" y=\"50\" text-anchor=\"middle\">", w / 2);
-		put_escaped(f, s->fl->note, SIZE_MAX);
+		pg_xml_text(f, s->fl->note, SIZE_MAX);
 		fputs("</text>\n", f);
 	}
 }
@@ -241,4 +188,37 @@ int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame
 	if (fflush(f) || ferror(f))
 		return pg_err_set(err, PG_EINFRA, "cannot write the flame graph");
 	return 0;
+}
+
+/* Degrade on a bad baseline: the current profile alone still tells where
+ * the time goes. */
+int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
+		 struct pg_err *err)
+{
+	struct pg_flame_opts o = PG_FLAME_OPTS_DEFAULT;
+	struct pg_profile *bp = NULL, *cp = NULL;
+	struct pg_err berr = PG_ERR_INIT;
+	struct pg_flame *fl = NULL;
+	char note[sizeof(berr.msg) + 64] = "";
+	int rc;
+
+	rc = pg_profile_parse(&cp, cur, cur_len, err);
+	if (rc)
+		goto out;
+	if (!base)
+		snprintf(note, sizeof(note),
+			 "no baseline profile: plain flame graph of the current run");
+	else if (pg_profile_parse(&bp, base, base_len, &berr))
+		snprintf(note, sizeof(note), "baseline profile unreadable (%s): current run only",
+			 berr.msg);
+	rc = pg_flame_new(&fl, bp, cp, err);
+	if (rc)
+		goto out;
+	pg_flame_set_note(fl, note);
+	rc = pg_flame_write_svg(f, fl, &o, err);
+out:
+	pg_flame_free(fl);
+	pg_profile_free(bp);
+	pg_profile_free(cp);
+	return rc;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE /* mkostemp */
 #include <dirent.h>
 #include <errno.h>
@@ -62,6 +63,29 @@ static int publish(const char *tmp, const char *path, int excl)
 	return 0;
 }
 
+/* Who can fix a failed write decides its class: a path that names no
+ * writable place (a missing or wrong-kind component, too long, not
+ * permitted, read-only) is the caller's input (PG_EINPUT, exit 2); a
+ * destination that fails while taking the bytes (disk full, quota, I/O
+ * error) is the machine's (PG_EINFRA, exit 3), as is a failed write to an
+ * open stream. */
+static int write_class(int errnum)
+{
+	switch (errnum) {
+	case ENOENT:
+	case ENOTDIR:
+	case ENAMETOOLONG:
+	case EEXIST:
+	case EISDIR:
+	case EACCES:
+	case EPERM:
+	case EROFS:
+	case ELOOP:
+		return PG_EINPUT;
+	}
+	return PG_EINFRA;
+}
+
 /* A character device or FIFO (/dev/null, /dev/stdout, a pipe) is written in
  * place: renaming a temp file over it would replace the device with a file.
  * O_NONBLOCK makes a FIFO nobody reads fail with ENXIO instead of blocking
@@ -74,14 +98,16 @@ static int write_special(const char *path, const void *data, size_t len, struct 
 
 	fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path,
+		return pg_err_set(err, errno == ENXIO ? PG_EINPUT : write_class(errno),
+				  "cannot write '%s': %s", path,
 				  errno == ENXIO ? "a FIFO nobody reads" : strerror(errno));
 	if (fstat(fd, &st) < 0 || !(S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))
 		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': not a file, FIFO or terminal",
 				path);
 	else if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0 ||
 		 write_all(fd, data, len) < 0)
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
+				strerror(errno));
 	close(fd);
 	return rc;
 }
@@ -100,14 +126,17 @@ int pg_fs_write_temp(const char *path, const void *data, size_t len, char *tmp, 
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
-		rc = pg_err_set(err, PG_EINPUT, "cannot create '%s': %s", tmp, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot create '%s': %s", tmp,
+				strerror(errno));
 		tmp[0] = '\0';
 		return rc;
 	}
 	if (fchmod(fd, 0644) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
+				strerror(errno));
 	if (close(fd) < 0 && !rc)
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", tmp, strerror(errno));
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", tmp,
+				strerror(errno));
 	if (rc) {
 		unlink(tmp);
 		tmp[0] = '\0';
@@ -130,7 +159,7 @@ int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 	if (rc)
 		goto out;
 	if (publish(tmp, path, excl) < 0) {
-		rc = pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path,
+		rc = pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
 				errno == EEXIST ? "file exists" : strerror(errno));
 		goto out;
 	}
@@ -154,12 +183,12 @@ int pg_fs_mkdirs(const char *path, struct pg_err *err)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return pg_err_set(err, PG_EINPUT, "cannot create directory '%s': %s", p,
-					  strerror(errno));
+			return pg_err_set(err, write_class(errno),
+					  "cannot create directory '%s': %s", p, strerror(errno));
 		*s = '/';
 	}
 	if (mkdir(p, 0755) < 0 && errno != EEXIST)
-		return pg_err_set(err, PG_EINPUT, "cannot create directory '%s': %s", p,
+		return pg_err_set(err, write_class(errno), "cannot create directory '%s': %s", p,
 				  strerror(errno));
 	return 0;
 }
@@ -174,7 +203,8 @@ int pg_fs_exists(const char *path)
 int pg_fs_publish(const char *tmp, const char *path, struct pg_err *err)
 {
 	if (rename(tmp, path) < 0)
-		return pg_err_set(err, PG_EINPUT, "cannot write '%s': %s", path, strerror(errno));
+		return pg_err_set(err, write_class(errno), "cannot write '%s': %s", path,
+				  strerror(errno));
 	fsync_dir_of(path);
 	return 0;
 }

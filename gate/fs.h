@@ -1,8 +1,11 @@
+// SPDX-License-Identifier: MIT
 /* Files that must never be seen half-written: baselines, results, reports.
  * pg_fs_write_atomic writes a temp file beside the target, fsyncs it, renames
  * it over the target and fsyncs the directory; on any failure the temp file
  * is removed and the old target is untouched. A target that is a device or
- * FIFO (/dev/null, /dev/stdout) is written in place instead. */
+ * FIFO (/dev/null, /dev/stdout) is written in place instead. A path that
+ * names no writable place is PG_EINPUT; a destination that fails while
+ * taking the bytes (disk full, I/O error) is PG_EINFRA. */
 #ifndef PG_FS_H
 #define PG_FS_H
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -126,7 +127,7 @@ int pg_git_head(const char *dir, char *sha_out, int *dirty, struct pg_err *err)
 		rc = git_fail(err, "read HEAD", dir);
 		goto out;
 	}
-	pg_libgit2.oid_tostr(sha_out, PG_GIT_SHA_LEN + 1, &oid);
+	pg_libgit2.oid_tostr(sha_out, PG_SHA_LEN + 1, &oid);
 	rc = is_dirty(repo, dirty, dir, err);
 out:
 	pg_libgit2.repository_free(repo);

@@ -1,14 +1,14 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "dynlib.h"
 #include "http.h"
+#include "url.h"
 #include "sig.h"
 
 #define DEFAULT_TIMEOUT_S 10.0
@@ -33,11 +33,6 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 static void curl_init(void)
 {
 	curl_init_rc = pg_libcurl.global_init(CURL_GLOBAL_ALL);
-}
-
-static int http_scheme(const char *url)
-{
-	return !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
 }
 
 /* Returning less than n makes libcurl fail the transfer with
@@ -159,7 +154,7 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 		j.netns_fd = o->netns_fd;
 	if (status)
 		*status = 0;
-	if (!http_scheme(url))
+	if (!pg_url_is_http(url))
 		return pg_err_set(err, PG_EINFRA, "GET '%s' failed: only http:// and https:// URLs",
 				  url);
 	rc = pg_libcurl_load(err);
@@ -183,76 +178,4 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 	if (status)
 		*status = j.status;
 	return rc;
-}
-
-static int origin_from(CURLU *u, const char *url, char *out, size_t n, struct pg_err *err)
-{
-	char *scheme = NULL, *host = NULL, *port = NULL;
-	int rc = 0, len;
-
-	if (pg_libcurl.url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
-	    pg_libcurl.url_get(u, CURLUPART_HOST, &host, 0) || !host[0]) {
-		rc = pg_err_set(err, PG_EINPUT, "URL '%s' has no host", url);
-		goto out;
-	}
-	if (strcasecmp(scheme, "http") && strcasecmp(scheme, "https")) {
-		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
-		goto out;
-	}
-	pg_libcurl.url_get(u, CURLUPART_PORT, &port, 0);
-	len = snprintf(out, n, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
-	if (len < 0 || (size_t)len >= n)
-		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is too long", url);
-out:
-	pg_libcurl.free(scheme);
-	pg_libcurl.free(host);
-	pg_libcurl.free(port);
-	return rc;
-}
-
-int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err)
-{
-	CURLU *u = NULL;
-	CURLUcode uc;
-	int rc;
-
-	if (!http_scheme(url))
-		return pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
-	rc = pg_libcurl_load(err);
-	if (rc)
-		return rc;
-	u = pg_libcurl.url();
-	if (!u)
-		return pg_err_nomem(err);
-	uc = pg_libcurl.url_set(u, CURLUPART_URL, url, 0);
-	if (uc) {
-		rc = pg_err_set(err, PG_EINPUT, "bad URL '%s': %s", url,
-				pg_libcurl.url_strerror(uc));
-		goto out;
-	}
-	rc = origin_from(u, url, out, n, err);
-out:
-	pg_libcurl.url_cleanup(u);
-	return rc;
-}
-
-int pg_http_is_loopback(const char *url)
-{
-	char origin[1024], host[256];
-	struct in_addr a;
-	const char *h, *end;
-	size_t n;
-
-	if (pg_http_origin(url, origin, sizeof(origin), NULL))
-		return 0;
-	h = strstr(origin, "://") + 3;
-	end = h[0] == '[' ? strchr(h, ']') + 1 : h + strcspn(h, ":");
-	n = (size_t)(end - h);
-	if (n >= sizeof(host))
-		return 0;
-	memcpy(host, h, n);
-	host[n] = '\0';
-	if (!strcasecmp(host, "localhost") || !strcmp(host, "[::1]"))
-		return 1;
-	return inet_pton(AF_INET, host, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* HTTP GET with libcurl, bounded in size and time, optionally from inside a
  * network namespace (the request runs on a thread that setns()es into it, so
  * the caller's namespace never changes). Aborts early when perfgate receives
@@ -24,12 +25,5 @@ struct pg_http_opts {
  * status may be NULL. */
 int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *body, long *status,
 		struct pg_err *err);
-
-/* Scheme, host and port of url ("http://127.0.0.1:8080"), for
- * PERFGATE_TARGET_URL. */
-int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err);
-
-/* 1 if url's host is loopback: localhost, 127.0.0.0/8 or [::1]. */
-int pg_http_is_loopback(const char *url);
 
 #endif

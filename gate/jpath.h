@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Strict, typed reading of jansson documents for perfgate's input files
  * (config, metrics): every failure is PG_EINPUT with a message that begins
  * with the file name and names the JSON path of the problem, e.g.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,8 @@
 #include "buf.h"
 #include "cgroup.h"
 #include "child.h"
+#include "clock.h"
+#include "env.h"
 #include "loadrun.h"
 #include "owner.h"
 #include "sig.h"
@@ -97,33 +100,48 @@ static int wait_load(struct pg_child *c, const struct pg_loadrun *r, struct pg_e
 	return pg_err_set(err, PG_EINFRA, "load script %s; its last output: '%s'", how, tail);
 }
 
+/* A run that served nothing has no per-request figures: the script must
+ * report a positive "requests". */
+static int check_requests(const struct pg_loadmetric *m, size_t n, struct pg_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(m[i].key, "requests"))
+			break;
+	if (i < n && m[i].value > 0)
+		return 0;
+	return pg_err_set(err, PG_EINFRA,
+			  "load script reported %s requests; its metrics file needs a "
+			  "positive \"requests\"",
+			  i == n ? "no" : "zero");
+}
+
 static int read_metrics(const char *path, struct pg_loadmetric **out, size_t *n, struct pg_err *err)
 {
 	struct pg_buf b = PG_BUF_INIT(1 << 20);
 	struct pg_err perr = PG_ERR_INIT;
-	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (access(path, F_OK) < 0 || (rc = pg_buf_read_file(&b, path, &perr)) || b.len == 0) {
+	rc = access(path, F_OK) < 0 ? PG_EINFRA : pg_buf_read_file(&b, path, &perr);
+	if (rc || b.len == 0) {
 		rc = pg_err_set(err, PG_EINFRA,
 				"load script wrote no metrics to PERFGATE_METRICS_FILE%s%.120s",
 				perr.msg[0] ? ": " : "", perr.msg);
 		goto out;
 	}
 	rc = pg_loadmetrics_parse(out, n, b.data, b.len, &perr);
-	if (rc && rc != PG_ENOMEM)
-		rc = pg_err_set(err, PG_EINFRA, "load script's metrics file is malformed: %s",
-				perr.msg);
-	for (i = 0; !rc && i < *n; i++)
-		if (!strcmp((*out)[i].key, "requests"))
-			break;
-	if (!rc && (i == *n || !((*out)[i].value > 0))) {
+	if (rc) {
+		rc = rc == PG_ENOMEM
+			     ? pg_err_nomem(err)
+			     : pg_err_set(err, PG_EINFRA,
+					  "load script's metrics file is malformed: %s", perr.msg);
+		goto out;
+	}
+	rc = check_requests(*out, *n, err);
+	if (rc) {
 		pg_loadmetrics_free(*out, *n);
 		*out = NULL;
-		rc = pg_err_set(err, PG_EINFRA,
-				"load script reported %s requests; its metrics file needs a "
-				"positive \"requests\"",
-				i == *n ? "no" : "zero");
 	}
 out:
 	pg_buf_release(&b);
@@ -159,8 +177,9 @@ int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n
 	if (rc)
 		goto out;
 	rc = wait_load(&c, r, err);
-	if (!rc && out)
-		rc = read_metrics(metrics, out, n, err);
+	if (rc || !out)
+		goto out;
+	rc = read_metrics(metrics, out, n, err);
 out:
 	pg_child_release(&c);
 	pg_cgroup_release(&cg);

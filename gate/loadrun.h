@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One run of a scenario's load script, per the contract: PERFGATE_TARGET_URL,
  * PERFGATE_DURATION_S and PERFGATE_METRICS_FILE (a temp file made here and
  * always removed) on top of perfgate's environment and load.env, inside the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ int pg_measure_build(const struct pg_measure *m, struct pg_err *err)
 
 int pg_measure_stamp(const struct pg_measure *m, struct pg_result *out, struct pg_err *err)
 {
-	char sha[PG_GIT_SHA_LEN + 1] = "";
+	char sha[PG_SHA_LEN + 1] = "";
 	int rc;
 
 	out->dirty = 0;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* One measuring path for check, capture and baseline record: build what a
  * tree's scenario runs, capture it, and stamp the result with what was
  * measured (commit, dirty flag, host facts, time), the same way for every

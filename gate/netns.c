@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "env.h"
 #include "netns.h"
 #include "owner.h"
 
@@ -105,8 +107,8 @@ static int open_ns(struct pg_netns *ns, const char *path, struct pg_err *err)
 
 	ns->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (ns->fd < 0 || fstat(ns->fd, &st) < 0)
-		return pg_err_set(err, PG_EINFRA, "cannot open network namespace '%s': %s", path,
-				  strerror(errno));
+		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
+				  "cannot open network namespace '%s': %s", path, strerror(errno));
 	ns->ino = st.st_ino;
 	return 0;
 }

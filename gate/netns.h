@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate's own network namespaces: created under /run/netns with the
  * "perfgate-" prefix (so `ip netns list` shows them and leak checks can find
  * them), loopback up, and optionally an nftables rule inside that drops a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Who owns perfgate's named objects (cgroups, network namespaces, temp
  * directories): each process has a token "<pid>-<8 hex random>", unique
  * beyond the pid (a pid namespace reuses pids), and holds an flock on

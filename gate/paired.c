@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -5,11 +6,10 @@
 #include <unistd.h>
 
 #include "capture.h"
-#include "child.h"
+#include "clock.h"
 #include "paired.h"
 #include "paired_int.h"
-
-#define MAX_PROFILE_BYTES (256u << 20)
+#include "pprof.h"
 
 void pg_paired_init(struct pg_paired *p, const struct pg_measure *ref, const struct pg_measure *cur,
 		    const struct pg_paired_cfg *cfg, const struct pg_compare_opts *opts)
@@ -18,8 +18,8 @@ void pg_paired_init(struct pg_paired *p, const struct pg_measure *ref, const str
 	p->cur.m = *cur;
 	pg_result_init(&p->ref.res);
 	pg_result_init(&p->cur.res);
-	p->ref.profile = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
-	p->cur.profile = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
+	p->ref.profile = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
+	p->cur.profile = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	p->cfg = cfg;
 	p->opts = opts;
 	pg_verdict_init(&p->v);
@@ -73,7 +73,7 @@ static int keep(struct pg_paired_side *s, const struct pg_result *r, struct pg_b
 	if (!rc && prof->len) {
 		pg_buf_release(&s->profile);
 		s->profile = *prof;
-		*prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
+		*prof = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	}
 	return rc;
 }
@@ -95,7 +95,8 @@ static int round_run(struct pg_paired *p, int may_drop, int *kept, struct pg_err
 {
 	struct pg_paired_side *order[2] = { &p->ref, &p->cur };
 	struct pg_result r[2];
-	struct pg_buf prof[2] = { PG_BUF_INIT(MAX_PROFILE_BYTES), PG_BUF_INIT(MAX_PROFILE_BYTES) };
+	struct pg_buf prof[2] = { PG_BUF_INIT(PG_PROFILE_MAX_BYTES),
+				  PG_BUF_INIT(PG_PROFILE_MAX_BYTES) };
 	int i, rc = 0, cur_first = rand_r(&p->seed) & 1;
 
 	if (cur_first) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Paired measurement: rounds of the reference (the reference commit's
  * tree) and the current tree, each captured once per round in random
  * order, until every gated metric is decided (compare.h

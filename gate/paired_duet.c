@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Duet benchmarking (Bulej et al., ICPE 2020): both sides of a round run at
  * the same time, each with its own cgroup, load and CPU, so whatever the
  * host does in that window it does to both; swapping the CPUs between
@@ -17,9 +18,8 @@
 #include "fs.h"
 #include "owner.h"
 #include "paired_int.h"
+#include "pprof.h"
 #include "sig.h"
-
-#define DUET_PROFILE_MAX (256u << 20)
 
 struct duet_dir {
 	char dir[128];
@@ -54,7 +54,7 @@ static void dir_remove(struct duet_dir *d)
 /* The forked side: capture, write what the parent needs, exit. */
 static void child_main(const struct pg_paired_side *s, int cpu, const struct duet_dir *d)
 {
-	struct pg_buf prof = PG_BUF_INIT(DUET_PROFILE_MAX);
+	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_result r;
 	FILE *f;

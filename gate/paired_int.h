@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Internals of paired measurement shared by its files: one capture of one
  * side, and the duet (paired_duet.c) that runs both sides of a round at
  * once. */

@@ -1,16 +1,15 @@
+// SPDX-License-Identifier: MIT
 /* Reading a pprof profile: gunzip (zlib, capped), unpack with protobuf-c,
  * and check every reference the way pprof's CheckValid does, so that the
  * aggregation code can trust ids and indices. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <zlib.h>
 
+#include "buf.h"
 #include "pprof_int.h"
 
 /* Decompressed profiles beyond this are refused (gzip bombs). The largest
@@ -19,7 +18,7 @@
  * where the old 1 GiB cap let a 10 MB bomb cost 1 GB and 7 s.
  * PERFGATE_MAX_PROFILE_MB raises (or lowers) it. */
 #define DEFAULT_MAX_PROFILE_MB 64
-#define MAX_PROFILE_BYTES pg_profile_max_inflated()
+#define MAX_INFLATED_BYTES pg_profile_max_inflated()
 
 size_t pg_profile_max_inflated(void)
 {
@@ -40,13 +39,13 @@ static int grow(uint8_t **buf, size_t *cap, struct pg_err *err)
 	size_t ncap = *cap * 2;
 	uint8_t *nbuf;
 
-	if (*cap >= MAX_PROFILE_BYTES)
+	if (*cap >= MAX_INFLATED_BYTES)
 		return pg_err_set(err, PG_EINPUT,
 				  "profile is larger than %zu MB uncompressed; refusing it "
 				  "(PERFGATE_MAX_PROFILE_MB raises the cap)",
-				  MAX_PROFILE_BYTES >> 20);
-	if (ncap > MAX_PROFILE_BYTES)
-		ncap = MAX_PROFILE_BYTES;
+				  MAX_INFLATED_BYTES >> 20);
+	if (ncap > MAX_INFLATED_BYTES)
+		ncap = MAX_INFLATED_BYTES;
 	nbuf = realloc(*buf, ncap);
 	if (!nbuf)
 		return pg_err_nomem(err);
@@ -68,7 +67,7 @@ static size_t first_cap(const uint8_t *in, size_t len)
 		hint = len * 4;
 	if (hint < 65536)
 		hint = 65536;
-	return hint < MAX_PROFILE_BYTES ? hint + 1 : MAX_PROFILE_BYTES;
+	return hint < MAX_INFLATED_BYTES ? hint + 1 : MAX_INFLATED_BYTES;
 }
 
 /* Like Go's gzip reader, concatenated members are read as one stream. */
@@ -320,12 +319,15 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 	if (p->plain != plain)
 		free(plain);
 	plain = NULL;
-	if (!rc)
-		rc = check_header(p, err);
-	if (!rc)
-		rc = pp_index(p, err);
-	if (!rc)
-		rc = check_samples(p, err);
+	if (rc)
+		goto out;
+	rc = check_header(p, err);
+	if (rc)
+		goto out;
+	rc = pp_index(p, err);
+	if (rc)
+		goto out;
+	rc = check_samples(p, err);
 out:
 	free(plain);
 	if (rc)
@@ -340,65 +342,21 @@ int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, stru
 	return parse(out, data, len, NULL, err);
 }
 
-static int read_file(const char *path, uint8_t **out, size_t *len, struct pg_err *err)
-{
-	struct stat st;
-	uint8_t *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc = 0;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pg_err_set(err, PG_EINPUT, "cannot open profile '%s': %s", path,
-				  strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = pg_err_set(err, PG_EINPUT, "profile '%s' is not a regular file", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > MAX_PROFILE_BYTES) {
-		rc = pg_err_set(err, PG_EINPUT, "profile '%s' is larger than %zu bytes", path,
-				MAX_PROFILE_BYTES);
-		goto out;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		rc = pg_err_nomem(err);
-		goto out;
-	}
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = pg_err_set(err, PG_EINPUT, "cannot read profile '%s': %s", path,
-					strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*out = buf;
-	*len = got;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return rc;
-}
-
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err)
 {
-	uint8_t *buf = NULL;
-	size_t len = 0;
+	struct pg_buf b = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	char msg[sizeof(err->msg)];
+	uint8_t *buf;
 	int rc;
 
-	rc = read_file(path, &buf, &len, err);
-	if (rc)
+	rc = pg_buf_read_file(&b, path, err);
+	if (rc) {
+		pg_buf_release(&b);
 		return rc;
-	rc = parse(out, buf, len, &buf, err);
+	}
+	/* Taken, so parse can free the bytes as soon as they are unpacked. */
+	buf = (uint8_t *)b.data;
+	rc = parse(out, buf, b.len, &buf, err);
 	free(buf);
 	if (rc == PG_EINPUT && err) {
 		snprintf(msg, sizeof(msg), "%s", err->msg);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* pprof profiles (profile.proto, gzip-compressed or raw): parse with
  * protobuf-c + zlib, and aggregate by function as `go tool pprof -top` does.
  * A struct pg_profile is owned by the caller (pg_profile_free); a struct
@@ -11,6 +12,12 @@
 #include <stdio.h>
 
 #include "err.h"
+
+/* The most bytes of a profile as it travels (gzip-compressed): fetched,
+ * written by capture, read from a baseline, a result or `profile top`. One
+ * cap for every path a profile's bytes take; what they may inflate to is
+ * pg_profile_max_inflated's, below. */
+#define PG_PROFILE_MAX_BYTES ((size_t)256 << 20)
 
 struct pg_profile;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Indexing a parsed profile into pprof's graph nodes at "functions"
  * granularity. Facts from pprof (Go 1.19's vendored copy):
  * - a frame's node is its function name; a nameless function or a location

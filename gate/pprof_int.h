@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Internals of the pprof module, shared by gate/pprof*.c only: the arena
  * that backs every protobuf-c allocation, id maps, and the indexed profile.
  * Everything a struct pg_profile points to lives in its arena or in arrays

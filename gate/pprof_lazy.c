@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The top level of a profile (message ProfileLazy, gate/profile.proto),
  * decoded without copying: samples, locations, functions and strings stay
  * byte ranges of the decompressed buffer, which the profile then keeps

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Memory helpers of the pprof module: the arena behind protobuf-c and the
  * id -> index maps. Profiles number their mappings, locations and functions
  * with ids that are nearly always 1..n, so a dense array is the usual map;

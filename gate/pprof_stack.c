@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Walking a profile's samples as call stacks, root first, with the frame
  * names pprof's -top shows (pp_node_name): one frame per line of each
  * location, so inlined functions are frames of their own. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The `go tool pprof -top` text, byte for byte. Facts from pprof's
  * measurement and report packages (Go 1.19's vendored copy):
  * - units are sniffed case-insensitively, with one trailing 's' dropped from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Aggregation by function, as pprof's graph and report packages do for
  * `-top` (facts from Go 1.19's vendored pprof):
  * - per sample with a non-zero value, every node on the stack gets the value

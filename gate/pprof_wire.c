@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Decoding the hot messages of a profile by hand: Sample (decoded once per
  * pass: validation, values, edges), Location and Function (once each while
  * indexing). protobuf-c's table-driven unpack of them was two thirds of

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reading the protobuf wire format by hand, for the decoders of the pprof
  * module (pprof_wire.c, pprof_lazy.c): varints, keys and length-delimited
  * bodies with protobuf-c's limits. A struct rd is a borrowed byte range;

@@ -1,7 +1,8 @@
+// SPDX-License-Identifier: MIT
 #include <stdio.h>
 #include <string.h>
 
-#include "child.h"
+#include "clock.h"
 #include "pressure.h"
 
 /* "some avg10=0.00 avg60=0.00 avg300=0.00 total=N" */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* How much the host squeezed a workload over a window: the CPU pressure
  * (PSI "some") of its cgroup, the time its tasks waited for a CPU, and the
  * host's steal time, the time the hypervisor gave our CPUs to others.

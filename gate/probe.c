@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The skeleton lifecycle of perfgate's two BPF objects (bpf/getrandom.bpf.c,
  * bpf/tcp_retransmit.bpf.c): open, load, set the target in their global
  * data, attach, read the per-CPU statistics, retarget, destroy. Every link is owned by its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The eBPF probes of one target: getrandom() calls and latency of the tasks
  * in one cgroup v2, and TCP retransmits of one network namespace (or of a set
  * of local ports). Lifecycle of the libbpf skeleton: open, load, set the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include <errno.h>
 #include <ftw.h>
@@ -104,10 +105,12 @@ int pg_reftree_checkout(struct pg_reftree *t, const struct pg_config *cur, const
 		goto out;
 	}
 	rc = make_dir(t, err);
-	if (!rc)
-		rc = place_config(t, repo, cur, err);
-	if (!rc)
-		rc = checkout(t, repo, sha, err);
+	if (rc)
+		goto out;
+	rc = place_config(t, repo, cur, err);
+	if (rc)
+		goto out;
+	rc = checkout(t, repo, sha, err);
 out:
 	if (rc)
 		pg_reftree_remove(t);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The reference commit's tree, written with libgit2 into a temporary
  * directory (no network; the user's work tree, index and HEAD untouched),
  * so paired measurement can build and run the reference from its own

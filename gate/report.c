@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r,
 	int rc = w->write(f, r, err);
 
 	if (!rc && (fflush(f) || ferror(f)))
-		rc = pg_err_set(err, PG_EINPUT, "cannot write the %s report", w->name);
+		rc = pg_err_set(err, PG_EINFRA, "cannot write the %s report", w->name);
 	return rc;
 }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Reports of a check or compare, behind one writer table: each writer turns
  * a struct pg_report into one format (text table, result.json, junit.xml,
  * summary.md, metrics.txt, flame-diff.svg) on a stream; pg_report_write_dir writes every

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The report folder: a set of files that is complete or absent, written
  * where a merge request cannot redirect it. The template puts the folder
  * inside the checkout, so a merge request can commit

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* flame-diff.svg: the differential flame graph of the CPU profile, the
  * current run's against the baseline's (plain when there is none). */
 #include "flame.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* result.json: the current result (result.h's shape) plus, after a
  * comparison, "comparison", "reference" and "verdict"; after an
  * infrastructure error, "error" and no verdict. */
@@ -129,7 +130,7 @@ int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err)
 	if (!root)
 		return pg_err_nomem(err);
 	if (pg_json_print(root, f))
-		rc = pg_err_set(err, PG_EINPUT, "cannot write result.json");
+		rc = pg_err_set(err, PG_EINFRA, "cannot write result.json");
 	json_decref(root);
 	return rc;
 }

@@ -1,41 +1,13 @@
+// SPDX-License-Identifier: MIT
 /* junit.xml: one test case per gated metric, named after the metric; a
  * regression is a <failure> carrying baseline, current and change, which
  * GitLab shows in the merge request's test report. */
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "report.h"
-
-/* Escape for element text and attribute values (attr: newlines too). XML 1.0 cannot carry
- * most control characters at all, so they become '?'. */
-static void xml_put(FILE *f, const char *s, int attr)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '&')
-			fputs("&amp;", f);
-		else if (c == '<')
-			fputs("&lt;", f);
-		else if (c == '>')
-			fputs("&gt;", f);
-		else if (c == '"')
-			fputs("&quot;", f);
-		else if (c == '\'')
-			fputs("&apos;", f);
-		else if (c == '\n' && attr)
-			fputs("&#10;", f);
-		else if (c < 0x20 && c != '\t' && c != '\n')
-			fputc('?', f);
-		else
-			fputc(c, f);
-	}
-}
-
-static void xml_put_attr(FILE *f, const char *s)
-{
-	xml_put(f, s, 1);
-}
+#include "xml.h"
 
 static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 {
@@ -52,9 +24,9 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 		 w->metric, base, w->unit, cur, w->unit, chg, w->threshold_pct,
 		 pg_better_name(w->better), ref ? ref : "-");
 	fputs("      <failure type=\"regression\" message=\"", f);
-	xml_put_attr(f, msg);
+	pg_xml_attr(f, msg);
 	fputs("\">", f);
-	xml_put(f, body, 0);
+	pg_xml_text(f, body, SIZE_MAX);
 	fputs("</failure>\n", f);
 }
 
@@ -63,9 +35,9 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	char base[32], cur[32], chg[32], ci[48], out[320];
 
 	fputs("    <testcase classname=\"", f);
-	xml_put_attr(f, suite);
+	pg_xml_attr(f, suite);
 	fputs("\" name=\"", f);
-	xml_put_attr(f, w->metric);
+	pg_xml_attr(f, w->metric);
 	fputs("\" time=\"0\">\n", f);
 	if (w->verdict == PG_VERDICT_REGRESSION)
 		failure(f, w, ref);
@@ -80,11 +52,11 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	/* undecided is neither a pass nor a failure: GitLab lists it as skipped */
 	if (w->verdict == PG_VERDICT_INCONCLUSIVE) {
 		fputs("      <skipped message=\"", f);
-		xml_put_attr(f, out);
+		pg_xml_attr(f, out);
 		fputs("\"/>\n", f);
 	}
 	fputs("      <system-out>", f);
-	xml_put(f, out, 0);
+	pg_xml_text(f, out, SIZE_MAX);
 	fputs("</system-out>\n    </testcase>\n", f);
 }
 
@@ -103,7 +75,7 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 		"<testsuites name=\"perfgate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n"
 		"  <testsuite name=\"",
 		n, v ? v->nregressions : 0);
-	xml_put_attr(f, suite);
+	pg_xml_attr(f, suite);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
 		n, v ? v->nregressions : 0, v ? v->ninconclusive : 0);
 	for (i = 0; v && i < v->nrows; i++)
@@ -111,8 +83,8 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 			testcase(f, &v->rows[i], suite, v->ref_commit);
 	for (i = 0; i < r->nnotes; i++) {
 		fputs(i ? "\n" : "    <system-out>", f);
-		xml_put(f, "note: ", 0);
-		xml_put(f, r->notes[i], 0);
+		pg_xml_text(f, "note: ", SIZE_MAX);
+		pg_xml_text(f, r->notes[i], SIZE_MAX);
 	}
 	if (r->nnotes)
 		fputs("</system-out>\n", f);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* summary.md: a table for a merge request comment, with ✅/❌ per gated
  * metric, the reference commit and the CPU profile's top movers. */
 #include <math.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* metrics.txt: the current medians in OpenMetrics text, which GitLab's
  * metrics report reads (and diffs against the target branch's artifact).
  * Names: perfgate_<metric>, every character outside [A-Za-z0-9_] -> '_'. */

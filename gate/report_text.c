@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The terminal table: one line per metric, verdicts coloured on a TTY
  * (red regression, green improvement, dim reported), the top movers of the
  * CPU profile, and the whole run's verdict last, where the eye lands. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include "buf.h"
 #include "fs.h"
 #include "result.h"
+#include "stats.h"
 
 void pg_result_init(struct pg_result *r)
 {
@@ -199,27 +201,10 @@ void pg_result_sort_funcs(struct pg_result *r)
 		qsort(r->funcs, r->nfuncs, sizeof(*r->funcs), func_cmp);
 }
 
-static int dbl_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
+/* The median rule lives in stats.c; a metric is only its values. */
 double pg_metric_median(const struct pg_metric *m)
 {
-	double *v, med;
-
-	if (!m || !m->nvalues)
-		return NAN;
-	v = malloc(m->nvalues * sizeof(*v));
-	if (!v)
-		return NAN;
-	memcpy(v, m->values, m->nvalues * sizeof(*v));
-	qsort(v, m->nvalues, sizeof(*v), dbl_cmp);
-	med = m->nvalues % 2 ? v[m->nvalues / 2] : (v[m->nvalues / 2 - 1] + v[m->nvalues / 2]) / 2;
-	free(v);
-	return med;
+	return m ? pg_stats_median(m->values, m->nvalues) : NAN;
 }
 
 const char *pg_better_name(enum pg_better b)

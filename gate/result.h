@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A result: every run's value of every metric of one scenario, plus the
  * facts needed to trust it (commit, host, runs) and the CPU profile's top
  * functions. The same shape is a capture's result.json and a baseline file.

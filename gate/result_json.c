@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* result.json and baseline files <-> struct pg_result. Reading is strict:
  * these files come from disk and merge requests, so every field is checked
  * and a bad one is named with its path. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Secrets in perfgate's environment (CI_JOB_TOKEN, PERFGATE_GITLAB_TOKEN,
  * *_TOKEN, *_PASSWORD, *_SECRET, and the patterns in $PERFGATE_SECRET_ENV,
  * comma-separated shell globs): never passed to the workload or the load

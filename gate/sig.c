@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* sigabbrev_np */
 #include <signal.h>
 #include <string.h>
 
@@ -29,4 +31,14 @@ void pg_sig_install(void)
 int pg_sig_pending(void)
 {
 	return pending;
+}
+
+int pg_err_interrupted(struct pg_err *err)
+{
+	int sig = pg_sig_pending();
+	const char *name = sig ? sigabbrev_np(sig) : NULL;
+
+	return pg_err_set(err, PG_EINFRA,
+			  "interrupted by signal SIG%s; everything perfgate started was stopped",
+			  name ? name : "?");
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Pure statistics for the gate: medians and the two-sided Mann-Whitney U
  * test (R's wilcox.test(x, y, correct = TRUE) conventions). Nothing here
  * allocates memory the caller must free, nothing here fails on odd input:

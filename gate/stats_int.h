@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Shared by the rank tests of stats.c and stats_paired.c. */
 #ifndef PG_STATS_INT_H
 #define PG_STATS_INT_H

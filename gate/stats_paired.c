@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Paired statistics: the decision of a paired comparison rests on the
  * change of each round (reference and current measured back to back), not
  * on the medians of two separate sets, because the host's speed drifts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "utf8.h"
 
 size_t pg_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)

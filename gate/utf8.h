@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* UTF-8 decoding for names that come from outside (profiles): one decoder,
  * with Go's unicode/utf8 rules, so rune counts match pprof's column widths
  * and what reaches JSON or XML is valid. Pure. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -5,8 +6,11 @@
 #include <unistd.h>
 
 #include "attach.h"
+#include "clock.h"
+#include "env.h"
 #include "http.h"
 #include "sig.h"
+#include "url.h"
 #include "workload.h"
 
 void pg_workload_init(struct pg_workload *w)
@@ -17,27 +21,8 @@ void pg_workload_init(struct pg_workload *w)
 	w->grace_s = 3;
 }
 
-uint16_t pg_url_port(const char *url)
-{
-	const char *p = strstr(url, "://"), *end;
-	unsigned long v;
-
-	if (!p)
-		return 0;
-	p += 3;
-	end = p + strcspn(p, "/?#");
-	if (*p == '[') /* IPv6 literal */
-		p = strchr(p, ']') ? strchr(p, ']') : end;
-	while (p < end && *p != ':')
-		p++;
-	if (p < end && *p == ':') {
-		v = strtoul(p + 1, NULL, 10);
-		return v > 0 && v < 65536 ? (uint16_t)v : 0;
-	}
-	if (!strncmp(url, "https://", 8))
-		return 443;
-	return !strncmp(url, "http://", 7) ? 80 : 0;
-}
+static int attach_measured(struct pg_workload *w, const struct pg_attach_cfg *a,
+			   const char *ready_url, struct pg_err *err);
 
 int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		      const struct pg_workload_opts *o, struct pg_err *err)
@@ -47,7 +32,7 @@ int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 	int rc;
 
 	if (c->attach.kind != PG_ATTACH_NONE)
-		return pg_workload_attach_cfg(w, &c->attach, c->ready_url, err);
+		return attach_measured(w, &c->attach, c->ready_url, err);
 	if (o->grace_s > 0)
 		w->grace_s = o->grace_s;
 	w->target.port = pg_url_port(c->ready_url);
@@ -114,9 +99,18 @@ int pg_workload_attach_cfg(struct pg_workload *w, const struct pg_attach_cfg *a,
 
 	pg_attach_describe(a, w->attached, sizeof(w->attached));
 	rc = pg_attach_resolve_host(&f, a, err);
-	if (!rc)
-		rc = attach_at(w, f.cgroup, f.pid, ready_url, err);
-	/* The root holds the whole host: nothing there is the workload's own. */
+	return rc ? rc : attach_at(w, f.cgroup, f.pid, ready_url, err);
+}
+
+/* A target to measure: its cgroup's CPU time is the workload's, so the
+ * root, which holds the whole host, will not do (probe, which only
+ * filters on the cgroup, warns instead). */
+static int attach_measured(struct pg_workload *w, const struct pg_attach_cfg *a,
+			   const char *ready_url, struct pg_err *err)
+{
+	int rc;
+
+	rc = pg_workload_attach_cfg(w, a, ready_url, err);
 	if (!rc && w->target.cg.level == 0) {
 		rc = pg_err_set(err, PG_EINFRA,
 				"%s is in the root cgroup v2, with the whole host (on a hybrid "

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The workload of a scenario: the "target" perfgate measures (a cgroup v2,
  * a network namespace, a port, a main pid) kept apart from the child process
  * perfgate may have started, so a target can also be attached to a workload
@@ -51,7 +52,8 @@ int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, 
 
 /* Same for a workload.attach target, resolved on this node (attach.h): the
  * target's whole cgroup (a pod's containers included) and the network
- * namespace of a process in it. */
+ * namespace of a process in it. The root cgroup is taken here (probe
+ * warns); pg_workload_start refuses it, since its CPU time is the host's. */
 int pg_workload_attach_cfg(struct pg_workload *w, const struct pg_attach_cfg *a,
 			   const char *ready_url, struct pg_err *err);
 
@@ -68,8 +70,5 @@ int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *e
 /* SIGTERM, grace, SIGKILL, reap; release the owned cgroup and namespace.
  * NULL-safe, idempotent. */
 void pg_workload_stop(struct pg_workload *w);
-
-/* The port of a URL ("http://h:8080/x" -> 8080, default 80/443), 0 if none. */
-uint16_t pg_url_port(const char *url);
 
 #endif

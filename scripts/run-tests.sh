@@ -2,7 +2,8 @@
 # Run perfgate's test suites and print one closing line:
 #   tests: N passed, N failed, N skipped
 # Suites: unit (cmocka binaries), fuzz (replay of every seed corpus), and
-# integration (tests/integration/test_*.sh; root only, exit 77 = skipped).
+# integration (tests/integration/test_*.sh; those that declare '# needs: root'
+# are skipped when not root; exit 77 = skipped).
 # Usage: run-tests.sh [unit|fuzz|integration]...
 set -u
 cd "$(dirname "$0")/.."
@@ -42,9 +43,10 @@ for s in $suites; do
 	integration)
 		for t in tests/integration/test_*.sh; do
 			[ -f "$t" ] || continue
-			if [ "$(id -u)" -ne 0 ]; then
+			# A script declares '# needs: root' (tests/integration/lib.sh).
+			if [ "$(id -u)" -ne 0 ] && grep -q '^# needs: root' "$t"; then
 				echo "=== integration/$(basename "$t")"
-				echo "SKIP: needs root (BPF, cgroups, namespaces)"
+				echo "SKIP: needs root ($(sed -n 's/^# needs: root:* *//p' "$t" | head -n 1))"
 				skip=$((skip + 1))
 				continue
 			fi

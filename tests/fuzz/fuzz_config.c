@@ -84,7 +84,7 @@ static void check(const struct pg_config *c)
 		if (!(s->load.duration_s > 0) || s->load.warmup_s < 0)
 			__builtin_trap();
 		for (j = 0; j < s->ngate; j++)
-			if (pg_scenario_rule(s, s->gate[j].metric) != &s->gate[j])
+			if (pg_gate_rule_find(s->gate, s->ngate, s->gate[j].metric) != &s->gate[j])
 				__builtin_trap();
 		if (pg_config_scenario(c, s->name, &s, &err) || s != &c->scenarios[i])
 			__builtin_trap();

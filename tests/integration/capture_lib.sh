@@ -2,25 +2,17 @@
 # configs for the demo workload, and the leak check. Everything perfgate
 # makes carries its pid (cgroups perfgate-<tag>-<pid>-*, namespaces
 # perfgate-<pid>-*), so checks stay exact while other tests run beside us.
-set -u
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-PERFGATE=${PERFGATE:-$BUILD/perfgate}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 WORKLOAD=$BUILD/orders-api
 CGROOT=$(findmnt -n -t cgroup2 -o TARGET | head -n 1)
-T=$(mktemp -d /tmp/perfgate-itest-XXXXXX)
 MARK=PG_ITEST_MARK_$$
 failures=0
-trap 'rm -rf "$T"' EXIT
+need_root "makes cgroups and network namespaces"
+scratch T capture
 
 fail() {
 	echo "FAIL: $*"
 	failures=$((failures + 1))
-}
-
-ok() {
-	echo "ok: $*"
 }
 
 [ -x "$PERFGATE" ] && [ -x "$WORKLOAD" ] || {

@@ -1,23 +1,17 @@
 # Shared by tests/integration/test_probe_*.sh (sourced, not run): skip rules,
 # the resources the tests make (cgroups, namespaces, children), and a trap
-# that removes all of them on every exit path.
-set -u
-BUILD=${BUILD:-build}
-PERFGATE=${PERFGATE:-$PWD/$BUILD/perfgate}
-HELPERS=$PWD/$BUILD/tests/helpers
+# that removes all of them on every exit path. On top of lib.sh.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+HELPERS=$BUILD/tests/helpers
 TAG=perfgate-test-$$
-TMP=$(mktemp -d /tmp/$TAG.XXXXXX)
 CGROUPS=() NETNS=() PIDS=()
 
-skip() { echo "SKIP: $*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
-ok() { echo "ok: $*"; }
 
-[ "$(id -u)" -eq 0 ] || skip "needs root (loads BPF programs, makes cgroups)"
+need_root "loads BPF programs, makes cgroups"
 [ -x "$PERFGATE" ] || skip "no perfgate binary at $PERFGATE; run make"
-for t in jq bpftool; do
-	command -v $t >/dev/null || skip "$t is not installed; run scripts/install-deps.sh"
-done
+need_tools jq bpftool
+scratch TMP probe
 
 cleanup() {
 	local p c n
@@ -28,10 +22,8 @@ cleanup() {
 		for _ in $(seq 50); do rmdir "$c" 2>/dev/null && break; sleep 0.1; done
 	done
 	for n in "${NETNS[@]+"${NETNS[@]}"}"; do ip netns delete "$n" 2>/dev/null; done
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+at_exit cleanup
 
 cgroup_root() {
 	awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts

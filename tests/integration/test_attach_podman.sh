@@ -9,6 +9,7 @@
 # container still runs, unrestarted; nothing of perfgate's is left. Then a
 # container that dies mid-load is exit 3 naming it, and a missing one too;
 # without privileges the error names the capabilities.
+# needs: root: runs podman, makes cgroups, namespaces and BPF programs
 . "$(dirname "$0")/capture_lib.sh"
 
 NAME=pgit-attach-$$
@@ -25,10 +26,8 @@ cleanup() {
 	podman rmi -f "$IMAGE" >/dev/null 2>&1
 	ip netns delete "$NS" 2>/dev/null
 	ip netns delete "$OTHER" 2>/dev/null
-	rm -rf "$T"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+at_exit cleanup # before the scratch directory goes (lib.sh)
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (podman, BPF, namespaces)"; exit 77; }
 for t in podman runc nft wrk go; do

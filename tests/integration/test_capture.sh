@@ -2,6 +2,7 @@
 # Real captures of the demo workload: every contract metric present and
 # plausible, with probes, pprof and a git commit; retransmits appear only
 # when the namespace drops packets; nothing is left behind.
+# needs: root: makes cgroups, network namespaces and BPF programs
 . "$(dirname "$0")/capture_lib.sh"
 
 bpf_before=$(bpf_orphans)

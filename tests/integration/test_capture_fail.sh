@@ -2,6 +2,7 @@
 # Captures that must fail cleanly: the contract's exit code, one clear line
 # naming the cause, no result file, and nothing left behind (processes,
 # cgroups, namespaces, nft tables, BPF programs) -- also on SIGTERM.
+# needs: root: makes cgroups, network namespaces and BPF programs
 . "$(dirname "$0")/capture_lib.sh"
 
 bpf_before=$(bpf_orphans)

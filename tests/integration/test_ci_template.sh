@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The GitLab CI template validates against GitLab's CI schema, and the
 # validator really rejects a broken copy (so this test can fail).
+. "$(dirname "$0")/lib.sh"
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$ROOT"
 schemas=../shared/schemas
-BUILD=${BUILD:-build}
 if [ ! -f "$schemas/gitlab-ci.json" ]; then
 	echo "SKIP: $schemas/gitlab-ci.json not found (GitLab's CI schema)"
 	exit 77
@@ -27,8 +27,8 @@ validate() { NODE_PATH=$npmdir/node_modules node "$schemas/validate-gitlab-ci.js
 	"$schemas/gitlab-ci.json" "$1"; }
 
 validate ci-templates/perfgate.gitlab-ci.yml
-broken=$(mktemp --suffix=.yml)
-trap 'rm -f "$broken"' EXIT
+scratch dir ci-template
+broken=$dir/broken.yml
 sed 's/^  script:/  scirpt:/' ci-templates/perfgate.gitlab-ci.yml >"$broken"
 if validate "$broken" >/dev/null; then
 	echo "FAIL: a template with 'scirpt:' passed validation"

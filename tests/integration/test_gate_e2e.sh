@@ -8,11 +8,10 @@
 # history -> 4; a merge request that commits a slower baseline for its own
 # reference still fails, and every report names the changed baseline; a
 # truncated baseline -> 2; a shallow clone -> 4 with the hint.
+# needs: root: captures: cgroups, network namespaces, BPF programs
+. "$(dirname "$0")/lib.sh"
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-PERFGATE=${PERFGATE:-$BUILD/perfgate}
+need_root "captures make cgroups and network namespaces"
 
 if ! "$PERFGATE" capture --help | grep -q RESULT; then
 	echo "SKIP: perfgate capture is not built yet"
@@ -20,8 +19,7 @@ if ! "$PERFGATE" capture --help | grep -q RESULT; then
 fi
 [ -x "$BUILD/orders-api" ] || { echo "SKIP: $BUILD/orders-api not built"; exit 77; }
 
-tmp=$(mktemp -d /tmp/pg-gate-e2e.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+scratch tmp gate-e2e
 repo=$tmp/repo
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
 	GIT_COMMITTER_EMAIL=t@example.com

@@ -11,6 +11,7 @@
 #   SIGTERM in the middle of a round -> 3
 # and after each: no temporary tree, cgroup, namespace or process left, and
 # the user's work tree and index untouched.
+# needs: root: captures make cgroups, network namespaces and BPF programs
 source "$(dirname "$0")/capture_lib.sh"
 command -v go >/dev/null || { echo "SKIP: no go toolchain to build the service"; exit 77; }
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \

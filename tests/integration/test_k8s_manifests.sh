@@ -6,13 +6,12 @@
 # GitLab's CI schema; the perfgate.json in the Job's ConfigMap is a config
 # perfgate accepts, with an attach target it resolves; the Job's script
 # passes shellcheck.
+. "$(dirname "$0")/lib.sh"
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+cd "$ROOT"
 npmdir=$BUILD/npm
 dir=ci-templates/kubernetes
-T=$(mktemp -d /tmp/perfgate-k8s-XXXXXX)
-trap 'rm -rf "$T"' EXIT
+scratch T k8s
 
 command -v node >/dev/null || { echo "SKIP: node is not installed; run scripts/install-deps.sh"; exit 77; }
 [ -d "$npmdir/node_modules/kubernetes-models" ] && [ -d "$npmdir/node_modules/js-yaml" ] || {

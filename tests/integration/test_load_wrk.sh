@@ -3,23 +3,20 @@
 # an unpaced one write every metric with requests > 0 and errors == 0; wrk
 # failing (nobody listening) or a missing variable is a non-zero exit with
 # no metrics file. Needs no root; about 4 s.
+. "$(dirname "$0")/lib.sh"
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-BUILD=${BUILD:-build}
+cd "$ROOT"
 api=$BUILD/orders-api
-for tool in wrk jq curl; do
-	command -v $tool >/dev/null || { echo "SKIP: $tool not installed (scripts/install-deps.sh)"; exit 77; }
-done
+need_tools wrk jq curl
 [ -x "$api" ] || { echo "FAIL: $api not built (make)"; exit 1; }
 
-tmp=$(mktemp -d)
+scratch tmp load-wrk
 pid=
 cleanup() {
 	[ -z "$pid" ] || kill "$pid" 2>/dev/null || true
 	[ -z "$pid" ] || wait "$pid" 2>/dev/null || true
-	rm -rf "$tmp"
 }
-trap cleanup EXIT
+at_exit cleanup
 fail() { echo "FAIL: $*"; exit 1; }
 
 # A free port: try random ones until the workload answers on one.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # getrandom probe, for real: exact call counts scoped to one cgroup and the
 # cgroups below it, and latency quantiles that agree with the caller's own timing.
+# needs: root: loads BPF programs, makes cgroups
 . "$(dirname "$0")/probe_lib.sh"
 LOOP=$HELPERS/getrandom_loop
 [ -x "$LOOP" ] || skip "no $LOOP; run make test"

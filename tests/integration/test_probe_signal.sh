@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `perfgate probe` leaves nothing attached on any exit path: SIGTERM, SIGINT,
 # an error after attaching; and refuses clearly without privileges.
+# needs: root: loads BPF programs, makes cgroups
 . "$(dirname "$0")/probe_lib.sh"
 new_cgroup sig
 cg=$CG

@@ -3,6 +3,7 @@
 # nftables dropping 5 % of TCP packets on input. Retransmits are counted for
 # the target's namespace (--pid) or its listening port (--port), and not for
 # the same traffic without drops, nor for another namespace's.
+# needs: root: loads BPF programs, makes cgroups and network namespaces
 . "$(dirname "$0")/probe_lib.sh"
 BULK=$HELPERS/tcp_bulk
 [ -x "$BULK" ] || skip "no $BULK; run make test"

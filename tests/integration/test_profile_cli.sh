@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # perfgate profile top from the command line: the bundled profile prints
 # pprof's table and JSON; bad input exits 2 with one stderr line.
-set -u
-: "${PERFGATE:?}"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+[ -x "$PERFGATE" ] || skip "no perfgate binary at $PERFGATE; run make"
+scratch tmp profile-cli
 fail() { echo "FAIL: $*"; exit 1; }
 prof=tests/data/pprof/http-json.cpu.pb.gz
 

@@ -3,6 +3,7 @@
 # baseline) stamp their results the same way (commit, dirty flag, host
 # facts, creation time), from one git repository, with --no-probes so the
 # three short captures stay quick.
+# needs: root: captures make cgroups and network namespaces
 source "$(dirname "$0")/capture_lib.sh"
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
 	GIT_COMMITTER_EMAIL=t@example.com

@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include "child.h"
+#include "clock.h"
+#include "env.h"
 
 static char **env_with(const char *k, const char *v)
 {
@@ -111,33 +113,12 @@ static void test_child_stop_kills_group(void **state)
 	pg_env_free(env);
 }
 
-static void test_child_env_override(void **state)
-{
-	const char *keys[] = { "PG_T", "PG_T" }, *vals[] = { "1", "2" };
-	struct pg_err err = PG_ERR_INIT;
-	char **env = NULL;
-	int n = 0;
-
-	(void)state;
-	setenv("PG_T", "0", 1);
-	assert_int_equal(pg_env_build(&env, keys, vals, 2, &err), 0);
-	for (char **e = env; *e; e++)
-		if (!strncmp(*e, "PG_T=", 5)) {
-			n++;
-			assert_string_equal(*e, "PG_T=2");
-		}
-	assert_int_equal(n, 1);
-	pg_env_free(env);
-	unsetenv("PG_T");
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_child_output_and_status),
 		cmocka_unit_test(test_child_missing_program),
 		cmocka_unit_test(test_child_stop_kills_group),
-		cmocka_unit_test(test_child_env_override),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

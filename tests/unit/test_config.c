@@ -14,7 +14,7 @@
 #include <jansson.h>
 
 #include "config.h"
-#include "http.h"
+#include "url.h"
 
 #define DATA "tests/data/config/"
 
@@ -96,18 +96,18 @@ static void test_config_gate_rules(void **state)
 	assert_int_equal(pg_config_load(&c, DATA "full.json", &err), 0);
 	assert_int_equal(pg_config_scenario(&c, "orders-api", &s, &err), 0);
 	assert_int_equal(s->ngate, 3);
-	r = pg_scenario_rule(s, "load.lat_p99_ms");
+	r = pg_gate_rule_find(s->gate, s->ngate, "load.lat_p99_ms");
 	assert_non_null(r);
 	assert_true(r->has_threshold && !r->has_min_abs && r->gated);
 	assert_true(r->threshold_pct == 20);
-	r = pg_scenario_rule(s, "tcp.retransmits_per_1k_req");
+	r = pg_gate_rule_find(s->gate, s->ngate, "tcp.retransmits_per_1k_req");
 	assert_non_null(r);
 	assert_true(!r->has_threshold && r->has_min_abs && r->gated);
 	assert_true(r->min_abs == 1);
-	r = pg_scenario_rule(s, "load.rps");
+	r = pg_gate_rule_find(s->gate, s->ngate, "load.rps");
 	assert_non_null(r);
 	assert_true(!r->has_threshold && !r->has_min_abs && !r->gated);
-	assert_null(pg_scenario_rule(s, "load.errors"));
+	assert_null(pg_gate_rule_find(s->gate, s->ngate, "load.errors"));
 	pg_config_release(&c);
 }
 
@@ -135,7 +135,7 @@ static void test_config_defaults(void **state)
 	assert_true(s->load.warmup_s == 2);
 	assert_int_equal(s->load.nenv, 0);
 	assert_int_equal(s->ngate, 0);
-	assert_null(pg_scenario_rule(s, "load.rps"));
+	assert_null(pg_gate_rule_find(s->gate, s->ngate, "load.rps"));
 	/* "scripts/load-wrk.sh" has a slash: resolved against the file's dir. */
 	assert_string_equal(s->load.cmd[0] + strlen(c.dir), "/scripts/load-wrk.sh");
 	pg_config_release(&c);
@@ -431,9 +431,9 @@ static void test_config_allow_remote(void **state)
 	assert_true(c.scenarios[0].workload.allow_remote);
 	pg_config_release(&c);
 	for (i = 0; i < 3; i++)
-		assert_true(pg_http_is_loopback(local[i]));
-	assert_false(pg_http_is_loopback("http://127.0.0.1.example.com/"));
-	assert_false(pg_http_is_loopback("http://10.0.0.1/"));
+		assert_true(pg_url_is_loopback(local[i]));
+	assert_false(pg_url_is_loopback("http://127.0.0.1.example.com/"));
+	assert_false(pg_url_is_loopback("http://10.0.0.1/"));
 }
 
 int main(void)

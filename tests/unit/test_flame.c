@@ -23,6 +23,7 @@
 #include "fs.h"
 #include "pprof.h"
 #include "report.h"
+#include "scratch.h"
 
 /* ---- building profiles --------------------------------------------- */
 
@@ -437,7 +438,7 @@ static void test_flame_report_dir(void **state)
 	struct pg_report r = { 0 };
 	struct pg_result cur;
 	struct prof base, pc;
-	char dir[] = "/tmp/pg-flame-XXXXXX", path[64], cmd[256];
+	char *dir, path[256], cmd[600];
 	uint8_t *bb, *cb;
 	size_t bl, cl;
 
@@ -447,7 +448,8 @@ static void test_flame_report_dir(void **state)
 	cb = pack(&pc, &cl);
 	pg_result_init(&cur);
 	cur.scenario = strdup("flame");
-	assert_non_null(mkdtemp(dir));
+	dir = pg_scratch_new("flame");
+	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/flame-diff.svg", dir);
 	r.current = &cur;
 	assert_int_equal(pg_report_write_dir(&r, dir, &err), 0);
@@ -461,8 +463,7 @@ static void test_flame_report_dir(void **state)
 	snprintf(cmd, sizeof(cmd), "xmllint --noout '%s' && grep -q 'delta: -30.00 pp' '%s'", path,
 		 path);
 	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pg_scratch_free(dir), 0);
 	pg_result_release(&cur);
 	free(bb);
 	free(cb);

@@ -12,23 +12,20 @@
 
 #include "buf.h"
 #include "fs.h"
+#include "scratch.h"
 
 static int setup(void **state)
 {
-	char *dir = strdup("/tmp/pg-test-fs-XXXXXX");
+	char *dir = pg_scratch_new("fs");
 
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	*state = dir;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
-	assert_int_equal(system(cmd), 0);
-	free(*state);
+	assert_int_equal(pg_scratch_free(*state), 0);
 	return 0;
 }
 
@@ -99,6 +96,17 @@ static void test_fs_write_atomic_keeps_devices(void **state)
 	assert_int_equal(stat("/dev/null", &st), 0);
 	assert_true(S_ISCHR(st.st_mode));
 	assert_int_equal(pg_fs_write_atomic("/dev/null", "x", 1, 1, NULL), PG_EINPUT);
+}
+
+/* A full device is the machine's failure (exit 3), a missing directory the
+ * caller's (exit 2; test_fs_write_atomic_missing_dir_leaves_nothing). */
+static void test_fs_write_full_device_is_infra(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+
+	(void)state;
+	assert_int_equal(pg_fs_write_atomic("/dev/full", "x", 1, 0, &err), PG_EINFRA);
+	assert_non_null(strstr(err.msg, "No space left"));
 }
 
 static void test_fs_mkdirs(void **state)
@@ -219,6 +227,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fs_write_atomic_missing_dir_leaves_nothing,
 						setup, teardown),
 		cmocka_unit_test(test_fs_write_atomic_keeps_devices),
+		cmocka_unit_test(test_fs_write_full_device_is_infra),
 		cmocka_unit_test_setup_teardown(test_fs_mkdirs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_cap_and_file_kinds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_buf_empty_file_is_empty_string, setup,

@@ -9,9 +9,10 @@
 #include <cmocka.h>
 
 #include "gitinfo.h"
+#include "scratch.h"
 
 struct repo {
-	char dir[PATH_MAX];
+	char *dir;
 };
 
 static int sh(const char *dir, const char *cmd)
@@ -26,8 +27,8 @@ static int setup(void **state)
 {
 	struct repo *r = calloc(1, sizeof(*r));
 
-	snprintf(r->dir, sizeof(r->dir), "/tmp/perfgate-gitinfo-XXXXXX");
-	if (!mkdtemp(r->dir))
+	r->dir = pg_scratch_new("gitinfo");
+	if (!r->dir)
 		return -1;
 	*state = r;
 	return sh(r->dir, "git init -q && echo a > f && git add f && "
@@ -38,12 +39,8 @@ static int teardown(void **state)
 {
 	struct repo *r = *state;
 
-	if (r && r->dir[0]) {
-		char cmd[PATH_MAX + 16];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", r->dir);
-		sh("/tmp", cmd);
-	}
+	if (r)
+		assert_int_equal(pg_scratch_free(r->dir), 0);
 	free(r);
 	return 0;
 }
@@ -56,8 +53,8 @@ static void head_sha(const char *dir, char *out)
 	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD", dir);
 	p = popen(cmd, "r");
 	assert_non_null(p);
-	assert_non_null(fgets(out, PG_GIT_SHA_LEN + 2, p));
-	out[PG_GIT_SHA_LEN] = '\0';
+	assert_non_null(fgets(out, PG_SHA_LEN + 2, p));
+	out[PG_SHA_LEN] = '\0';
 	pclose(p);
 }
 
@@ -65,7 +62,7 @@ static void head_sha(const char *dir, char *out)
 static void test_gitinfo_head_and_dirty(void **state)
 {
 	struct repo *r = *state;
-	char sha[PG_GIT_SHA_LEN + 1], want[PG_GIT_SHA_LEN + 2], sub[PATH_MAX + 8];
+	char sha[PG_SHA_LEN + 1], want[PG_SHA_LEN + 2], sub[PATH_MAX + 8];
 	struct pg_err err = PG_ERR_INIT;
 	int dirty = -1;
 
@@ -124,18 +121,18 @@ static void test_gitinfo_root_worktree_and_bare(void **state)
 
 static void test_gitinfo_outside_repo(void **state)
 {
-	char dir[] = "/tmp/perfgate-norepo-XXXXXX", root[PATH_MAX];
-	char sha[PG_GIT_SHA_LEN + 1] = "x";
+	char *dir = pg_scratch_new("norepo"), root[PATH_MAX];
+	char sha[PG_SHA_LEN + 1] = "x";
 	struct pg_err err = PG_ERR_INIT;
 	int dirty = -1;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_non_null(dir);
 	assert_int_equal(pg_git_head(dir, sha, &dirty, &err), 0);
 	assert_string_equal(sha, "");
 	assert_int_equal(dirty, 0);
 	assert_int_equal(pg_git_root(dir, root, sizeof(root), &err), 1);
-	rmdir(dir);
+	assert_int_equal(pg_scratch_free(dir), 0);
 }
 
 int main(void)

@@ -326,32 +326,6 @@ static void test_http_get_only_http(void **state)
 	pg_buf_release(&body);
 }
 
-static void test_http_origin(void **state)
-{
-	static const char *const ok[][2] = {
-		{ "http://127.0.0.1:8080/healthz", "http://127.0.0.1:8080" },
-		{ "HTTP://localhost/x?y=1#z", "http://localhost" },
-		{ "https://[::1]:8443/ready", "https://[::1]:8443" },
-		{ "http://user:pw@h:1/", "http://h:1" },
-	};
-	static const char *const bad[] = { "ftp://h/", "127.0.0.1:8080", "http://:80/",
-					   "http://a b/", "" };
-	struct pg_err err = PG_ERR_INIT;
-	char out[64], tiny[8];
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
-		assert_int_equal(pg_http_origin(ok[i][0], out, sizeof(out), &err), 0);
-		assert_string_equal(out, ok[i][1]);
-	}
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		if (pg_http_origin(bad[i], out, sizeof(out), &err) != PG_EINPUT)
-			fail_msg("'%s' accepted", bad[i]);
-	assert_int_equal(pg_http_origin(ok[0][0], tiny, sizeof(tiny), &err), PG_EINPUT);
-	assert_non_null(strstr(err.msg, "too long"));
-}
-
 static int netns_ino(char *out, size_t n)
 {
 	ssize_t r = readlink("/proc/thread-self/ns/net", out, n - 1);
@@ -438,7 +412,6 @@ int main(void)
 		SERVED(test_http_get_timeout),
 		cmocka_unit_test(test_http_get_refused),
 		cmocka_unit_test(test_http_get_only_http),
-		cmocka_unit_test(test_http_origin),
 		cmocka_unit_test_setup_teardown(test_http_get_in_netns, setup_alloc,
 						teardown_server),
 		SERVED(test_http_get_aborts_on_signal),

@@ -16,11 +16,12 @@
 #include "buf.h"
 #include "fs.h"
 #include "report.h"
+#include "scratch.h"
 
 #define WEIRD "load.we<ird>&\"'\x01|`x"
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	struct pg_result base, cur;
 	struct pg_verdict v;
 	struct pg_report r;
@@ -35,8 +36,8 @@ static int setup(void **state)
 	json_t *root;
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pg-report-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = pg_scratch_new("report");
+	assert_non_null(f->dir);
 	root = json_load_file("tests/data/compare/regression_both_directions.json", 0, &je);
 	assert_non_null(root);
 	assert_int_equal(
@@ -64,10 +65,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pg_scratch_free(f->dir), 0);
 	pg_verdict_release(&f->v);
 	pg_result_release(&f->base);
 	pg_result_release(&f->cur);
@@ -132,7 +131,7 @@ static void test_report_junit_validates(void **state)
 	assert_non_null(strstr(out, "name=\"cpu.seconds_per_req\""));
 	assert_non_null(strstr(out, "name=\"load.rps\""));
 	assert_non_null(strstr(out, "name=\"load.errors\""));
-	assert_non_null(strstr(out, "name=\"load.we&lt;ird&gt;&amp;&quot;'?|`x\""));
+	assert_non_null(strstr(out, "name=\"load.we&lt;ird&gt;&amp;&quot;'\xef\xbf\xbd|`x\""));
 	assert_null(strstr(out, "load.lat_p99_ms"));
 	free(out);
 }

@@ -11,9 +11,10 @@
 
 #include "fs.h"
 #include "result.h"
+#include "scratch.h"
 
 struct fixture {
-	char dir[64];
+	char *dir;
 	char path[128];
 };
 
@@ -21,8 +22,8 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/pg-test-result-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	f->dir = pg_scratch_new("result");
+	assert_non_null(f->dir);
 	snprintf(f->path, sizeof(f->path), "%s/result.json", f->dir);
 	*state = f;
 	return 0;
@@ -31,10 +32,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(pg_scratch_free(f->dir), 0);
 	free(f);
 	return 0;
 }

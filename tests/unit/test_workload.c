@@ -199,17 +199,6 @@ static void test_workload_attach_cfg_gone(void **state)
 	pg_workload_stop(&a);
 }
 
-static void test_workload_url_port(void **state)
-{
-	(void)state;
-	assert_int_equal(pg_url_port("http://127.0.0.1:8080/healthz"), 8080);
-	assert_int_equal(pg_url_port("http://localhost/x"), 80);
-	assert_int_equal(pg_url_port("https://h?q=1"), 443);
-	assert_int_equal(pg_url_port("http://[::1]:9000/"), 9000);
-	assert_int_equal(pg_url_port("http://h:99999/"), 0);
-	assert_int_equal(pg_url_port("nonsense"), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -218,7 +207,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_workload_never_ready, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_attach_self, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_attach_cfg_gone, setup, teardown),
-		cmocka_unit_test(test_workload_url_port),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

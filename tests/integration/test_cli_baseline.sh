@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# perfgate baseline record --from / list / show / diff from the command
+# line, in a scratch git repository (no capture, so no root): record files
+# a result under its commit and refuses to replace it; list orders by
+# history; show finds the nearest baseline and says how far back; diff
+# compares two baselines by the decision rule; bad usage is exit 2 and a
+# history without baselines exit 4, each with one stderr line.
+. "$(dirname "$0")/lib.sh"
+[ -x "$PERFGATE" ] || skip "no perfgate binary at $PERFGATE; run make"
+need_tools jq git
+scratch tmp cli-baseline
+fail() { echo "FAIL: $*"; exit 1; }
+data=$ROOT/tests/data/compare/regression_both_directions.json
+repo=$tmp/repo
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
+	GIT_COMMITTER_EMAIL=t@example.com
+unset CI_MERGE_REQUEST_DIFF_BASE_SHA
+
+# run NAME EXPECTED_STATUS ARGS...: perfgate baseline, output in $tmp/NAME.*
+run() {
+	local name=$1 want=$2 rc=0
+	shift 2
+	"$PERFGATE" baseline "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" || rc=$?
+	[ "$rc" = "$want" ] || fail "$name: exit $rc, want $want: $(cat "$tmp/$name.err")"
+}
+one_line() { # NAME PATTERN
+	[ "$(wc -l <"$tmp/$1.err")" = 1 ] || fail "$1: stderr is not one line: $(cat "$tmp/$1.err")"
+	grep -q "^perfgate: .*$2" "$tmp/$1.err" || fail "$1: unclear error: $(cat "$tmp/$1.err")"
+}
+commit() { git -C "$repo" add -A && git -C "$repo" commit -qm "$1" && git -C "$repo" rev-parse HEAD; }
+# result SIDE SHA: the data case's baseline or current, as measured at SHA
+result() { jq --arg c "$2" ".$1 | .commit = \$c" "$data" >"$tmp/$1-$2.json"; }
+
+mkdir -p "$repo"
+git init -q -b main "$repo"
+cat >"$repo/perfgate.json" <<'JSON'
+{
+  "scenarios": [{
+    "name": "orders-api",
+    "workload": { "cmd": ["orders-api"], "ready_url": "http://127.0.0.1:8080/healthz" },
+    "load": { "cmd": ["load.sh"] }
+  }]
+}
+JSON
+a=$(commit A)
+cd "$repo"
+
+run none 4 show
+one_line none "no baseline"
+ok "show without any baseline: exit 4"
+
+result baseline "$a"
+run rec-a 0 record --from "$tmp/baseline-$a.json"
+grep -qx "recorded $repo/baselines/orders-api/$a.json" "$tmp/rec-a.out" ||
+	fail "rec-a: $(cat "$tmp/rec-a.out")"
+run rec-again 2 record --from "$tmp/baseline-$a.json"
+one_line rec-again "exists; use --force"
+run rec-force 0 record --from "$tmp/baseline-$a.json" --force
+ok "record --from: filed under its commit, replaced only with --force"
+
+b=$(commit B)
+result current "$b"
+run rec-b 0 record --from "$tmp/current-$b.json"
+c=$(commit C)
+
+run list 0 list
+[ "$(wc -l <"$tmp/list.out")" = 2 ] || fail "list: not 2 lines: $(cat "$tmp/list.out")"
+head -n 1 "$tmp/list.out" | grep -q "^$b .* HEAD~1$" || fail "list: B first: $(cat "$tmp/list.out")"
+tail -n 1 "$tmp/list.out" | grep -q "^$a .* HEAD~2$" || fail "list: A second"
+ok "list: newest first, by first-parent distance"
+
+run show 0 show
+grep -q "^baseline $b (1 commit before HEAD)$" "$tmp/show.out" ||
+	fail "show: $(head -n 1 "$tmp/show.out")"
+grep -Eq '^cpu\.seconds_per_req +s +lower +0\.0013 ' "$tmp/show.out" ||
+	fail "show: no cpu median: $(cat "$tmp/show.out")"
+run show-a 0 show "$a"
+grep -q "^baseline $a$" "$tmp/show-a.out" || fail "show A: $(head -n 1 "$tmp/show-a.out")"
+ok "show: the nearest baseline, how far back, and its medians"
+
+run diff 0 diff "$a" HEAD
+grep -q "^baseline diff ${a:0:12} -> ${b:0:12} ($a -> HEAD)$" "$tmp/diff.out" ||
+	fail "diff: header: $(head -n 1 "$tmp/diff.out")"
+grep -Eq '^cpu\.seconds_per_req .* \+30\.0 % .* regression$' "$tmp/diff.out" ||
+	fail "diff: no cpu regression: $(cat "$tmp/diff.out")"
+grep -Eq '^load\.lat_p99_ms .* improvement$' "$tmp/diff.out" || fail "diff: no improvement"
+ok "diff: the decision rule between two baselines"
+
+run diff-one 2 diff "$a"
+one_line diff-one "two revisions"
+run show-two 2 show "$a" "$b"
+one_line show-two "at most one revision"
+run sub 2 bogus
+one_line sub "baseline needs record, list, show, diff or prune, not 'bogus'"
+run opt 2 list --bogus
+one_line opt "option '--bogus' is unknown"
+run keep 2 prune
+one_line keep "takes --keep N"
+run badrev 2 show no-such-rev
+one_line badrev "no-such-rev"
+ok "usage errors: exit 2, one line each"
+echo "PASS: baseline CLI"
