@@ -234,15 +234,10 @@ static int podman_id(char *out, size_t n, const struct pg_attach_fs *fs, const c
 	char tail[160], how[80], *p;
 	struct pg_err cerr = PG_ERR_INIT;
 	struct pg_child c;
-	char **env = NULL;
 	int rc;
 
 	pg_child_init(&c);
-	rc = pg_env_build(&env, NULL, NULL, 0, err);
-	if (rc)
-		goto out;
-	s.envp = env;
-	rc = pg_child_start(&c, &s, &cerr);
+	rc = pg_child_start_kv(&c, &s, NULL, 0, &cerr);
 	if (rc) {
 		rc = pg_err_set(err, PG_EINFRA,
 				"cannot run podman to look up %s: %.100s; give its ID instead",
@@ -266,7 +261,6 @@ static int podman_id(char *out, size_t n, const struct pg_attach_fs *fs, const c
 		rc = pg_err_set(err, PG_EINFRA, "podman gave no ID for %s: '%.80s'", what, p);
 out:
 	pg_child_release(&c);
-	pg_env_free(env);
 	return rc;
 }
 

@@ -29,7 +29,6 @@ int pg_build_run(const struct pg_build_cfg *b, const char *dir, const char *what
 {
 	struct pg_child_spec s = { "build", b->cmd, NULL, -1, NULL, -1, dir, verbose > 1 };
 	struct pg_child c;
-	char **env = NULL;
 	double t0 = pg_now();
 	int rc;
 
@@ -38,11 +37,7 @@ int pg_build_run(const struct pg_build_cfg *b, const char *dir, const char *what
 	pg_child_init(&c);
 	if (verbose)
 		fprintf(stderr, "perfgate: building %s: %s ...\n", what, b->cmd[0]);
-	rc = pg_env_build_kv(&env, b->env, b->nenv, err);
-	if (rc)
-		goto out;
-	s.envp = env;
-	rc = pg_child_start(&c, &s, err);
+	rc = pg_child_start_kv(&c, &s, b->env, b->nenv, err);
 	if (rc)
 		goto out;
 	rc = pg_child_wait(&c, b->timeout_s);
@@ -55,6 +50,5 @@ int pg_build_run(const struct pg_build_cfg *b, const char *dir, const char *what
 		fprintf(stderr, "perfgate: built %s in %.1f s\n", what, pg_now() - t0);
 out:
 	pg_child_release(&c);
-	pg_env_free(env);
 	return rc;
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "env.h"
 #include "clock.h"
 #include "secret.h"
 #include "sig.h"
@@ -344,4 +345,20 @@ void pg_child_release(struct pg_child *c)
 	c->out_fd = -1;
 	pthread_mutex_destroy(&c->lock);
 	pthread_mutex_init(&c->lock, NULL);
+}
+
+int pg_child_start_kv(struct pg_child *c, const struct pg_child_spec *s, const struct pg_kv *kv,
+		      size_t n, struct pg_err *err)
+{
+	struct pg_child_spec with = *s;
+	char **env = NULL;
+	int rc;
+
+	rc = pg_env_build_kv(&env, kv, n, err);
+	if (rc)
+		return rc;
+	with.envp = env;
+	rc = pg_child_start(c, &with, err);
+	pg_env_free(env);
+	return rc;
 }

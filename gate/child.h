@@ -49,6 +49,12 @@ void pg_child_init(struct pg_child *c);
  * back as PG_EINFRA naming the step, not as a mysterious exit status. */
 int pg_child_start(struct pg_child *c, const struct pg_child_spec *s, struct pg_err *err);
 
+/* The same with s->envp ignored: the child gets perfgate's environment
+ * (env.h: secrets left out) with the n pairs of kv set on top. */
+struct pg_kv;
+int pg_child_start_kv(struct pg_child *c, const struct pg_child_spec *s, const struct pg_kv *kv,
+		      size_t n, struct pg_err *err);
+
 /* 1 if the child has exited (reaping it), 0 if it still runs. */
 int pg_child_exited(struct pg_child *c);
 

@@ -71,7 +71,6 @@ static int add_drop_rule(struct pg_netns *ns, double drop_pct, struct pg_err *er
 	struct pg_child c;
 	char rules[512], tail[120], how[80];
 	char *argv[] = { "nft", rules, NULL };
-	char **env = NULL;
 	struct pg_child_spec s = { "nft", argv, NULL, ns->fd, NULL, -1, NULL, 0 };
 	int rc;
 
@@ -81,11 +80,7 @@ static int add_drop_rule(struct pg_netns *ns, double drop_pct, struct pg_err *er
 		 "add rule inet perfgate input meta l4proto tcp numgen random mod 10000 < %ld drop",
 		 lround(drop_pct * 100));
 	pg_child_init(&c);
-	rc = pg_env_build(&env, NULL, NULL, 0, err);
-	if (rc)
-		goto out;
-	s.envp = env;
-	rc = pg_child_start(&c, &s, err);
+	rc = pg_child_start_kv(&c, &s, NULL, 0, err);
 	if (rc)
 		goto out;
 	if (pg_child_wait(&c, 10) != 1 || !WIFEXITED(c.status) || WEXITSTATUS(c.status)) {
@@ -97,7 +92,6 @@ static int add_drop_rule(struct pg_netns *ns, double drop_pct, struct pg_err *er
 	}
 out:
 	pg_child_release(&c);
-	pg_env_free(env);
 	return rc;
 }
 

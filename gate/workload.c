@@ -28,7 +28,6 @@ int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		      const struct pg_workload_opts *o, struct pg_err *err)
 {
 	struct pg_child_spec s = { "workload", c->cmd, NULL, -1, NULL, o->cpu, o->cwd, o->echo };
-	char **env = NULL;
 	int rc;
 
 	if (c->attach.kind != PG_ATTACH_NONE)
@@ -41,18 +40,13 @@ int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		goto out;
 	if (c->isolate_network && (rc = pg_netns_create(&w->target.ns, c->drop_pct, err)))
 		goto out;
-	rc = pg_env_build_kv(&env, c->env, c->nenv, err);
-	if (rc)
-		goto out;
-	s.envp = env;
 	s.netns_fd = w->target.ns.fd;
 	s.cgroup = w->target.cg.path;
-	rc = pg_child_start(&w->child, &s, err);
+	rc = pg_child_start_kv(&w->child, &s, c->env, c->nenv, err);
 	if (rc)
 		goto out;
 	w->target.pid = w->child.pid;
 out:
-	pg_env_free(env);
 	if (rc)
 		pg_workload_stop(w);
 	return rc;
