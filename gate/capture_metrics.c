@@ -109,12 +109,33 @@ static int set_str(char **dst, const char *s, struct pg_err *err)
 	return *dst ? 0 : pg_err_nomem(err);
 }
 
-static int keep_bytes(struct pg_buf *profile, const struct pg_buf *bytes, struct pg_err *err)
+/* Fold this run's profile into the runs' merged profile: one 5-second
+ * profile of a light load holds a few hundred samples, too few for a
+ * function's share to mean much; the runs together hold more. */
+static int keep_bytes(struct pg_buf *profile, const struct pg_profile *run,
+		      const struct pg_buf *bytes, struct pg_err *err)
 {
+	struct pg_buf merged = PG_BUF_INIT(profile ? profile->max : 0);
+	const struct pg_profile *in[2] = { NULL, run };
+	struct pg_profile *prev = NULL;
+	int rc;
+
 	if (!profile)
 		return 0;
-	profile->len = 0;
-	return pg_buf_append(profile, bytes->data, bytes->len, err);
+	if (!profile->len)
+		return pg_buf_append(profile, bytes->data, bytes->len, err);
+	rc = pg_profile_parse(&prev, profile->data, profile->len, err);
+	in[0] = prev;
+	if (!rc)
+		rc = pg_profile_merge(&merged, in, 2, err);
+	if (!rc) {
+		pg_buf_release(profile);
+		*profile = merged;
+		merged = (struct pg_buf)PG_BUF_INIT(0);
+	}
+	pg_buf_release(&merged);
+	pg_profile_free(prev);
+	return rc;
 }
 
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
@@ -144,8 +165,11 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 	for (i = 0; i < top.nfuncs && !rc; i++)
 		rc = pg_result_add_func(out, top.funcs[i].name, top.funcs[i].flat, top.funcs[i].cum,
 					err);
-	if (!rc)
-		rc = keep_bytes(profile, bytes, err);
+	if (!rc && (rc = keep_bytes(profile, p, bytes, &perr)) && rc != PG_ENOMEM)
+		rc = pg_err_set(err, PG_EINFRA, "cannot merge the runs' CPU profiles: %s",
+				perr.msg);
+	else if (rc)
+		rc = pg_err_nomem(err);
 out:
 	pg_top_release(&top);
 	pg_profile_free(p);

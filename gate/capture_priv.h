@@ -36,7 +36,7 @@ int pg_capture_add_metrics(struct pg_result *out, const struct pg_loadmetric *lm
 			   uint64_t cpu_usec, struct pg_err *err);
 
 /* Add a run's CPU profile (gzip bytes) to the result's top functions and
- * keep its bytes in profile (replacing the previous run's). */
+ * merge it into profile (pprof's merge: the runs' samples together). */
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 			   const struct pg_buf *bytes, struct pg_err *err);
 

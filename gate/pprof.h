@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "err.h"
 
 struct pg_profile;
@@ -58,6 +59,20 @@ struct pg_top_opts {
 int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err);
 void pg_profile_free(struct pg_profile *p);
+
+/* pprof's compatible(): b (the which-th profile, 0-based, for the
+ * message) has the period type and sample types of a; else PG_EINPUT. */
+int pg_profile_compatible(const struct pg_profile *a, const struct pg_profile *b, size_t which,
+			  struct pg_err *err);
+
+/* Merge n profiles into one as pprof does when given several (its
+ * profile.Merge): the period type and sample types must be the same
+ * (PG_EINPUT otherwise); samples are concatenated, those with the same
+ * stack and labels summed, so every function's flat and cum are the sums
+ * of its values in the inputs. out's contents are replaced by the merged
+ * profile, gzip-compressed. */
+int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
+		     struct pg_err *err);
 
 /* Resolve a -sample_index spec: NULL for the default (default_sample_type,
  * else the last type), a 0-based index, or a sample type name. */
