@@ -207,6 +207,8 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	r.baseline_profile_len = k->base_prof.len;
 	r.current_profile = k->cur_prof.data;
 	r.current_profile_len = k->cur_prof.len;
+	r.drop_pct = k->sc->workload.drop_pct;
+	r.drop_pct_known = 1;
 	if (!failure) {
 		r.color = pg_report_want_color(stdout);
 		rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);

@@ -33,13 +33,31 @@ const struct pg_report_writer *pg_report_writer_find(const char *name)
 	return NULL;
 }
 
+/* A copy of r with its evidence, built into ev when r has none. */
+static int with_evidence(const struct pg_report *r, struct pg_report *copy, struct pg_evidence *ev,
+			 struct pg_err *err)
+{
+	*copy = *r;
+	memset(ev, 0, sizeof(*ev));
+	if (r->evidence)
+		return 0;
+	copy->evidence = ev;
+	return pg_report_evidence_build(ev, r, err);
+}
+
 int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r, FILE *f,
 		    struct pg_err *err)
 {
-	int rc = w->write(f, r, err);
+	struct pg_report rr;
+	struct pg_evidence ev;
+	int rc;
 
+	rc = with_evidence(r, &rr, &ev, err);
+	if (!rc)
+		rc = w->write(f, &rr, err);
 	if (!rc && (fflush(f) || ferror(f)))
 		rc = pg_err_set(err, PG_EINPUT, "cannot write the %s report", w->name);
+	pg_report_evidence_release(&ev);
 	return rc;
 }
 
@@ -65,15 +83,12 @@ int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, 
 	return rc;
 }
 
-int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
+static int write_files(const struct pg_report *r, const char *dir, struct pg_err *err)
 {
 	char path[4096];
 	size_t i;
 	int rc;
 
-	rc = pg_fs_mkdirs(dir, err);
-	if (rc)
-		return rc;
 	for (i = 0; i < NWRITERS; i++) {
 		if (!writers[i].filename)
 			continue;
@@ -92,6 +107,22 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 			return rc;
 	}
 	return 0;
+}
+
+int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
+{
+	struct pg_report rr;
+	struct pg_evidence ev;
+	int rc;
+
+	memset(&ev, 0, sizeof(ev));
+	rc = pg_fs_mkdirs(dir, err);
+	if (!rc)
+		rc = with_evidence(r, &rr, &ev, err);
+	if (!rc)
+		rc = write_files(&rr, dir, err);
+	pg_report_evidence_release(&ev);
+	return rc;
 }
 
 int pg_report_want_color(FILE *f)
@@ -127,4 +158,41 @@ const char *pg_report_scenario(const struct pg_report *r)
 	if (r->baseline && r->baseline->scenario)
 		return r->baseline->scenario;
 	return "unknown";
+}
+
+const struct pg_finding *pg_report_finding(const struct pg_report *r, const char *metric)
+{
+	const struct pg_findings *f = r->evidence ? &r->evidence->findings : NULL;
+	size_t i;
+
+	for (i = 0; f && i < f->n; i++)
+		if (!strcmp(f->items[i].metric, metric))
+			return &f->items[i];
+	return NULL;
+}
+
+/* "~" marks a count estimated from CPU time (no profile at hand, only a
+ * result's function table). */
+static void side_samples(char *out, size_t len, const char *what, const struct pg_cpu_side *s)
+{
+	if (!s->present)
+		snprintf(out, len, "%s: no profile", what);
+	else
+		snprintf(out, len, "%s: %s%.0f samples", what, s->from_stacks ? "" : "~",
+			 s->samples);
+}
+
+int pg_report_samples(const struct pg_report *r, char *out, size_t len)
+{
+	char b[64], c[64];
+
+	if (!r->evidence || (!r->evidence->base.present && !r->evidence->cur.present))
+		return 0;
+	side_samples(b, sizeof(b), "baseline", &r->evidence->base);
+	side_samples(c, sizeof(c), "current", &r->evidence->cur);
+	snprintf(out, len, "CPU profile: %s, %s (each side's runs merged)", r->baseline ? b : "",
+		 c);
+	if (!r->baseline)
+		snprintf(out, len, "CPU profile: %s (the runs merged)", c);
+	return 1;
 }

@@ -11,7 +11,15 @@
 
 #include "compare.h"
 #include "err.h"
+#include "findings.h"
 #include "result.h"
+
+/* What the reports show beside the table: each side's CPU profile facts
+ * and the findings (pg_report_evidence_build). */
+struct pg_evidence {
+	struct pg_cpu_side base, cur;
+	struct pg_findings findings;
+};
 
 struct pg_report {
 	const struct pg_result *baseline; /* NULL without a comparison */
@@ -23,7 +31,11 @@ struct pg_report {
 	size_t baseline_profile_len;
 	const void *current_profile;
 	size_t current_profile_len;
-	int color; /* ANSI colours in the text table */
+	int color;	 /* ANSI colours in the text table */
+	double drop_pct; /* the scenario's workload.drop_pct, when known */
+	int drop_pct_known;
+	/* Built by pg_report_print / pg_report_write_dir when NULL. */
+	const struct pg_evidence *evidence;
 };
 
 typedef int (*pg_report_write_fn)(FILE *f, const struct pg_report *r, struct pg_err *err);
@@ -50,6 +62,10 @@ int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, 
  * r->error set, only result.json is written (it records the error). */
 int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err);
 
+/* Fill ev (owned by the caller) from r's profiles, results and verdict. */
+int pg_report_evidence_build(struct pg_evidence *ev, const struct pg_report *r, struct pg_err *err);
+void pg_report_evidence_release(struct pg_evidence *ev);
+
 /* 1 when colour suits f: a terminal and NO_COLOR unset or empty. */
 int pg_report_want_color(FILE *f);
 
@@ -57,6 +73,11 @@ int pg_report_want_color(FILE *f);
 void pg_report_fmt_value(char *out, size_t len, double v);
 void pg_report_fmt_change(char *out, size_t len, double pct);
 const char *pg_report_scenario(const struct pg_report *r);
+/* The finding of metric, or NULL. */
+const struct pg_finding *pg_report_finding(const struct pg_report *r, const char *metric);
+/* "CPU profile: baseline: 812 samples, current: 790 samples (...)" into out;
+ * 0 when there is no profile on either side. */
+int pg_report_samples(const struct pg_report *r, char *out, size_t len);
 
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err);

@@ -37,20 +37,21 @@ static void xml_put_attr(FILE *f, const char *s)
 	xml_put(f, s, 1);
 }
 
-static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
+static void failure(FILE *f, const struct pg_compare_row *w, const char *ref,
+		    const struct pg_finding *fd)
 {
-	char base[32], cur[32], chg[32], msg[256], body[512];
+	char base[32], cur[32], chg[32], msg[768], body[1024];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
 	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
-	snprintf(msg, sizeof(msg), "%s regressed: %s -> %s %s (%s, threshold %g %%)", w->metric,
-		 base, cur, w->unit, chg, w->threshold_pct);
+	snprintf(msg, sizeof(msg), "%s regressed: %s -> %s %s (%s, threshold %g %%)%s%s", w->metric,
+		 base, cur, w->unit, chg, w->threshold_pct, fd ? "; " : "", fd ? fd->text : "");
 	snprintf(body, sizeof(body),
 		 "metric: %s\nbaseline: %s %s\ncurrent: %s %s\nchange: %s\nthreshold: %g %%\n"
-		 "better: %s\nbaseline commit: %s\n",
+		 "better: %s\nbaseline commit: %s\nfinding: %s\n",
 		 w->metric, base, w->unit, cur, w->unit, chg, w->threshold_pct,
-		 pg_better_name(w->better), ref ? ref : "-");
+		 pg_better_name(w->better), ref ? ref : "-", fd ? fd->text : "-");
 	fputs("      <failure type=\"regression\" message=\"", f);
 	xml_put_attr(f, msg);
 	fputs("\">", f);
@@ -58,7 +59,8 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 	fputs("</failure>\n", f);
 }
 
-static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref)
+static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
+		     const struct pg_finding *fd)
 {
 	char base[32], cur[32], chg[32], out[256];
 
@@ -68,7 +70,7 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	xml_put_attr(f, w->metric);
 	fputs("\" time=\"0\">\n", f);
 	if (w->verdict == PG_VERDICT_REGRESSION)
-		failure(f, w, ref);
+		failure(f, w, ref, fd);
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
 	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
@@ -100,7 +102,8 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 		v ? v->nregressions : 0);
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
-			testcase(f, &v->rows[i], suite, v->ref_commit);
+			testcase(f, &v->rows[i], suite, v->ref_commit,
+				 pg_report_finding(r, v->rows[i].metric));
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	return 0;
 }

@@ -78,6 +78,25 @@ static void movers(FILE *f, const struct pg_verdict *v)
 	}
 }
 
+static void findings(FILE *f, const struct pg_report *r)
+{
+	const struct pg_findings *fs = r->evidence ? &r->evidence->findings : NULL;
+	char samples[256];
+	size_t i;
+
+	if (fs && fs->n)
+		fputs("\n**Findings** (what the other signal says)\n\n", f);
+	for (i = 0; fs && i < fs->n; i++) {
+		fputs("- `", f);
+		md_cell(f, fs->items[i].metric);
+		fprintf(f, "` (%s): ", pg_finding_kind_name(fs->items[i].kind));
+		md_cell(f, fs->items[i].text);
+		fputc('\n', f);
+	}
+	if (pg_report_samples(r, samples, sizeof(samples)))
+		fprintf(f, "\n%s.\n", samples);
+}
+
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
@@ -102,5 +121,6 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 	for (i = 0; i < v->nrows; i++)
 		row(f, &v->rows[i]);
 	movers(f, v);
+	findings(f, r);
 	return 0;
 }

@@ -74,6 +74,21 @@ static void movers(FILE *f, const struct pg_verdict *v)
 			v->movers[i].current_pct - v->movers[i].baseline_pct, v->movers[i].name);
 }
 
+static void findings(FILE *f, const struct pg_report *r)
+{
+	const struct pg_findings *fs = r->evidence ? &r->evidence->findings : NULL;
+	char samples[256];
+	size_t i;
+
+	if (pg_report_samples(r, samples, sizeof(samples)))
+		fprintf(f, "\n%s\n", samples);
+	if (!fs || !fs->n)
+		return;
+	fprintf(f, "\nfindings (what the other signal says):\n");
+	for (i = 0; i < fs->n; i++)
+		fprintf(f, "  %s: %s\n", fs->items[i].metric, fs->items[i].text);
+}
+
 static void metrics_only(FILE *f, const struct pg_result *c)
 {
 	char cur[32];
@@ -107,6 +122,7 @@ int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 	for (i = 0; i < v->nrows; i++)
 		row(f, &v->rows[i], r->color);
 	movers(f, v);
+	findings(f, r);
 	fprintf(f, "\n%sverdict: %s%s", r->color && v->nregressions ? RED BOLD : "",
 		v->nregressions ? "REGRESSION" : "pass", r->color && v->nregressions ? RESET : "");
 	if (v->nregressions)
