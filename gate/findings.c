@@ -114,25 +114,6 @@ static int walk_stack(void *arg, const char *const *frames, size_t n, int64_t va
 	return 0;
 }
 
-/* Go's CPU profiles count samples in their "samples" type; without one,
- * a CPU time in nanoseconds at Go's 100 Hz, or the total of a count. */
-static double sample_count(const struct pg_profile *p, const struct pg_top *t)
-{
-	struct pg_top st;
-	double n;
-	int si;
-
-	memset(&st, 0, sizeof(st));
-	if (!pg_profile_sample_index(p, "samples", &si, NULL) &&
-	    !pg_profile_top(p, si, &st, NULL) && !strcmp(st.unit, "count")) {
-		n = (double)st.total;
-		pg_top_release(&st);
-		return n;
-	}
-	pg_top_release(&st);
-	return !strcmp(t->unit, "nanoseconds") ? (double)t->total / 1e7 : (double)t->total;
-}
-
 int pg_cpu_side_from_profile(struct pg_cpu_side *s, const struct pg_profile *p, struct pg_err *err)
 {
 	struct path_walk w = { { 0 } };
@@ -147,7 +128,7 @@ int pg_cpu_side_from_profile(struct pg_cpu_side *s, const struct pg_profile *p, 
 		return rc;
 	s->present = s->top.total > 0;
 	s->from_stacks = 1;
-	s->samples = sample_count(p, &s->top);
+	s->samples = pg_profile_sample_count(p);
 	for (k = 0; k < PG_PATH_N && s->top.total > 0; k++)
 		s->path[k] = (double)w.value[k] / (double)s->top.total;
 	path_functions(s);

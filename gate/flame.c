@@ -119,6 +119,7 @@ static int add_profile(struct pg_flame *fl, const struct pg_profile *p, int whic
 	rc = pg_profile_sample_index(p, NULL, &si, err);
 	if (!rc)
 		rc = pg_profile_foreach_stack(p, si, add_stack, &a, err);
+	fl->samples[which] = pg_profile_sample_count(p);
 	return rc;
 }
 
@@ -180,6 +181,13 @@ int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, si
 		 struct pg_err *err)
 {
 	struct pg_flame_opts o = PG_FLAME_OPTS_DEFAULT;
+
+	return pg_flame_svg_opts(f, base, base_len, cur, cur_len, &o, err);
+}
+
+int pg_flame_svg_opts(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
+		      const struct pg_flame_opts *o, struct pg_err *err)
+{
 	struct pg_profile *bp = NULL, *cp = NULL;
 	struct pg_err berr = PG_ERR_INIT;
 	struct pg_flame *fl = NULL;
@@ -199,7 +207,7 @@ int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, si
 	if (rc)
 		goto out;
 	pg_flame_set_note(fl, note);
-	rc = pg_flame_write_svg(f, fl, &o, err);
+	rc = pg_flame_write_svg(f, fl, o, err);
 out:
 	pg_flame_free(fl);
 	pg_profile_free(bp);

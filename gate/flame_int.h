@@ -20,8 +20,12 @@ struct pg_flame {
 	struct pg_flame_node *nodes;
 	size_t nnodes, capnodes;
 	int has_base;
+	double samples[2]; /* samples each profile holds: the n of sampling noise */
 	char note[256];
 };
+
+/* The script of the interactive SVG (flame_script.c). */
+const char *pg_flame_script(void);
 
 /* The node's share of its profile's total (the root's value), 0..1. */
 double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, int which);

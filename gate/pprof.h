@@ -99,6 +99,11 @@ typedef int (*pg_profile_stack_fn)(void *arg, const char *const *frames, size_t 
 int pg_profile_foreach_stack(const struct pg_profile *p, int sample_index, pg_profile_stack_fn fn,
 			     void *arg, struct pg_err *err);
 
+/* How many samples p holds, the n of sampling noise: the total of its
+ * "samples" count type (Go's CPU profiles), else its default type's total
+ * as a count, or as CPU time at Go's 100 Hz when in nanoseconds. */
+double pg_profile_sample_count(const struct pg_profile *p);
+
 /* Print the table exactly as `go tool pprof -top` does, header included
  * (times in the local time zone, as pprof). Returns 0 or PG_EINFRA when
  * the stream fails. */
