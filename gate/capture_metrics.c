@@ -72,6 +72,8 @@ static int add_probe_metrics(struct pg_result *out, const struct pg_probe_snapsh
 	ADD("tcp.retransmits", "count", PG_BETTER_NONE, rtx);
 	ADD("tcp.retransmits_per_1k_req", "count", PG_BETTER_LOWER, rtx * 1000 / req);
 #undef ADD
+	if (!rc)
+		rc = pg_result_add_hist(out, d.getrandom_hist, PG_HIST_NBUCKETS, err);
 	return rc;
 }
 

@@ -42,6 +42,7 @@ void pg_result_release(struct pg_result *r)
 	free(r->host.cpu_model);
 	free(r->profile_sample_type);
 	free(r->profile_unit);
+	free(r->getrandom_hist);
 	pg_result_init(r);
 }
 
