@@ -156,18 +156,44 @@ static void cpu_finding(const struct ctx *x, struct pg_finding *f)
 		return;
 	}
 	put_moves(a, sizeof(a), "top movers by flat: ", flat, nf);
-	put_moves(b, sizeof(b), "by cum: ", cum, nc);
+	put_moves(b, sizeof(b), nf ? "by cum: " : "top movers by cum: ", cum, nc);
 	say(f, PG_FINDING_CORROBORATED, "corroborated by pprof: %s%s%s", a, nf && nc ? "; " : "",
 	    b);
 }
 
-static void latency_finding(const struct ctx *x, struct pg_finding *f)
+/* Latency in ms against CPU per request: the CPU a request gained can
+ * explain at most that much of the latency it gained; when it explains
+ * under half, the rest is spent waiting (the demo's injected sleep makes
+ * the runtime work a little harder too, so "CPU went up" alone is no
+ * proof of computing). */
+static void latency_ms_finding(const struct pg_compare_row *w, const struct pg_compare_row *cpu,
+			       struct pg_finding *f)
+{
+	double dlat = w->current - w->baseline, dcpu = 1000 * (cpu->current - cpu->baseline);
+	double part = dcpu > 0 ? dcpu / dlat : 0;
+
+	if (part < 0.5)
+		say(f, PG_FINDING_OFF_CPU,
+		    "off-CPU: waiting, not computing: latency %+.3g ms, CPU per request %+.3g ms "
+		    "(%.0f %% of it): sleeps, locks or I/O that a CPU profile does not show",
+		    dlat, dcpu, 100 * (part > 0 ? part : 0));
+	else
+		say(f, PG_FINDING_CORROBORATED,
+		    "computing, not waiting: CPU per request %+.3g ms accounts for %.0f %% of the "
+		    "latency's %+.3g ms; see cpu.seconds_per_req",
+		    dcpu, 100 * (part > 1 ? 1 : part), dlat);
+}
+
+static void latency_finding(const struct ctx *x, const struct pg_compare_row *w,
+			    struct pg_finding *f)
 {
 	const struct pg_compare_row *cpu = row_of(x->v, "cpu.seconds_per_req");
 
-	if (!cpu || isnan(cpu->change_pct)) {
+	if (!cpu || isnan(cpu->change_pct) || isnan(cpu->baseline) || isnan(cpu->current)) {
 		say(f, PG_FINDING_NO_SIGNAL,
 		    "no CPU per request on both sides to cross-check with");
+	} else if (!strcmp(w->unit, "ms") && w->current > w->baseline) {
+		latency_ms_finding(w, cpu, f);
 	} else if (cpu->verdict == PG_VERDICT_REGRESSION) {
 		say(f, PG_FINDING_CORROBORATED,
 		    "CPU per request is up too (%+.1f %%): computing, not waiting; see "
@@ -223,7 +249,7 @@ static void finding(const struct ctx *x, const struct pg_compare_row *w, struct 
 	else if (!strcmp(w->metric, "cpu.seconds_per_req"))
 		cpu_finding(x, f);
 	else if (!strncmp(w->metric, "load.lat", 8) || !strcmp(w->metric, "load.rps"))
-		latency_finding(x, f);
+		latency_finding(x, w, f);
 	else if (!strncmp(w->metric, "tcp.retransmits", 15))
 		retransmit_finding(x, f);
 	else

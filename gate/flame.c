@@ -92,20 +92,22 @@ struct adder {
 	struct pg_flame *fl;
 	int which;
 	struct pg_err *err;
+	int split_sign; /* negative values go to [0], the rest to [1] */
 };
 
 static int add_stack(void *arg, const char *const *frames, size_t n, int64_t value)
 {
 	struct adder *a = arg;
 	struct pg_flame *fl = a->fl;
+	int which = a->split_sign ? value >= 0 : a->which;
 	uint32_t id = 0;
 	size_t i;
 
-	fl->nodes[0].value[a->which] = add64(fl->nodes[0].value[a->which], value);
+	fl->nodes[0].value[which] = add64(fl->nodes[0].value[which], value);
 	for (i = 0; i < n; i++) {
 		if (child(fl, id, frames[i], &id))
 			return pg_err_nomem(a->err);
-		fl->nodes[id].value[a->which] = add64(fl->nodes[id].value[a->which], value);
+		fl->nodes[id].value[which] = add64(fl->nodes[id].value[which], value);
 	}
 	return 0;
 }
@@ -113,13 +115,14 @@ static int add_stack(void *arg, const char *const *frames, size_t n, int64_t val
 static int add_profile(struct pg_flame *fl, const struct pg_profile *p, int which,
 		       struct pg_err *err)
 {
-	struct adder a = { fl, which, err };
+	struct adder a = { fl, which, err, which < 0 };
 	int si, rc;
 
 	rc = pg_profile_sample_index(p, NULL, &si, err);
 	if (!rc)
 		rc = pg_profile_foreach_stack(p, si, add_stack, &a, err);
-	fl->samples[which] = pg_profile_sample_count(p);
+	if (which >= 0)
+		fl->samples[which] = pg_profile_sample_count(p);
 	return rc;
 }
 
@@ -212,5 +215,67 @@ out:
 	pg_flame_free(fl);
 	pg_profile_free(bp);
 	pg_profile_free(cp);
+	return rc;
+}
+
+/* One line per call path with time of its own: "root;...;leaf self". A
+ * ';' in a name would split the frame, so it becomes ':'; control bytes
+ * (newlines) become spaces. Depth is bounded like the SVG's. */
+static void put_frame(FILE *f, const char *name)
+{
+	for (; *name; name++)
+		fputc(*name == ';' ? ':' : (unsigned char)*name < 0x20 ? ' ' : *name, f);
+}
+
+static void folded(FILE *f, const struct pg_flame *fl, uint32_t id, size_t depth, uint32_t *path,
+		   int which)
+{
+	const struct pg_flame_node *n = &fl->nodes[id];
+	int64_t self = n->value[which];
+	size_t i;
+
+	if (depth >= 4096)
+		return;
+	path[depth] = id;
+	for (i = 0; i < n->nkids; i++)
+		self = add64(self, (int64_t)(0 - (uint64_t)fl->nodes[n->kids[i]].value[which]));
+	if (self && depth) {
+		for (i = 1; i <= depth; i++) {
+			if (i > 1)
+				fputc(';', f);
+			put_frame(f, fl->nodes[path[i]].name);
+		}
+		fprintf(f, " %lld\n", (long long)self);
+	}
+	for (i = 0; i < n->nkids; i++)
+		folded(f, fl, n->kids[i], depth + 1, path, which);
+}
+
+/* Positive and negative values (delta profiles) are summed apart, so a
+ * path may have a line of each sign and the lines' absolute values add up
+ * to pprof's total, which counts |value|. */
+int pg_flame_folded(FILE *f, const struct pg_profile *p, struct pg_err *err)
+{
+	struct pg_flame *fl = NULL;
+	uint32_t *path = NULL;
+	uint32_t root;
+	int rc;
+
+	fl = calloc(1, sizeof(*fl));
+	path = calloc(4097, sizeof(*path));
+	if (!fl || !path || add_node(fl, "all", &root)) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	rc = add_profile(fl, p, -1, err);
+	if (rc)
+		goto out;
+	folded(f, fl, 0, 0, path, 1);
+	folded(f, fl, 0, 0, path, 0);
+	if (fflush(f) || ferror(f))
+		rc = pg_err_set(err, PG_EINFRA, "cannot write the folded stacks");
+out:
+	free(path);
+	pg_flame_free(fl);
 	return rc;
 }

@@ -53,6 +53,13 @@ void pg_flame_set_note(struct pg_flame *fl, const char *note);
 int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame_opts *o,
 		       struct pg_err *err);
 
+/* Folded stacks of p (its default sample index), as Brendan Gregg's
+ * flamegraph.pl reads them: "main;handle;parse 1234" per call path with a
+ * value of its own, in the profile's unit, paths in byte order; negative
+ * values (delta profiles) get lines of their own after the positive ones.
+ * The absolute values add up to pprof's total. */
+int pg_flame_folded(FILE *f, const struct pg_profile *p, struct pg_err *err);
+
 /* From profile bytes (gzip or raw) with default options. base may be NULL;
  * an unreadable base profile degrades to a plain graph with a note, an
  * unreadable current one is PG_EINPUT. */

@@ -74,6 +74,13 @@ int pg_profile_compatible(const struct pg_profile *a, const struct pg_profile *b
 int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
 		     struct pg_err *err);
 
+/* What `go tool pprof -diff_base BASE CUR` reads: cur's samples, and base's
+ * with their values negated and the label pprof::base=true, in one
+ * profile (gzip) in out; pg_profile_top of it lists the differences, with
+ * base's total as the total, as pprof does. */
+int pg_profile_diff_base(struct pg_buf *out, const struct pg_profile *base,
+			 const struct pg_profile *cur, struct pg_err *err);
+
 /* Resolve a -sample_index spec: NULL for the default (default_sample_type,
  * else the last type), a 0-based index, or a sample type name. */
 int pg_profile_sample_index(const struct pg_profile *p, const char *spec, int *out,

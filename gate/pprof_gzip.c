@@ -146,3 +146,17 @@ out:
 	free(gz);
 	return rc;
 }
+
+int pp_write_profile(struct pg_buf *out, const Perftools__Profiles__Profile *p, struct pg_err *err)
+{
+	size_t len = perftools__profiles__profile__get_packed_size(p);
+	uint8_t *raw = malloc(len + 1);
+	int rc;
+
+	if (!raw)
+		return pg_err_nomem(err);
+	perftools__profiles__profile__pack(p, raw);
+	rc = pp_gzip(out, raw, len, err);
+	free(raw);
+	return rc;
+}

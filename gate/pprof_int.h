@@ -75,6 +75,8 @@ void pp_kmap_release(struct pp_kmap *m);
 int pp_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, struct pg_err *err);
 /* Replace out's contents with the gzip compression of len bytes of in. */
 int pp_gzip(struct pg_buf *out, const uint8_t *in, size_t len, struct pg_err *err);
+/* Pack p and replace out's contents with it, gzip-compressed. */
+int pp_write_profile(struct pg_buf *out, const Perftools__Profiles__Profile *p, struct pg_err *err);
 
 /* A graph node of pprof's "functions" granularity: a function name, or for
  * nameless frames the binary (and start line) they belong to. */

@@ -21,6 +21,7 @@ struct merge {
 	uint64_t *key; /* scratch key */
 	size_t nkey, capkey;
 	Perftools__Profiles__Profile out;
+	int as_base; /* this input is a diff base: values negated, labelled */
 	/* Per input: old index of a mapping/function/location -> new id. */
 	uint64_t *newmap, *newfunc, *newloc;
 };
@@ -33,10 +34,9 @@ static int key_push(struct merge *m, uint64_t v)
 	return 0;
 }
 
-/* The new index of string i of p. */
-static int add_string(struct merge *m, const struct pg_profile *p, int64_t i, int64_t *out)
+/* The new index of the string s (which must outlive the merge). */
+static int add_bytes(struct merge *m, struct pp_str s, int64_t *out)
 {
-	struct pp_str s = pp_string(p, i);
 	uint64_t w;
 	uint32_t idx;
 	size_t k;
@@ -60,6 +60,12 @@ static int add_string(struct merge *m, const struct pg_profile *p, int64_t i, in
 	}
 	*out = idx;
 	return 0;
+}
+
+/* The new index of string i of p. */
+static int add_string(struct merge *m, const struct pg_profile *p, int64_t i, int64_t *out)
+{
+	return add_bytes(m, pp_string(p, i), out);
 }
 
 static int add_mapping(struct merge *m, const struct pg_profile *p,
@@ -194,12 +200,15 @@ static int add_location(struct merge *m, const struct pg_profile *p,
 }
 
 /* Labels go after the stack in the key; strings are added first because
- * add_string uses the scratch key too. */
+ * add_string uses the scratch key too. A diff base's samples get pprof's
+ * label "pprof::base" = "true" as well; *nl counts the labels. */
 static int label_words(struct merge *m, const struct pg_profile *p,
-		       const Perftools__Profiles__Sample *in, uint64_t **out)
+		       const Perftools__Profiles__Sample *in, uint64_t **out, size_t *nl)
 {
+	static const struct pp_str key = { (const uint8_t *)"pprof::base", 11 },
+				   yes = { (const uint8_t *)"true", 4 };
 	const Perftools__Profiles__Label *l;
-	uint64_t *w = malloc((4 * in->n_label + 1) * sizeof(*w));
+	uint64_t *w = calloc(4 * in->n_label + 5, sizeof(*w));
 	int64_t k, s, u;
 	size_t i;
 
@@ -208,22 +217,31 @@ static int label_words(struct merge *m, const struct pg_profile *p,
 	for (i = 0; i < in->n_label; i++) {
 		l = in->label[i];
 		if (add_string(m, p, l->key, &k) || add_string(m, p, l->str, &s) ||
-		    add_string(m, p, l->num_unit, &u)) {
-			free(w);
-			return PG_ENOMEM;
-		}
+		    add_string(m, p, l->num_unit, &u))
+			goto nomem;
 		w[4 * i] = (uint64_t)k;
 		w[4 * i + 1] = (uint64_t)s;
 		w[4 * i + 2] = (uint64_t)l->num;
 		w[4 * i + 3] = (uint64_t)u;
 	}
+	*nl = in->n_label;
+	if (m->as_base) {
+		if (add_bytes(m, key, &k) || add_bytes(m, yes, &s))
+			goto nomem;
+		w[4 * i] = (uint64_t)k;
+		w[4 * i + 1] = (uint64_t)s;
+		(*nl)++;
+	}
 	*out = w;
 	return 0;
+nomem:
+	free(w);
+	return PG_ENOMEM;
 }
 
-/* The key of a sample in new ids: its stack, then its labels (lw). */
+/* The key of a sample in new ids: its stack, then its nl labels (lw). */
 static int sample_key(struct merge *m, const struct pg_profile *p,
-		      const Perftools__Profiles__Sample *in, const uint64_t *lw)
+		      const Perftools__Profiles__Sample *in, const uint64_t *lw, size_t nl)
 {
 	size_t i;
 
@@ -233,18 +251,18 @@ static int sample_key(struct merge *m, const struct pg_profile *p,
 	for (i = 0; i < in->n_location_id; i++)
 		if (key_push(m, m->newloc[pp_idmap_get(&p->loc_ids, in->location_id[i])]))
 			return PG_ENOMEM;
-	for (i = 0; i < 4 * in->n_label; i++)
+	for (i = 0; i < 4 * nl; i++)
 		if (key_push(m, lw[i]))
 			return PG_ENOMEM;
 	return 0;
 }
 
 static Perftools__Profiles__Sample *
-new_sample(struct merge *m, const Perftools__Profiles__Sample *in, const uint64_t *lw)
+new_sample(struct merge *m, const Perftools__Profiles__Sample *in, const uint64_t *lw, size_t nl)
 {
 	Perftools__Profiles__Sample *o = pp_arena_alloc(&m->arena, sizeof(*o));
 	Perftools__Profiles__Label *labels;
-	size_t i, nl = in->n_label;
+	size_t i;
 
 	if (!o)
 		return NULL;
@@ -277,18 +295,18 @@ static int add_sample(struct merge *m, const struct pg_profile *p,
 	Perftools__Profiles__Sample *o;
 	uint64_t *lw = NULL;
 	uint32_t idx;
-	size_t i;
+	size_t i, nl = 0;
 	int rc;
 
-	rc = label_words(m, p, in, &lw);
+	rc = label_words(m, p, in, &lw, &nl);
 	if (!rc)
-		rc = sample_key(m, p, in, lw);
+		rc = sample_key(m, p, in, lw, nl);
 	if (!rc)
 		rc = pp_kmap_get(&m->samples, m->key, m->nkey, &idx);
 	if (rc >= 0 && pp_grow(&m->sample, &m->capsample, m->samples.n, sizeof(*m->sample)))
 		rc = PG_ENOMEM;
 	if (rc == 0) {
-		m->sample[idx] = new_sample(m, in, lw);
+		m->sample[idx] = new_sample(m, in, lw, nl);
 		if (!m->sample[idx])
 			rc = PG_ENOMEM;
 	}
@@ -297,7 +315,9 @@ static int add_sample(struct merge *m, const struct pg_profile *p,
 		return rc;
 	o = m->sample[idx];
 	for (i = 0; i < o->n_value; i++)
-		o->value[i] = pp_add(o->value[i], in->value[i]);
+		o->value[i] = pp_add(o->value[i],
+				     m->as_base ? pp_add(0, (int64_t)(0 - (uint64_t)in->value[i]))
+						: in->value[i]);
 	return 0;
 }
 
@@ -414,9 +434,6 @@ static int header(struct merge *m, const struct pg_profile *const *in, size_t n)
 static int pack(struct merge *m, struct pg_buf *out, struct pg_err *err)
 {
 	Perftools__Profiles__Profile *o = &m->out;
-	uint8_t *raw;
-	size_t len;
-	int rc;
 
 	o->n_string_table = m->strs.n;
 	o->string_table = m->str;
@@ -428,14 +445,7 @@ static int pack(struct merge *m, struct pg_buf *out, struct pg_err *err)
 	o->location = m->loc;
 	o->n_sample = m->samples.n;
 	o->sample = m->sample;
-	len = perftools__profiles__profile__get_packed_size(o);
-	raw = malloc(len + 1);
-	if (!raw)
-		return pg_err_nomem(err);
-	perftools__profiles__profile__pack(o, raw);
-	rc = pp_gzip(out, raw, len, err);
-	free(raw);
-	return rc;
+	return pp_write_profile(out, o, err);
 }
 
 static void merge_release(struct merge *m)
@@ -454,8 +464,9 @@ static void merge_release(struct merge *m)
 	pp_arena_release(&m->arena);
 }
 
-int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
-		     struct pg_err *err)
+/* Merge in[0..n); those from first_base on are diff bases. */
+static int merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
+		 size_t first_base, struct pg_err *err)
 {
 	struct merge m;
 	size_t i;
@@ -471,12 +482,28 @@ int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, siz
 	pp_arena_init(&m.arena, 1 << 16);
 	perftools__profiles__profile__init(&m.out);
 	rc = header(&m, in, n);
-	for (i = 0; i < n && !rc; i++)
+	for (i = 0; i < n && !rc; i++) {
+		m.as_base = i >= first_base;
 		rc = add_profile(&m, in[i]);
+	}
 	if (rc)
 		rc = pg_err_nomem(err);
 	else
 		rc = pack(&m, out, err);
 	merge_release(&m);
 	return rc;
+}
+
+int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
+		     struct pg_err *err)
+{
+	return merge(out, in, n, n, err);
+}
+
+int pg_profile_diff_base(struct pg_buf *out, const struct pg_profile *base,
+			 const struct pg_profile *cur, struct pg_err *err)
+{
+	const struct pg_profile *in[2] = { cur, base };
+
+	return merge(out, in, 2, 1, err);
 }

@@ -12,6 +12,7 @@ static const struct pg_report_writer writers[] = {
 	{ "openmetrics", "metrics.txt", pg_report_openmetrics, 0, 0 },
 	{ "markdown", "summary.md", pg_report_markdown, 1, 0 },
 	{ "flame", "flame-diff.svg", pg_report_flame, 0, 1 },
+	{ "html", "report.html", pg_report_html, 0, 0 },
 	{ "text", NULL, pg_report_text, 0, 0 },
 };
 

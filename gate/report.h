@@ -1,8 +1,8 @@
 /* Reports of a check or compare, behind one writer table: each writer turns
  * a struct pg_report into one format (text table, result.json, junit.xml,
- * summary.md, metrics.txt, flame-diff.svg) on a stream; pg_report_write_dir writes every
- * writer that has a file name into a directory, atomically per file. A
- * struct pg_report only borrows; the caller owns everything it points to. */
+ * summary.md, metrics.txt, flame-diff.svg, report.html) on a stream; pg_report_write_dir writes
+ * every writer that has a file name into a directory, atomically per file. A struct pg_report only
+ * borrows; the caller owns everything it points to. */
 #ifndef PG_REPORT_H
 #define PG_REPORT_H
 
@@ -85,5 +85,9 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_openmetrics(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_flame(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_html(FILE *f, const struct pg_report *r, struct pg_err *err);
+/* The getrandom latency histogram of both sides as inline SVG; 0 (nothing
+ * written) when neither side has one. */
+int pg_report_hist_svg(FILE *f, const struct pg_report *r);
 
 #endif

@@ -9,7 +9,8 @@ bpftool libbpf-dev libelf-dev
 libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
 protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 golang-go wrk nftables iproute2 libxml2-utils libxml2-dev procps time
-clang-format libclang-rt-14-dev jq curl"
+clang-format libclang-rt-14-dev jq curl
+chromium"
 
 missing=""
 for p in $PKGS; do

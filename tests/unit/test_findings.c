@@ -49,6 +49,7 @@ static struct pg_compare_row row(const char *metric, enum pg_verdict_kind k, dou
 
 	memset(&w, 0, sizeof(w));
 	w.metric = (char *)metric;
+	w.unit = (char *)"count";
 	w.verdict = k;
 	w.change_pct = change;
 	w.threshold_pct = 15;
@@ -56,7 +57,7 @@ static struct pg_compare_row row(const char *metric, enum pg_verdict_kind k, dou
 	return w;
 }
 
-/* Build the findings of rows against base and cur; expect one finding. */
+/* Build the findings of rows against base and cur; the last one found. */
 static struct pg_finding one(struct pg_compare_row *rows, size_t n, const struct pg_cpu_side *b,
 			     const struct pg_cpu_side *c, double drop)
 {
@@ -69,8 +70,8 @@ static struct pg_finding one(struct pg_compare_row *rows, size_t n, const struct
 	v.rows = rows;
 	v.nrows = n;
 	assert_int_equal(pg_findings_build(&fs, &v, b, c, drop, &err), 0);
-	assert_int_equal(fs.n, 1);
-	f = fs.items[0];
+	assert_true(fs.n >= 1);
+	f = fs.items[fs.n - 1];
 	print_message("  %s: [%s] %s\n", f.metric, pg_finding_kind_name(f.kind), f.text);
 	pg_findings_release(&fs);
 	return f;
@@ -130,24 +131,47 @@ static void test_findings_getrandom_latency_blocked_or_not_corroborated(void **s
 	pg_cpu_side_release(&c);
 }
 
+/* Sets a row's medians and unit. */
+static void medians(struct pg_compare_row *w, const char *unit, double base, double cur)
+{
+	w->unit = (char *)unit;
+	w->baseline = base;
+	w->current = cur;
+}
+
 static void test_findings_latency_without_cpu_is_off_cpu(void **state)
 {
 	struct pg_cpu_side b, c;
 	struct pg_compare_row rows[] = {
 		row("cpu.seconds_per_req", PG_VERDICT_PASS, 2.5),
 		row("load.lat_p99_ms", PG_VERDICT_REGRESSION, 300),
+		row("load.rps", PG_VERDICT_REGRESSION, -20),
 	};
 	struct pg_finding f;
 
 	(void)state;
 	side(&b, 10000, quiet, 5);
 	side(&c, 10000, quiet, 5);
+	medians(&rows[0], "s", 0.0002, 0.000205);
+	medians(&rows[1], "ms", 0.5, 2.5);
 	f = one(rows, 2, &b, &c, -1);
 	assert_int_equal(f.kind, PG_FINDING_OFF_CPU);
-	assert_non_null(strstr(f.text, "off-CPU: waiting, not computing"));
+	assert_non_null(strstr(f.text, "off-CPU: waiting, not computing: latency +2 ms"));
 	assert_null(strstr(f.text, "crypto"));
+	/* a sleep costs the runtime a little CPU too: +0.1 ms of +2 ms is no cause */
 	rows[0].verdict = PG_VERDICT_REGRESSION;
-	rows[0].change_pct = 90;
+	medians(&rows[0], "s", 0.0002, 0.0003);
+	f = one(rows, 2, &b, &c, -1);
+	assert_int_equal(f.kind, PG_FINDING_OFF_CPU);
+	assert_non_null(strstr(f.text, "(5 % of it)"));
+	/* +0.12 ms of latency with +0.1 ms of CPU: computing */
+	medians(&rows[1], "ms", 0.5, 0.62);
+	f = one(rows, 2, &b, &c, -1);
+	assert_int_equal(f.kind, PG_FINDING_CORROBORATED);
+	assert_non_null(strstr(f.text, "computing, not waiting"));
+	/* rps has no ms to weigh: the CPU row's verdict decides */
+	f = one((struct pg_compare_row[]){ rows[0], rows[2] }, 2, &b, &c, -1);
+	assert_int_equal(f.kind, PG_FINDING_CORROBORATED);
 	f = one(rows + 1, 1, &b, &c, -1); /* the cpu row is not in this verdict */
 	assert_int_equal(f.kind, PG_FINDING_NO_SIGNAL);
 	pg_cpu_side_release(&b);
