@@ -51,7 +51,7 @@ function check(cond, what) {
     });
     const hiddenBefore = await page.$$eval('#flame g.frame', (gs) =>
       gs.filter((g) => g.style.display === 'none').length);
-    await page.click('#zoom-target rect');
+    await page.click('#zoom-target');
     const after = await page.$eval('#zoom-target rect', (r) => +r.getAttribute('width'));
     const hiddenAfter = await page.$$eval('#flame g.frame', (gs) =>
       gs.filter((g) => g.style.display === 'none').length);
