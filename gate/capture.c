@@ -8,6 +8,7 @@
 #include "capture.h"
 #include "capture_priv.h"
 #include "child.h"
+#include "goinfo.h"
 #include "http.h"
 #include "loadrun.h"
 #include "probe.h"
@@ -247,6 +248,19 @@ static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile,
 	return rc;
 }
 
+/* The workload's Go toolchain, when its binary is a Go one: the reports
+ * say when getrandom goes through the vDSO, out of the probes' sight. */
+static void record_go_version(const struct pg_scenario *sc, struct pg_result *out)
+{
+	char v[64];
+
+	if (out->go_version || !sc->workload.cmd || !sc->workload.cmd[0] ||
+	    !strchr(sc->workload.cmd[0], '/') ||
+	    pg_goinfo_version(sc->workload.cmd[0], v, sizeof(v), NULL))
+		return;
+	out->go_version = strdup(v);
+}
+
 int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 		   const struct pg_capture_opts *o, struct pg_result *out, struct pg_buf *profile,
 		   struct pg_err *err)
@@ -262,6 +276,7 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	if (!out->scenario)
 		return pg_err_nomem(err);
 	out->runs = n;
+	record_go_version(sc, out);
 	for (i = 0; i < n && !rc; i++) {
 		pg_progress_run(&pr, i + 1);
 		run_init(&r, sc, o, &pr);

@@ -69,10 +69,10 @@ int pg_cpu_side_from_result(struct pg_cpu_side *s, const struct pg_result *r, st
 
 /* Is the change of a share from p0 (of n0 samples) to p1 (of n1) larger
  * than sampling noise explains? A two-proportion z test (pooled share):
- * |p1 - p0| > z standard errors. A finding tests one share it predicted,
- * at PG_FINDINGS_Z (5 %, two-sided); a flame graph tests hundreds of
- * frames at once and needs a larger z. */
-#define PG_FINDINGS_Z 1.96
+ * |p1 - p0| > z standard errors. A finding tests one share whose rise it
+ * predicted, at PG_FINDINGS_Z (5 %, one-sided); a flame graph tests
+ * hundreds of frames at once, in both directions, and needs a larger z. */
+#define PG_FINDINGS_Z 1.645
 int pg_share_changed(double p0, double n0, double p1, double n1, double z);
 
 /* One finding per regressed or inconclusive row of v. drop_pct: the

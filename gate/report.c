@@ -1,9 +1,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "fs.h"
+#include "goinfo.h"
 #include "report.h"
 
 static const struct pg_report_writer writers[] = {
@@ -195,5 +197,23 @@ int pg_report_samples(const struct pg_report *r, char *out, size_t len)
 		 c);
 	if (!r->baseline)
 		snprintf(out, len, "CPU profile: %s (the runs merged)", c);
+	return 1;
+}
+
+int pg_report_vdso_note(const struct pg_report *r, char *out, size_t len)
+{
+	const struct pg_result *c = r->current;
+	const char *kernel = c ? c->host.kernel : NULL;
+	struct utsname u;
+
+	if (!kernel && !uname(&u))
+		kernel = u.release;
+	if (!c || !pg_goinfo_vdso_getrandom(c->go_version, kernel))
+		return 0;
+	snprintf(out, len,
+		 "getrandom.* counts only getrandom(2) syscalls: this workload (%s) on Linux %s "
+		 "calls getrandom through the vDSO, which syscall tracepoints do not see, so a "
+		 "low or zero count does not mean no calls",
+		 c->go_version, kernel);
 	return 1;
 }

@@ -78,6 +78,9 @@ const struct pg_finding *pg_report_finding(const struct pg_report *r, const char
 /* "CPU profile: baseline: 812 samples, current: 790 samples (...)" into out;
  * 0 when there is no profile on either side. */
 int pg_report_samples(const struct pg_report *r, char *out, size_t len);
+/* The warning that getrandom.* sees only syscalls, when the current
+ * workload is a Go 1.24+ binary on Linux 6.11+ (vDSO getrandom); 0 else. */
+int pg_report_vdso_note(const struct pg_report *r, char *out, size_t len);
 
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err);

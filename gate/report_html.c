@@ -198,6 +198,7 @@ static int flame(FILE *f, const struct pg_report *r, struct pg_err *err)
 
 int pg_report_html(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
+	char note[512];
 	int rc;
 
 	heading(f, r);
@@ -206,6 +207,11 @@ int pg_report_html(FILE *f, const struct pg_report *r, struct pg_err *err)
 		findings(f, r);
 	movers(f, r->verdict);
 	fputs("<h2>getrandom() latency</h2>\n", f);
+	if (pg_report_vdso_note(r, note, sizeof(note))) {
+		fputs("<p id=\"getrandom-note\"><b>Note:</b> ", f);
+		put(f, note);
+		fputs("</p>\n", f);
+	}
 	if (!pg_report_hist_svg(f, r))
 		fputs("<p class=\"muted\">no getrandom histogram on either side (captured "
 		      "without probes, or recorded before perfgate kept histograms)</p>\n",

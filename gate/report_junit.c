@@ -60,7 +60,7 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref,
 }
 
 static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
-		     const struct pg_finding *fd)
+		     const struct pg_finding *fd, const char *note)
 {
 	char base[32], cur[32], chg[32], out[256];
 
@@ -79,14 +79,19 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 		 w->note ? ", " : "", w->note ? w->note : "");
 	fputs("      <system-out>", f);
 	xml_put(f, out, 0);
+	if (note && !strncmp(w->metric, "getrandom.", 10)) {
+		fputs("\nnote: ", f);
+		xml_put(f, note, 0);
+	}
 	fputs("</system-out>\n    </testcase>\n", f);
 }
 
 int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
-	char suite[256];
+	char suite[256], note[512];
 	size_t i, n = 0;
+	int has_note = pg_report_vdso_note(r, note, sizeof(note));
 
 	(void)err;
 	snprintf(suite, sizeof(suite), "perfgate.%s", pg_report_scenario(r));
@@ -103,7 +108,7 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
 			testcase(f, &v->rows[i], suite, v->ref_commit,
-				 pg_report_finding(r, v->rows[i].metric));
+				 pg_report_finding(r, v->rows[i].metric), has_note ? note : NULL);
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	return 0;
 }

@@ -81,9 +81,11 @@ static void movers(FILE *f, const struct pg_verdict *v)
 static void findings(FILE *f, const struct pg_report *r)
 {
 	const struct pg_findings *fs = r->evidence ? &r->evidence->findings : NULL;
-	char samples[256];
+	char samples[256], note[512];
 	size_t i;
 
+	if (pg_report_vdso_note(r, note, sizeof(note)))
+		fprintf(f, "\n> **Note:** %s.\n", note);
 	if (fs && fs->n)
 		fputs("\n**Findings** (what the other signal says)\n\n", f);
 	for (i = 0; fs && i < fs->n; i++) {

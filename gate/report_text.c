@@ -77,11 +77,13 @@ static void movers(FILE *f, const struct pg_verdict *v)
 static void findings(FILE *f, const struct pg_report *r)
 {
 	const struct pg_findings *fs = r->evidence ? &r->evidence->findings : NULL;
-	char samples[256];
+	char samples[256], note[512];
 	size_t i;
 
 	if (pg_report_samples(r, samples, sizeof(samples)))
 		fprintf(f, "\n%s\n", samples);
+	if (pg_report_vdso_note(r, note, sizeof(note)))
+		fprintf(f, "\nnote: %s\n", note);
 	if (!fs || !fs->n)
 		return;
 	fprintf(f, "\nfindings (what the other signal says):\n");

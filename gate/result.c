@@ -43,6 +43,7 @@ void pg_result_release(struct pg_result *r)
 	free(r->profile_sample_type);
 	free(r->profile_unit);
 	free(r->getrandom_hist);
+	free(r->go_version);
 	pg_result_init(r);
 }
 

@@ -62,6 +62,7 @@ struct pg_result {
 	 * runs; NULL when the probes did not run. */
 	uint64_t *getrandom_hist;
 	size_t ngetrandom_hist;
+	char *go_version; /* the workload binary's Go toolchain, or NULL */
 };
 
 void pg_result_init(struct pg_result *r);

@@ -59,8 +59,10 @@ json_t *pg_result_to_json(const struct pg_result *r)
 			 str_or_null(r->created), "host", "kernel", str_or_null(r->host.kernel),
 			 "cpu_model", str_or_null(r->host.cpu_model), "cores", r->host.cores,
 			 "runs", r->runs, "metrics", metrics, "cpu_top", funcs_to_json(r));
-	if (root && r->getrandom_hist &&
-	    json_object_set_new(root, "getrandom_hist", pg_result_hist_to_json(r))) {
+	if (root && ((r->getrandom_hist &&
+		      json_object_set_new(root, "getrandom_hist", pg_result_hist_to_json(r))) ||
+		     (r->go_version &&
+		      json_object_set_new(root, "go_version", json_string(r->go_version))))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -202,6 +204,8 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 			return rc;
 	}
 	rc = funcs_from_json(r, json_object_get(root, "cpu_top"), what, err);
+	if (!rc)
+		rc = get_str(root, "go_version", &r->go_version, what, err);
 	return rc ? rc
 		  : pg_result_hist_from_json(r, json_object_get(root, "getrandom_hist"), what, err);
 }

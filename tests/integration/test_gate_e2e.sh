@@ -147,9 +147,13 @@ finding cpu 'cpu\.seconds_per_req' corroborated 'top movers by (flat|cum): .*(ma
 
 ORDERS_REGRESS=getrandom check 1 getrandom
 regressed getrandom 'getrandom\.calls_per_req'
-finding getrandom 'getrandom\.calls_per_req' corroborated '^corroborated by pprof: crypto/rand\.'
+# four more 16-byte calls per request add ~2 % of CPU: at these 2-s runs'
+# ~100 samples a side that is at the edge of sampling noise, so the finding
+# may say either; it must weigh the getrandom path. 64 KiB reads are plain.
+finding getrandom 'getrandom\.calls_per_req' '(not )?corroborated' 'getrandom path'
 ORDERS_REGRESS=getrandom-big check 1 getrandom-big
 regressed getrandom-big 'getrandom\.lat_p[0-9]*_ns'
+finding getrandom-big 'getrandom\.lat_p[0-9]*_ns' corroborated '^corroborated by pprof: crypto/rand\.'
 ORDERS_REGRESS=latency check 1 latency
 regressed latency 'load\.lat_[a-z0-9]*_ms'
 finding latency 'load\.lat_[a-z0-9]*_ms' off-CPU '^off-CPU: waiting, not computing'
