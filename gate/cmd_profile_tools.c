@@ -67,8 +67,11 @@ static int diff(int argc, char **argv, struct pg_err *err)
 	rc = parse(argc, argv, &a, 2, err);
 	if (!rc && !(rc = pg_profile_load(&base, a.files[0], err)))
 		rc = pg_profile_load(&cur, a.files[1], err);
-	if (!rc)
-		rc = pg_profile_compatible(cur, base, 1, err);
+	if (!rc && (rc = pg_profile_compatible(base, cur, 1, err)))
+		rc = pg_err_set(err, rc,
+				"cannot diff '%.200s' against '%.200s': they are profiles of "
+				"different kinds (other sample or period types)",
+				a.files[1], a.files[0]);
 	if (!rc)
 		rc = pg_profile_diff_base(&merged, base, cur, err);
 	if (!rc)

@@ -64,7 +64,7 @@ import json, re, sys
 d = json.load(open(sys.argv[1]))
 fs = [f for f in d.get("findings", []) if re.fullmatch(sys.argv[2], f["metric"])]
 assert fs, "no finding for %s in %s" % (sys.argv[2], d.get("findings"))
-ok = [f for f in fs if f["kind"] == sys.argv[3] and re.search(sys.argv[4], f["text"])]
+ok = [f for f in fs if re.fullmatch(sys.argv[3], f["kind"]) and re.search(sys.argv[4], f["text"])]
 assert ok, "want %s /%s/, got %s" % (sys.argv[3], sys.argv[4], fs)
 print("ok: %s: [%s] %s" % (ok[0]["metric"], ok[0]["kind"], ok[0]["text"]))
 PY
