@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "capture_priv.h"
 #include "pprof.h"
 
@@ -114,30 +115,9 @@ static int set_str(char **dst, const char *s, struct pg_err *err)
 /* Fold this run's profile into the runs' merged profile: one 5-second
  * profile of a light load holds a few hundred samples, too few for a
  * function's share to mean much; the runs together hold more. */
-static int keep_bytes(struct pg_buf *profile, const struct pg_profile *run,
-		      const struct pg_buf *bytes, struct pg_err *err)
+static int keep_bytes(struct pg_buf *profile, const struct pg_buf *bytes, struct pg_err *err)
 {
-	struct pg_buf merged = PG_BUF_INIT(profile ? profile->max : 0);
-	const struct pg_profile *in[2] = { NULL, run };
-	struct pg_profile *prev = NULL;
-	int rc;
-
-	if (!profile)
-		return 0;
-	if (!profile->len)
-		return pg_buf_append(profile, bytes->data, bytes->len, err);
-	rc = pg_profile_parse(&prev, profile->data, profile->len, err);
-	in[0] = prev;
-	if (!rc)
-		rc = pg_profile_merge(&merged, in, 2, err);
-	if (!rc) {
-		pg_buf_release(profile);
-		*profile = merged;
-		merged = (struct pg_buf)PG_BUF_INIT(0);
-	}
-	pg_buf_release(&merged);
-	pg_profile_free(prev);
-	return rc;
+	return profile ? pg_profile_merge_into(profile, bytes->data, bytes->len, err) : 0;
 }
 
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
@@ -167,7 +147,7 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 	for (i = 0; i < top.nfuncs && !rc; i++)
 		rc = pg_result_add_func(out, top.funcs[i].name, top.funcs[i].flat, top.funcs[i].cum,
 					err);
-	if (!rc && (rc = keep_bytes(profile, p, bytes, &perr)) && rc != PG_ENOMEM)
+	if (!rc && (rc = keep_bytes(profile, bytes, &perr)) && rc != PG_ENOMEM)
 		rc = pg_err_set(err, PG_EINFRA, "cannot merge the runs' CPU profiles: %s",
 				perr.msg);
 	else if (rc)
@@ -176,4 +156,15 @@ out:
 	pg_top_release(&top);
 	pg_profile_free(p);
 	return rc;
+}
+
+int pg_capture_add_pressure(struct pg_result *out, const struct pg_pressure *p0,
+			    const struct pg_pressure *p1, struct pg_err *err)
+{
+	int rc = pg_result_add_value(out, PG_METRIC_CPU_PRESSURE, "%", PG_BETTER_NONE,
+				     pg_pressure_cpu_pct(p0, p1), err);
+
+	return rc ? rc
+		  : pg_result_add_value(out, PG_METRIC_STEAL, "%", PG_BETTER_NONE,
+					pg_pressure_steal_pct(p0, p1), err);
 }

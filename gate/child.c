@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "config.h"
 #include "sig.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -424,4 +425,27 @@ void pg_env_free(char **env)
 	for (i = 0; env[i]; i++)
 		free(env[i]);
 	free(env);
+}
+
+int pg_env_build_kv(char ***out, const struct pg_kv *kv, size_t n, struct pg_err *err)
+{
+	const char **keys = NULL, **vals = NULL;
+	size_t i;
+	int rc;
+
+	keys = calloc(n + 1, sizeof(*keys));
+	vals = calloc(n + 1, sizeof(*vals));
+	if (!keys || !vals) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		keys[i] = kv[i].key;
+		vals[i] = kv[i].value;
+	}
+	rc = pg_env_build(out, keys, vals, n, err);
+out:
+	free(keys);
+	free(vals);
+	return rc;
 }

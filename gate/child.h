@@ -75,6 +75,9 @@ void pg_child_release(struct pg_child *c);
 int pg_env_build(char ***out, const char *const *keys, const char *const *vals, size_t n,
 		 struct pg_err *err);
 void pg_env_free(char **env);
+/* The same with the pairs of a config's "env". */
+struct pg_kv;
+int pg_env_build_kv(char ***out, const struct pg_kv *kv, size_t n, struct pg_err *err);
 
 /* PG_EINFRA "interrupted by signal SIGTERM; ..." for the pending signal. */
 int pg_err_interrupted(struct pg_err *err);

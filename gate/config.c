@@ -8,7 +8,9 @@
 
 #include "buf.h"
 #include "config.h"
+#include "config_int.h"
 #include "http.h"
+#include "config_int.h"
 #include "jpath.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
@@ -59,7 +61,7 @@ static int resolve_cmd0(struct pg_jctx *x, const char *arg, char **out)
 }
 
 /* "cmd": a non-empty array of strings, NULL-terminated copy in *out. */
-static int get_cmd(struct pg_jctx *x, json_t *obj, const char *at, char ***out, size_t *n)
+int pg_config_get_cmd(struct pg_jctx *x, json_t *obj, const char *at, char ***out, size_t *n)
 {
 	char path[AT_MAX], ipath[AT_MAX + 32];
 	json_t *arr, *v;
@@ -93,7 +95,7 @@ static int get_cmd(struct pg_jctx *x, json_t *obj, const char *at, char ***out, 
 }
 
 /* "env": an object of string values; names must be usable with setenv. */
-static int get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_kv **out, size_t *n)
+int pg_config_get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_kv **out, size_t *n)
 {
 	char path[AT_MAX], kpath[AT_MAX + 64];
 	const char *key;
@@ -126,15 +128,18 @@ static int get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_kv 
 
 static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
 {
-	static const char *const keys[] = { "cmd", "ready_url",	      "ready_timeout_s",
-					    "env", "isolate_network", "drop_pct",
-					    NULL };
+	static const char *const keys[] = {
+		"cmd",	  "ready_url", "ready_timeout_s", "env", "isolate_network", "drop_pct",
+		"attach", NULL
+	};
 	char path[AT_MAX];
 	int rc;
 
 	rc = pg_jctx_check_keys(x, obj, at, keys);
-	if (!rc)
-		rc = get_cmd(x, obj, at, &w->cmd, &w->ncmd);
+	if (!rc && json_object_get(obj, "attach"))
+		rc = pg_config_parse_attach(x, obj, at, w);
+	else if (!rc)
+		rc = pg_config_get_cmd(x, obj, at, &w->cmd, &w->ncmd);
 	if (!rc)
 		rc = get_url(x, obj, at, "ready_url", &w->ready_url);
 	if (!rc)
@@ -143,7 +148,7 @@ static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct
 		rc = pg_jctx_num(x, obj, at, "ready_timeout_s", 0, 1, MAX_DURATION_S,
 				 &w->ready_timeout_s);
 	if (!rc)
-		rc = get_env(x, obj, at, &w->env, &w->nenv);
+		rc = pg_config_get_env(x, obj, at, &w->env, &w->nenv);
 	if (!rc)
 		rc = pg_jctx_bool(x, obj, at, "isolate_network", &w->isolate_network);
 	if (!rc)
@@ -167,13 +172,13 @@ static int parse_load(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 
 	rc = pg_jctx_check_keys(x, obj, at, keys);
 	if (!rc)
-		rc = get_cmd(x, obj, at, &l->cmd, &l->ncmd);
+		rc = pg_config_get_cmd(x, obj, at, &l->cmd, &l->ncmd);
 	if (!rc)
 		rc = pg_jctx_num(x, obj, at, "duration_s", 0, 1, MAX_DURATION_S, &l->duration_s);
 	if (!rc)
 		rc = pg_jctx_num(x, obj, at, "warmup_s", 0, 0, MAX_DURATION_S, &l->warmup_s);
 	if (!rc)
-		rc = get_env(x, obj, at, &l->env, &l->nenv);
+		rc = pg_config_get_env(x, obj, at, &l->env, &l->nenv);
 	return rc;
 }
 
@@ -189,7 +194,8 @@ static int parse_rule(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 	r->has_min_abs = json_object_get(obj, "min_abs") != NULL;
 	rc = pg_jctx_check_keys(x, obj, at, keys);
 	if (!rc)
-		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, 1e9, &r->threshold_pct);
+		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
+				 &r->threshold_pct);
 	if (!rc)
 		rc = pg_jctx_num(x, obj, at, "min_abs", 0, 0, 1e300, &r->min_abs);
 	if (!rc)
@@ -236,7 +242,8 @@ static int valid_name(const char *s)
 
 static int parse_scenario(struct pg_jctx *x, json_t *obj, const char *at, struct pg_scenario *s)
 {
-	static const char *const keys[] = { "name", "workload", "pprof_url", "load", "gate", NULL };
+	static const char *const keys[] = { "name",	 "workload", "build", "mode", "paired",
+					    "pprof_url", "load",     "gate",  NULL };
 	char path[AT_MAX];
 	json_t *w, *l;
 	int rc;
@@ -268,11 +275,18 @@ static int parse_scenario(struct pg_jctx *x, json_t *obj, const char *at, struct
 		rc = parse_load(x, l, pg_jpath_join(path, sizeof(path), at, "load"), &s->load);
 	if (!rc)
 		rc = parse_gate(x, obj, at, s);
+	if (!rc)
+		rc = pg_config_parse_build(x, obj, at, &s->build);
+	if (!rc)
+		rc = pg_config_parse_mode(x, obj, at, &s->mode, &s->paired);
 	return rc;
 }
 
-static void scenario_defaults(struct pg_scenario *s)
+static void scenario_defaults(struct pg_scenario *s, const struct pg_config *c)
 {
+	s->mode = c->mode;
+	s->paired = c->paired;
+	s->build.timeout_s = 600;
 	s->workload.ready_timeout_s = 30;
 	s->load.duration_s = 10;
 	s->load.warmup_s = 2;
@@ -297,7 +311,7 @@ static int parse_scenarios(struct pg_jctx *x, json_t *root, struct pg_config *c)
 		return pg_err_nomem(x->err);
 	c->nscenarios = json_array_size(arr);
 	json_array_foreach (arr, i, v) {
-		scenario_defaults(&c->scenarios[i]);
+		scenario_defaults(&c->scenarios[i], c);
 		snprintf(at, sizeof(at), "scenarios[%zu]", i);
 		rc = parse_scenario(x, v, at, &c->scenarios[i]);
 		if (rc)
@@ -313,8 +327,9 @@ static int parse_scenarios(struct pg_jctx *x, json_t *root, struct pg_config *c)
 
 static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 {
-	static const char *const keys[] = { "threshold_pct", "runs",	  "baselines_dir",
-					    "base_branch",   "scenarios", NULL };
+	static const char *const keys[] = { "threshold_pct", "runs", "baselines_dir",
+					    "base_branch",   "mode", "paired",
+					    "scenarios",     NULL };
 	double runs = c->runs;
 	json_t *v;
 	int rc;
@@ -324,7 +339,8 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 				    pg_json_type_name(root));
 	rc = pg_jctx_check_keys(x, root, "", keys);
 	if (!rc)
-		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, 1e9, &c->threshold_pct);
+		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
+				 &c->threshold_pct);
 	if (!rc)
 		rc = pg_jctx_member(x, root, "", "runs", JSON_INTEGER, "an integer", &v);
 	if (!rc)
@@ -336,6 +352,8 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 	if (!rc)
 		rc = pg_jctx_str(x, root, "", "base_branch", &c->base_branch);
 	if (!rc)
+		rc = pg_config_parse_mode(x, root, "", &c->mode, &c->paired);
+	if (!rc)
 		rc = parse_scenarios(x, root, c);
 	return rc;
 }
@@ -343,11 +361,14 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 void pg_config_init(struct pg_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->threshold_pct = 15;
+	c->threshold_pct = PG_THRESHOLD_DEFAULT;
 	c->runs = 3;
+	c->paired.min_rounds = 3;
+	c->paired.max_rounds = 10;
+	c->paired.budget_s = 900;
 }
 
-static void free_argv(char **v, size_t n)
+void pg_config_free_argv(char **v, size_t n)
 {
 	size_t i;
 
@@ -356,7 +377,7 @@ static void free_argv(char **v, size_t n)
 	free(v);
 }
 
-static void free_env(struct pg_kv *kv, size_t n)
+void pg_config_free_env(struct pg_kv *kv, size_t n)
 {
 	size_t i;
 
@@ -372,15 +393,18 @@ static void scenario_release(struct pg_scenario *s)
 	size_t i;
 
 	free(s->name);
-	free_argv(s->workload.cmd, s->workload.ncmd);
+	pg_config_free_argv(s->workload.cmd, s->workload.ncmd);
 	free(s->workload.ready_url);
-	free_env(s->workload.env, s->workload.nenv);
+	pg_config_free_env(s->workload.env, s->workload.nenv);
+	pg_attach_cfg_release(&s->workload.attach);
 	free(s->pprof_url);
-	free_argv(s->load.cmd, s->load.ncmd);
-	free_env(s->load.env, s->load.nenv);
+	pg_config_free_argv(s->load.cmd, s->load.ncmd);
+	pg_config_free_env(s->load.env, s->load.nenv);
 	for (i = 0; s->gate && i < s->ngate; i++)
 		free(s->gate[i].metric);
 	free(s->gate);
+	pg_config_free_argv(s->build.cmd, s->build.ncmd);
+	pg_config_free_env(s->build.env, s->build.nenv);
 }
 
 void pg_config_release(struct pg_config *c)

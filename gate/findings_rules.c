@@ -256,9 +256,10 @@ static void finding(const struct ctx *x, const struct pg_compare_row *w, struct 
 		say(f, PG_FINDING_NO_SIGNAL, "no second signal cross-checks this metric");
 }
 
+/* An inconclusive metric (paired mode) needs the other signal most. */
 static int wants_finding(const struct pg_compare_row *w)
 {
-	return w->verdict == PG_VERDICT_REGRESSION;
+	return w->verdict == PG_VERDICT_REGRESSION || w->verdict == PG_VERDICT_INCONCLUSIVE;
 }
 
 int pg_findings_build(struct pg_findings *out, const struct pg_verdict *v,

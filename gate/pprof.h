@@ -74,6 +74,10 @@ int pg_profile_compatible(const struct pg_profile *a, const struct pg_profile *b
 int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
 		     struct pg_err *err);
 
+/* Merge the profile of len bytes at data into the profile acc holds (acc
+ * empty: a copy), as pg_profile_merge does; acc keeps its cap. */
+int pg_profile_merge_into(struct pg_buf *acc, const void *data, size_t len, struct pg_err *err);
+
 /* What `go tool pprof -diff_base BASE CUR` reads: cur's samples, and base's
  * with their values negated and the label pprof::base=true, in one
  * profile (gzip) in out; pg_profile_top of it lists the differences, with

@@ -507,3 +507,30 @@ int pg_profile_diff_base(struct pg_buf *out, const struct pg_profile *base,
 
 	return merge(out, in, 2, 1, err);
 }
+
+int pg_profile_merge_into(struct pg_buf *acc, const void *data, size_t len, struct pg_err *err)
+{
+	struct pg_buf merged = PG_BUF_INIT(acc->max);
+	const struct pg_profile *in[2];
+	struct pg_profile *a = NULL, *b = NULL;
+	int rc;
+
+	if (!acc->len)
+		return pg_buf_append(acc, data, len, err);
+	rc = pg_profile_parse(&a, acc->data, acc->len, err);
+	if (!rc)
+		rc = pg_profile_parse(&b, data, len, err);
+	in[0] = a;
+	in[1] = b;
+	if (!rc)
+		rc = pg_profile_merge(&merged, in, 2, err);
+	if (!rc) {
+		pg_buf_release(acc);
+		*acc = merged;
+		merged = (struct pg_buf)PG_BUF_INIT(0);
+	}
+	pg_buf_release(&merged);
+	pg_profile_free(b);
+	pg_profile_free(a);
+	return rc;
+}

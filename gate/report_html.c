@@ -40,7 +40,8 @@ static void put(FILE *f, const char *s)
 static void heading(FILE *f, const struct pg_report *r)
 {
 	const struct pg_verdict *v = r->verdict;
-	const char *word = !v ? "no comparison" : v->nregressions ? "regression" : "pass";
+	const char *word = v ? pg_report_outcome(v) : "no comparison";
+	char ref[256];
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	      "<title>perfgate: ",
@@ -50,10 +51,17 @@ static void heading(FILE *f, const struct pg_report *r)
 		style);
 	put(f, pg_report_scenario(r));
 	fprintf(f, "</code> <span id=\"verdict\" class=\"verdict %s\">%s</span></h1>\n",
-		v && v->nregressions ? "regression" : "pass", word);
-	if (v && v->ref_commit)
-		fprintf(f, "<p class=\"muted\">against the baseline of <code>%.12s</code>%s</p>\n",
-			v->ref_commit, v->ref_distance > 0 ? ", on first-parent history" : "");
+		!v		   ? "pass"
+		: v->nregressions  ? "regression"
+		: v->ninconclusive ? "inconclusive"
+				   : "pass",
+		word);
+	if (v) {
+		pg_report_fmt_reference(ref, sizeof(ref), v);
+		fputs("<p class=\"muted\">against ", f);
+		put(f, ref);
+		fputs("</p>\n", f);
+	}
 	if (r->warning) {
 		fputs("<p>warning: ", f);
 		put(f, r->warning);
@@ -63,7 +71,7 @@ static void heading(FILE *f, const struct pg_report *r)
 
 static void row(FILE *f, const struct pg_compare_row *w)
 {
-	char base[32], cur[32], chg[32];
+	char base[32], cur[32], chg[32], iv[64];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
@@ -76,6 +84,8 @@ static void row(FILE *f, const struct pg_compare_row *w)
 	if (w->gated)
 		fprintf(f, "%g %%", w->threshold_pct);
 	fputs("</td><td>", f);
+	pg_report_fmt_interval(iv, sizeof(iv), w);
+	fprintf(f, "%s</td><td>", iv);
 	if (!isnan(w->p_value))
 		fprintf(f, "%.3g", w->p_value);
 	fprintf(f, "</td><td>%s", pg_verdict_name(w->verdict));
@@ -106,9 +116,11 @@ static void table(FILE *f, const struct pg_report *r)
 			fputs("</td></tr>\n", f);
 		}
 	} else {
-		fputs("<th>baseline</th><th>current</th><th>unit</th><th>change</th>"
-		      "<th>threshold</th><th>p</th><th>verdict</th></tr>\n",
-		      f);
+		fprintf(f,
+			"<th>%s</th><th>current</th><th>unit</th><th>change</th>"
+			"<th>threshold</th><th>95 %% "
+			"interval</th><th>p</th><th>verdict</th></tr>\n",
+			v->paired ? "reference" : "baseline");
 		for (i = 0; i < v->nrows; i++)
 			row(f, &v->rows[i]);
 	}

@@ -254,6 +254,12 @@ static void test_findings_only_for_regressions(void **state)
 	assert_int_equal(pg_findings_build(&fs, &v, &b, &c, -1, NULL), 0);
 	assert_int_equal(fs.n, 0);
 	pg_findings_release(&fs);
+	/* paired mode's undecided metric needs the other signal as much */
+	rows[1].verdict = PG_VERDICT_INCONCLUSIVE;
+	assert_int_equal(pg_findings_build(&fs, &v, &b, &c, -1, NULL), 0);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.items[0].metric, "load.rps");
+	pg_findings_release(&fs);
 	pg_cpu_side_release(&b);
 	pg_cpu_side_release(&c);
 }

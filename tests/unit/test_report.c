@@ -214,7 +214,7 @@ static void test_report_markdown_table(void **state)
 	assert_non_null(strstr(text, "❌ regression"));
 	assert_non_null(strstr(text, "| ❌ | `cpu.seconds_per_req` |"));
 	assert_non_null(strstr(text, "| 🚀 | `load.lat_p99_ms` |"));
-	assert_non_null(strstr(text, "`aaaaaaaaaaaa`, 2 commits back"));
+	assert_non_null(strstr(text, "the baseline of aaaaaaaaaaaa (2 commits back)"));
 	/* a pipe in a name must not split the row */
 	assert_non_null(strstr(text, "\\|'x`"));
 	free(text);
