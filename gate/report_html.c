@@ -69,7 +69,7 @@ static void heading(FILE *f, const struct pg_report *r)
 	}
 }
 
-static void row(FILE *f, const struct pg_compare_row *w)
+static void row(FILE *f, const struct pg_compare_row *w, int paired)
 {
 	char base[32], cur[32], chg[32], iv[64];
 
@@ -85,7 +85,8 @@ static void row(FILE *f, const struct pg_compare_row *w)
 		fprintf(f, "%g %%", w->threshold_pct);
 	fputs("</td><td>", f);
 	pg_report_fmt_interval(iv, sizeof(iv), w);
-	fprintf(f, "%s</td><td>", iv);
+	if (paired)
+		fprintf(f, "%s</td><td>", iv);
 	if (!isnan(w->p_value))
 		fprintf(f, "%.3g", w->p_value);
 	fprintf(f, "</td><td>%s", pg_verdict_name(w->verdict));
@@ -118,11 +119,11 @@ static void table(FILE *f, const struct pg_report *r)
 	} else {
 		fprintf(f,
 			"<th>%s</th><th>current</th><th>unit</th><th>change</th>"
-			"<th>threshold</th><th>95 %% "
-			"interval</th><th>p</th><th>verdict</th></tr>\n",
-			v->paired ? "reference" : "baseline");
+			"<th>threshold</th>%s<th>p</th><th>verdict</th></tr>\n",
+			v->paired ? "reference" : "baseline",
+			v->paired ? "<th>95 % interval</th>" : "");
 		for (i = 0; i < v->nrows; i++)
-			row(f, &v->rows[i]);
+			row(f, &v->rows[i], v->paired);
 	}
 	fputs("</table>\n", f);
 }
