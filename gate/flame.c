@@ -6,6 +6,62 @@
 
 #include "flame_int.h"
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int names_rehash(struct pg_flame *fl)
+{
+	size_t cap = fl->nslots ? 2 * fl->nslots : 1024, i, j;
+	uint32_t *slot = malloc(cap * sizeof(*slot));
+
+	if (!slot)
+		return PG_ENOMEM;
+	memset(slot, 0xff, cap * sizeof(*slot));
+	for (i = 0; i < fl->nnames; i++) {
+		for (j = name_hash(fl->names[i]) & (cap - 1); slot[j] != UINT32_MAX;
+		     j = (j + 1) & (cap - 1))
+			;
+		slot[j] = (uint32_t)i;
+	}
+	free(fl->name_slot);
+	fl->name_slot = slot;
+	fl->nslots = cap;
+	return 0;
+}
+
+/* The one copy of name this graph keeps, made on first sight. */
+static char *intern(struct pg_flame *fl, const char *name)
+{
+	size_t j;
+	char **names;
+
+	if ((fl->nnames + 1) * 2 > fl->nslots && names_rehash(fl))
+		return NULL;
+	for (j = name_hash(name) & (fl->nslots - 1); fl->name_slot[j] != UINT32_MAX;
+	     j = (j + 1) & (fl->nslots - 1))
+		if (!strcmp(fl->names[fl->name_slot[j]], name))
+			return fl->names[fl->name_slot[j]];
+	if (fl->nnames == fl->capnames) {
+		names = realloc(fl->names,
+				(fl->capnames ? 2 * fl->capnames : 256) * sizeof(*names));
+		if (!names)
+			return NULL;
+		fl->names = names;
+		fl->capnames = fl->capnames ? 2 * fl->capnames : 256;
+	}
+	fl->names[fl->nnames] = strdup(name);
+	if (!fl->names[fl->nnames])
+		return NULL;
+	fl->name_slot[j] = (uint32_t)fl->nnames;
+	return fl->names[fl->nnames++];
+}
+
 static int add_node(struct pg_flame *fl, const char *name, uint32_t *id)
 {
 	struct pg_flame_node *n;
@@ -23,7 +79,7 @@ static int add_node(struct pg_flame *fl, const char *name, uint32_t *id)
 	}
 	n = &fl->nodes[fl->nnodes];
 	memset(n, 0, sizeof(*n));
-	n->name = strdup(name);
+	n->name = intern(fl, name);
 	if (!n->name)
 		return PG_ENOMEM;
 	*id = (uint32_t)fl->nnodes++;
@@ -156,10 +212,12 @@ void pg_flame_free(struct pg_flame *fl)
 
 	if (!fl)
 		return;
-	for (i = 0; i < fl->nnodes; i++) {
-		free(fl->nodes[i].name);
+	for (i = 0; i < fl->nnodes; i++)
 		free(fl->nodes[i].kids);
-	}
+	for (i = 0; i < fl->nnames; i++)
+		free(fl->names[i]);
+	free(fl->names);
+	free(fl->name_slot);
 	free(fl->nodes);
 	free(fl);
 }

@@ -10,7 +10,7 @@
 #include "flame.h"
 
 struct pg_flame_node {
-	char *name;
+	char *name;	  /* interned: owned by the pg_flame's names */
 	int64_t value[2]; /* [0] baseline, [1] current */
 	uint32_t *kids;
 	uint32_t nkids, capkids;
@@ -19,6 +19,11 @@ struct pg_flame_node {
 struct pg_flame {
 	struct pg_flame_node *nodes;
 	size_t nnodes, capnodes;
+	/* Names are interned: a function on a million paths is one copy. */
+	char **names;
+	size_t nnames, capnames;
+	uint32_t *name_slot; /* open addressing into names, UINT32_MAX empty */
+	size_t nslots;
 	int has_base;
 	double samples[2]; /* samples each profile holds: the n of sampling noise */
 	char note[256];
