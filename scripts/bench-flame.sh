@@ -22,7 +22,7 @@ fi
 if [ -n "${BENCH_SAMPLES:-}" ]; then
 	gen=$BUILD/bench/genprofile
 	mkdir -p "$BUILD/bench"
-	(cd tests/bench/genprofile && GOFLAGS=-mod=mod GOPROXY=off \
+	(cd tests/bench/genprofile && GOWORK=off GOFLAGS=-mod=mod GOPROXY=off \
 		GOCACHE="$PWD/../../../$BUILD/gocache" go build -o "../../../$gen" .)
 	"$gen" -samples "$BENCH_SAMPLES" -o "$tmp/synthetic.pb.gz"
 	profiles+=("$tmp/synthetic.pb.gz")
