@@ -217,8 +217,11 @@ int pg_report_vdso_note(const struct pg_report *r, char *out, size_t len)
 	snprintf(out, len,
 		 "getrandom.* counts only getrandom(2) syscalls: this workload (%s) on Linux %s "
 		 "calls getrandom through the vDSO, which syscall tracepoints do not see, so a "
-		 "low or zero count does not mean no calls",
-		 c->go_version, kernel);
+		 "low or zero count does not mean no calls%s",
+		 c->go_version, kernel,
+		 pg_result_metric(c, "getrandom.vdso_calls")
+			 ? "; getrandom.vdso_calls counts those, by a uprobe on runtime.vgetrandom"
+			 : "");
 	return 1;
 }
 
