@@ -74,6 +74,27 @@ function check(cond, what) {
     await page.locator('#flame').screenshot({ path: outdir + '/flame-search.png' });
     check(errors.length === 0, 'no script errors and no requests outside the file: ' +
       errors.join('; '));
+
+    // the standalone flame-diff.svg beside it: the same search and zoom
+    const svg = await browser.newPage({ viewport: { width: 1250, height: 700 } });
+    const svgErrors = [];
+    svg.on('pageerror', (e) => svgErrors.push(String(e)));
+    await svg.goto('file://' + report.replace(/report\.html$/, 'flame-diff.svg'));
+    await svg.fill('input.pg-search', term);
+    const svgHits = await svg.$$eval('g.frame[data-match]', (gs) => gs.length);
+    const name = await svg.$$eval('g.frame', (gs) => {
+      const g = gs.find((g) => {
+        const w = +g.querySelector('rect').getAttribute('width');
+        return w > 40 && w < 500;
+      });
+      g.setAttribute('id', 'zoom-target');
+      return g.pgName;
+    });
+    await svg.click('#zoom-target');
+    const svgW = await svg.$eval('#zoom-target rect', (r) => +r.getAttribute('width'));
+    await svg.screenshot({ path: outdir + '/flame-standalone.png' });
+    check(svgHits >= 1 && svgW > 1100 && svgErrors.length === 0,
+      `standalone flame-diff.svg: search finds ${svgHits} frames, ${name} zooms to ${svgW} px`);
   } finally {
     await browser.close();
   }

@@ -3,7 +3,8 @@
 # check it with the getrandom regression injected, and load the report in
 # Debian's headless Chromium (driven by playwright-core from npm, into
 # $BUILD/npm): the verdict, findings, the histogram drawn, the flame graph,
-# click-to-zoom and search (report_html_check.js). Screenshots are kept in
+# click-to-zoom and search, in the page and in the standalone flame-diff.svg
+# (report_html_check.js). Screenshots are kept in
 # $BUILD/report-html/ to look at.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
