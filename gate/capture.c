@@ -4,12 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "capture.h"
 #include "owner.h"
 #include "capture_priv.h"
 #include "child.h"
+#include "goinfo.h"
+#include "uprobe.h"
 #include "http.h"
 #include "loadrun.h"
 #include "pprof.h"
@@ -40,6 +43,8 @@ struct run {
 	struct pg_workload w;
 	struct pg_probe **probes; /* the capture's, kept across runs */
 	struct pg_probe *probe;	  /* *probes once this run's target is set */
+	struct pg_uprobe *vdso;	  /* Go 1.24+ on Linux 6.11+: vDSO getrandom calls */
+	uint64_t vdso0, vdso1;
 	struct pprof_fetch pf;
 	char origin[256];
 	struct pg_probe_snapshot s0, s1;
@@ -135,6 +140,8 @@ static void run_init(struct run *r, const struct pg_config *cfg, const struct pg
 static void run_release(struct run *r)
 {
 	r->probe = NULL;
+	pg_uprobe_free(r->vdso);
+	r->vdso = NULL;
 	pg_workload_stop(&r->w);
 	if (r->pf.started) {
 		pthread_join(r->pf.thread, NULL);
@@ -144,6 +151,23 @@ static void run_release(struct run *r)
 	pg_loadmetrics_free(r->lm, r->nlm);
 	r->lm = NULL;
 	r->nlm = 0;
+}
+
+/* Go 1.24+ on Linux 6.11+ calls getrandom through the vDSO, out of the
+ * syscall tracepoints' sight: count those calls with a uprobe on the
+ * runtime's function, when the binary has it. Best effort: without it the
+ * reports still say that getrandom.* counts only syscalls. */
+static void attach_vdso(struct run *r)
+{
+	const char *exe = r->sc->workload.cmd ? r->sc->workload.cmd[0] : NULL;
+	struct utsname u;
+	char v[64];
+
+	if (!exe || !strchr(exe, '/') || uname(&u) || pg_goinfo_version(exe, v, sizeof(v), NULL) ||
+	    !pg_goinfo_vdso_getrandom(v, u.release))
+		return;
+	pg_uprobe_new(&r->vdso, exe, PG_UPROBE_GO_VGETRANDOM, r->w.target.cg.id,
+		      r->w.target.cg.level, NULL);
 }
 
 static int attach_probes(struct run *r, struct pg_err *err)
@@ -164,6 +188,7 @@ static int attach_probes(struct run *r, struct pg_err *err)
 	if (*r->probes ? !pg_probe_retarget(*r->probes, &t, &perr)
 		       : !pg_probe_new(r->probes, &t, &perr)) {
 		r->probe = *r->probes;
+		attach_vdso(r);
 		return 0;
 	}
 	return pg_err_set(err, PG_EINFRA, "%.200s; or capture without them: --no-probes", perr.msg);
@@ -203,6 +228,8 @@ static int measure(struct run *r, struct pg_err *err)
 
 	if (r->probe && (rc = pg_probe_read(r->probe, &r->s0, err)))
 		return rc;
+	if (r->vdso && (rc = pg_uprobe_read(r->vdso, &r->vdso0, err)))
+		return rc;
 	rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu0, err);
 	pg_pressure_read(&r->w.target.cg, &r->p0);
 	if (!rc && r->sc->pprof_url)
@@ -217,6 +244,8 @@ static int measure(struct run *r, struct pg_err *err)
 	pg_pressure_read(&r->w.target.cg, &r->p1);
 	if (!rc && r->probe)
 		rc = pg_probe_read(r->probe, &r->s1, err);
+	if (!rc && r->vdso)
+		rc = pg_uprobe_read(r->vdso, &r->vdso1, err);
 	return rc;
 }
 
@@ -251,20 +280,39 @@ static int run_phases(struct run *r, struct pg_err *err)
  * profile is parsed so the workload does not idle while perfgate works. */
 static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile, struct pg_err *err)
 {
-	int rc;
+	int rc, vdso;
 
 	rc = run_phases(r, err);
+	vdso = r->vdso != NULL; /* its counts are read; the probe goes now */
 	pg_progress_phase(r->pr, "stop", 0);
 	r->probe = NULL;
+	pg_uprobe_free(r->vdso);
+	r->vdso = NULL;
 	pg_workload_stop(&r->w);
 	if (!rc)
 		rc = pg_capture_add_metrics(out, r->lm, r->nlm, r->o->no_probes ? NULL : &r->s0,
 					    &r->s1, r->cpu1 - r->cpu0, err);
 	if (!rc)
 		rc = pg_capture_add_pressure(out, &r->p0, &r->p1, err);
+	if (!rc && vdso)
+		rc = pg_result_add_value(out, "getrandom.vdso_calls", "count", PG_BETTER_NONE,
+					 (double)(r->vdso1 - r->vdso0), err);
 	if (!rc && r->pf.body.len)
 		rc = pg_capture_add_profile(out, profile, &r->pf.body, err);
 	return rc;
+}
+
+/* The workload's Go toolchain, when its binary is a Go one: the reports
+ * say when getrandom goes through the vDSO, out of the probes' sight. */
+static void record_go_version(const struct pg_scenario *sc, struct pg_result *out)
+{
+	char v[64];
+
+	if (out->go_version || !sc->workload.cmd || !sc->workload.cmd[0] ||
+	    !strchr(sc->workload.cmd[0], '/') ||
+	    pg_goinfo_version(sc->workload.cmd[0], v, sizeof(v), NULL))
+		return;
+	out->go_version = strdup(v);
 }
 
 int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
@@ -285,6 +333,7 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	if (!out->scenario)
 		return pg_err_nomem(err);
 	out->runs = n;
+	record_go_version(sc, out);
 	for (i = 0; i < n && !rc; i++) {
 		pg_progress_run(&pr, i + 1);
 		run_init(&r, cfg, sc, o, &pr, &probes);

@@ -34,7 +34,8 @@ struct pg_scenario_args {
 };
 
 /* Fill out (initialised by the caller) and profile (gzip bytes of the CPU
- * profile of the last run; left empty when the scenario has no pprof_url).
+ * profiles of all runs merged into one, as `go tool pprof` merges several
+ * files; left empty when the scenario has no pprof_url).
  * PG_EINFRA on workload, load, probe or pprof failure. */
 int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 		   const struct pg_capture_opts *o, struct pg_result *out, struct pg_buf *profile,

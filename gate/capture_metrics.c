@@ -75,6 +75,8 @@ static int add_probe_metrics(struct pg_result *out, const struct pg_probe_snapsh
 	ADD("tcp.retransmits", "count", PG_BETTER_NONE, rtx);
 	ADD("tcp.retransmits_per_1k_req", "count", PG_BETTER_LOWER, rtx * 1000 / req);
 #undef ADD
+	if (!rc)
+		rc = pg_result_add_hist(out, d.getrandom_hist, PG_HIST_NBUCKETS, err);
 	return rc;
 }
 
@@ -112,12 +114,12 @@ static int set_str(char **dst, const char *s, struct pg_err *err)
 	return *dst ? 0 : pg_err_nomem(err);
 }
 
+/* Fold this run's profile into the runs' merged profile: one 5-second
+ * profile of a light load holds a few hundred samples, too few for a
+ * function's share to mean much; the runs together hold more. */
 static int keep_bytes(struct pg_buf *profile, const struct pg_buf *bytes, struct pg_err *err)
 {
-	if (!profile)
-		return 0;
-	profile->len = 0;
-	return pg_buf_append(profile, bytes->data, bytes->len, err);
+	return profile ? pg_profile_merge_into(profile, bytes->data, bytes->len, err) : 0;
 }
 
 /* The profile's top list into the result: its type, unit and functions. */
@@ -177,7 +179,12 @@ int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 	rc = add_top(out, &top, err);
 	if (rc)
 		goto out;
-	rc = keep_bytes(profile, bytes, err);
+	rc = keep_bytes(profile, bytes, &perr);
+	if (rc && rc != PG_ENOMEM)
+		rc = pg_err_set(err, PG_EINFRA, "cannot merge the runs' CPU profiles: %s",
+				perr.msg);
+	else if (rc)
+		rc = pg_err_nomem(err);
 out:
 	pg_top_release(&top);
 	pg_profile_free(p);

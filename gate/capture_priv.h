@@ -42,9 +42,10 @@ int pg_capture_add_pressure(struct pg_result *out, const struct pg_pressure *p0,
 			    const struct pg_pressure *p1, struct pg_err *err);
 
 /* Add a run's CPU profile (gzip bytes) to the result's top functions and
- * keep its bytes in profile (replacing the previous run's). A profile that
- * cannot be used (malformed, a gzip bomb over the cap) is an error of the
- * profile, not of the run: out->profile_error says why, the metrics stand. */
+ * merge it into profile (pprof's merge: the runs' samples together). A
+ * profile that cannot be used (malformed, a gzip bomb over the cap) is an
+ * error of the profile, not of the run: out->profile_error says why, the
+ * metrics stand. */
 int pg_capture_add_profile(struct pg_result *out, struct pg_buf *profile,
 			   const struct pg_buf *bytes, struct pg_err *err);
 

@@ -16,7 +16,8 @@ static const struct pg_cmd commands[] = {
 	{ "compare", pg_cmd_compare, "compare a result with a baseline", pg_usage_compare },
 	{ "baseline", pg_cmd_baseline, "record, list, show, diff and prune baselines",
 	  pg_usage_baseline },
-	{ "profile", pg_cmd_profile, "read a pprof profile (top functions)", pg_usage_profile },
+	{ "profile", pg_cmd_profile, "read pprof profiles: top, diff, flame graph, folded",
+	  pg_usage_profile },
 	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process", pg_usage_probe },
 };
 

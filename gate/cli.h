@@ -76,6 +76,9 @@ int pg_cmd_capture(int argc, char **argv, struct pg_err *err);
 int pg_cmd_compare(int argc, char **argv, struct pg_err *err);
 int pg_cmd_baseline(int argc, char **argv, struct pg_err *err);
 int pg_cmd_profile(int argc, char **argv, struct pg_err *err);
+/* profile diff | flame | folded (argv[0] is the subcommand); 1 when
+ * argv[0] is none of them. */
+int pg_profile_tool(int argc, char **argv, struct pg_err *err);
 int pg_cmd_probe(int argc, char **argv, struct pg_err *err);
 
 extern const char pg_usage_check[], pg_usage_capture[], pg_usage_compare[];

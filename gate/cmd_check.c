@@ -31,8 +31,8 @@ const char pg_usage_check[] =
 	"                    captures one run of each side\n"
 	"  --threshold PCT   global threshold in percent (per-metric \"gate\" rules win)\n"
 	"  --report-dir DIR  write result.json, junit.xml, metrics.txt, summary.md,\n"
-	"                    flame-diff.svg (with a pprof_url) and, in paired mode,\n"
-	"                    reference.json\n"
+	"                    report.html, flame-diff.svg (with a pprof_url) and, in\n"
+	"                    paired mode, reference.json\n"
 	"  --no-probes       capture without eBPF; the probe metrics are absent\n"
 	"  --no-baseline=M   fail (default: exit 4) or pass (exit 0 with a warning)\n"
 	"                    when no baseline is found\n"
@@ -168,6 +168,8 @@ static int report(const struct pg_check *k, const char *dir, const struct pg_err
 		notes[n++] = r.current->profile_error;
 	r.notes = notes;
 	r.nnotes = n;
+	r.drop_pct = k->sc->workload.drop_pct;
+	r.drop_pct_known = 1;
 	/* the verdict (or why there is none) reaches stdout whatever the
 	 * report folder does */
 	r.color = !failure && pg_report_want_color(stdout);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* perfgate profile top: the table of `go tool pprof -top` for a profile
- * file, or the same functions as JSON with exact integers. */
+ * file, or the same functions as JSON with exact integers. The other
+ * subcommands live in cmd_profile_tools.c. */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +15,19 @@
 const char pg_usage_profile[] =
 	"usage: perfgate profile top FILE [-n N] [--sample-index I] [--node-fraction F]\n"
 	"                            [--all] [--json]\n"
+	"       perfgate profile diff BASE CUR [-n N] [--sample-index I]\n"
+	"       perfgate profile flame FILE -o SVG [--base BASE]\n"
+	"       perfgate profile folded FILE\n"
 	"\n"
-	"Read a pprof profile (gzip-compressed or raw protobuf, any producer) and\n"
-	"list its functions as `go tool pprof -top FILE` does: the same header,\n"
+	"diff prints the -top table of CUR minus BASE, as\n"
+	"`go tool pprof -top -diff_base BASE CUR` does (percentages of BASE's total).\n"
+	"flame writes a flame graph of FILE (a differential one against --base) as\n"
+	"SVG with a search box and click-to-zoom. folded prints one line per call\n"
+	"path, \"main;handle;parse 1234\", in the profile's unit, for flamegraph.pl\n"
+	"and similar tools.\n"
+	"\n"
+	"top reads a pprof profile (gzip-compressed or raw protobuf, any producer)\n"
+	"and lists its functions as `go tool pprof -top FILE` does: the same header,\n"
 	"columns (flat, flat%, sum%, cum, cum%), order, units and rounding. cum\n"
 	"counts a function once per sample even under recursion; inlined frames are\n"
 	"functions of their own, marked (inline) or (partial-inline).\n"
@@ -149,7 +160,7 @@ static int parse_args(int argc, char **argv, struct top_args *a, struct pg_err *
 		return rc;
 	if (first >= argc || strcmp(argv[first], "top"))
 		return pg_err_set(err, PG_EUSAGE,
-				  "expected 'perfgate profile top FILE'; see "
+				  "expected 'perfgate profile top|diff|flame|folded'; see "
 				  "'perfgate profile --help'");
 	if (argc - first != 2)
 		return pg_err_set(err, PG_EUSAGE,
@@ -166,6 +177,8 @@ int pg_cmd_profile(int argc, char **argv, struct pg_err *err)
 	struct pg_top t = { 0 };
 	int si, rc;
 
+	if (argc >= 2 && (rc = pg_profile_tool(argc - 1, argv + 1, err)) != 1)
+		return rc;
 	rc = parse_args(argc, argv, &a, err);
 	if (rc)
 		return rc;

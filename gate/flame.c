@@ -7,6 +7,62 @@
 
 #include "flame_int.h"
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static int names_rehash(struct pg_flame *fl)
+{
+	size_t cap = fl->nslots ? 2 * fl->nslots : 1024, i, j;
+	uint32_t *slot = malloc(cap * sizeof(*slot));
+
+	if (!slot)
+		return PG_ENOMEM;
+	memset(slot, 0xff, cap * sizeof(*slot));
+	for (i = 0; i < fl->nnames; i++) {
+		for (j = name_hash(fl->names[i]) & (cap - 1); slot[j] != UINT32_MAX;
+		     j = (j + 1) & (cap - 1))
+			;
+		slot[j] = (uint32_t)i;
+	}
+	free(fl->name_slot);
+	fl->name_slot = slot;
+	fl->nslots = cap;
+	return 0;
+}
+
+/* The one copy of name this graph keeps, made on first sight. */
+static char *intern(struct pg_flame *fl, const char *name)
+{
+	size_t j;
+	char **names;
+
+	if ((fl->nnames + 1) * 2 > fl->nslots && names_rehash(fl))
+		return NULL;
+	for (j = name_hash(name) & (fl->nslots - 1); fl->name_slot[j] != UINT32_MAX;
+	     j = (j + 1) & (fl->nslots - 1))
+		if (!strcmp(fl->names[fl->name_slot[j]], name))
+			return fl->names[fl->name_slot[j]];
+	if (fl->nnames == fl->capnames) {
+		names = realloc(fl->names,
+				(fl->capnames ? 2 * fl->capnames : 256) * sizeof(*names));
+		if (!names)
+			return NULL;
+		fl->names = names;
+		fl->capnames = fl->capnames ? 2 * fl->capnames : 256;
+	}
+	fl->names[fl->nnames] = strdup(name);
+	if (!fl->names[fl->nnames])
+		return NULL;
+	fl->name_slot[j] = (uint32_t)fl->nnames;
+	return fl->names[fl->nnames++];
+}
+
 static int add_node(struct pg_flame *fl, const char *name, uint32_t *id)
 {
 	struct pg_flame_node *n;
@@ -24,7 +80,7 @@ static int add_node(struct pg_flame *fl, const char *name, uint32_t *id)
 	}
 	n = &fl->nodes[fl->nnodes];
 	memset(n, 0, sizeof(*n));
-	n->name = strdup(name);
+	n->name = intern(fl, name);
 	if (!n->name)
 		return PG_ENOMEM;
 	*id = (uint32_t)fl->nnodes++;
@@ -93,20 +149,22 @@ struct adder {
 	struct pg_flame *fl;
 	int which;
 	struct pg_err *err;
+	int split_sign; /* negative values go to [0], the rest to [1] */
 };
 
 static int add_stack(void *arg, const char *const *frames, size_t n, int64_t value)
 {
 	struct adder *a = arg;
 	struct pg_flame *fl = a->fl;
+	int which = a->split_sign ? value >= 0 : a->which;
 	uint32_t id = 0;
 	size_t i;
 
-	fl->nodes[0].value[a->which] = add64(fl->nodes[0].value[a->which], value);
+	fl->nodes[0].value[which] = add64(fl->nodes[0].value[which], value);
 	for (i = 0; i < n; i++) {
 		if (child(fl, id, frames[i], &id))
 			return pg_err_nomem(a->err);
-		fl->nodes[id].value[a->which] = add64(fl->nodes[id].value[a->which], value);
+		fl->nodes[id].value[which] = add64(fl->nodes[id].value[which], value);
 	}
 	return 0;
 }
@@ -114,12 +172,14 @@ static int add_stack(void *arg, const char *const *frames, size_t n, int64_t val
 static int add_profile(struct pg_flame *fl, const struct pg_profile *p, int which,
 		       struct pg_err *err)
 {
-	struct adder a = { fl, which, err };
+	struct adder a = { fl, which, err, which < 0 };
 	int si, rc;
 
 	rc = pg_profile_sample_index(p, NULL, &si, err);
 	if (!rc)
 		rc = pg_profile_foreach_stack(p, si, add_stack, &a, err);
+	if (which >= 0)
+		fl->samples[which] = pg_profile_sample_count(p);
 	return rc;
 }
 
@@ -153,10 +213,12 @@ void pg_flame_free(struct pg_flame *fl)
 
 	if (!fl)
 		return;
-	for (i = 0; i < fl->nnodes; i++) {
-		free(fl->nodes[i].name);
+	for (i = 0; i < fl->nnodes; i++)
 		free(fl->nodes[i].kids);
-	}
+	for (i = 0; i < fl->nnames; i++)
+		free(fl->names[i]);
+	free(fl->names);
+	free(fl->name_slot);
 	free(fl->nodes);
 	free(fl);
 }
@@ -173,4 +235,66 @@ double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, 
 	if (total <= 0 || n->value[which] <= 0)
 		return 0;
 	return (double)n->value[which] / (double)total;
+}
+
+/* One line per call path with time of its own: "root;...;leaf self". A
+ * ';' in a name would split the frame, so it becomes ':'; control bytes
+ * (newlines) become spaces. Depth is bounded like the SVG's. */
+static void put_frame(FILE *f, const char *name)
+{
+	for (; *name; name++)
+		fputc(*name == ';' ? ':' : (unsigned char)*name < 0x20 ? ' ' : *name, f);
+}
+
+static void folded(FILE *f, const struct pg_flame *fl, uint32_t id, size_t depth, uint32_t *path,
+		   int which)
+{
+	const struct pg_flame_node *n = &fl->nodes[id];
+	int64_t self = n->value[which];
+	size_t i;
+
+	if (depth >= 4096)
+		return;
+	path[depth] = id;
+	for (i = 0; i < n->nkids; i++)
+		self = add64(self, (int64_t)(0 - (uint64_t)fl->nodes[n->kids[i]].value[which]));
+	if (self && depth) {
+		for (i = 1; i <= depth; i++) {
+			if (i > 1)
+				fputc(';', f);
+			put_frame(f, fl->nodes[path[i]].name);
+		}
+		fprintf(f, " %lld\n", (long long)self);
+	}
+	for (i = 0; i < n->nkids; i++)
+		folded(f, fl, n->kids[i], depth + 1, path, which);
+}
+
+/* Positive and negative values (delta profiles) are summed apart, so a
+ * path may have a line of each sign and the lines' absolute values add up
+ * to pprof's total, which counts |value|. */
+int pg_flame_folded(FILE *f, const struct pg_profile *p, struct pg_err *err)
+{
+	struct pg_flame *fl = NULL;
+	uint32_t *path = NULL;
+	uint32_t root;
+	int rc;
+
+	fl = calloc(1, sizeof(*fl));
+	path = calloc(4097, sizeof(*path));
+	if (!fl || !path || add_node(fl, "all", &root)) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	rc = add_profile(fl, p, -1, err);
+	if (rc)
+		goto out;
+	folded(f, fl, 0, 0, path, 1);
+	folded(f, fl, 0, 0, path, 0);
+	if (fflush(f) || ferror(f))
+		rc = pg_err_set(err, PG_EINFRA, "cannot write the folded stacks");
+out:
+	free(path);
+	pg_flame_free(fl);
+	return rc;
 }

@@ -11,7 +11,7 @@
 #include "flame.h"
 
 struct pg_flame_node {
-	char *name;
+	char *name;	  /* interned: owned by the pg_flame's names */
 	int64_t value[2]; /* [0] baseline, [1] current */
 	uint32_t *kids;
 	uint32_t nkids, capkids;
@@ -20,9 +20,18 @@ struct pg_flame_node {
 struct pg_flame {
 	struct pg_flame_node *nodes;
 	size_t nnodes, capnodes;
+	/* Names are interned: a function on a million paths is one copy. */
+	char **names;
+	size_t nnames, capnames;
+	uint32_t *name_slot; /* open addressing into names, UINT32_MAX empty */
+	size_t nslots;
 	int has_base;
+	double samples[2]; /* samples each profile holds: the n of sampling noise */
 	char note[256];
 };
+
+/* The script of the interactive SVG (flame_script.c). */
+const char *pg_flame_script(void);
 
 /* The node's share of its profile's total (the root's value), 0..1. */
 double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, int which);

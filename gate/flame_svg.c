@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 /* SVG rendering of a struct pg_flame: frames as <g><title/><rect/><text/>
  * with the root at the bottom, children left to right in name order, each
- * frame as wide as its share of the current profile. No script: the
- * tooltips are plain SVG <title> elements. This file uses the tree
- * (flame.c), never the other way round. */
+ * frame as wide as its share of the current profile. The tooltips are
+ * plain SVG <title> elements; the interactive version adds a search box
+ * and click-to-zoom (flame_script.c). This file uses the tree (flame.c),
+ * never the other way round. */
 #include <math.h>
 #include <string.h>
 
+#include "findings.h"
 #include "flame_int.h"
 #include "xml.h"
 
-#define TOP 56.0   /* title lines */
+#define TOP 72.0   /* title lines */
 #define BOTTOM 8.0 /* below the root */
 #define SIDE 10.0  /* left and right margins */
 #define FRAME_H 16.0
@@ -56,7 +58,8 @@ static void measure(struct svg *s, uint32_t id, int depth)
 
 /* Without a baseline, the classic warm palette, picked by name so that a
  * function keeps its colour between graphs. With one: grey when the change
- * is small, else red (grew) or blue (shrank), deeper with the change. */
+ * is within sampling noise or small, else red (grew) or blue (shrank),
+ * deeper with the change. */
 static void frame_fill(const struct svg *s, const struct pg_flame_node *n, char *buf, size_t len)
 {
 	double d = delta(s->fl, n), t;
@@ -71,7 +74,9 @@ static void frame_fill(const struct svg *s, const struct pg_flame_node *n, char 
 			 40 + (h >> 16) % 50);
 		return;
 	}
-	if (fabs(d) * 100 < s->o->neutral_pp) {
+	if (fabs(d) * 100 < s->o->neutral_pp ||
+	    !pg_share_changed(pg_flame_share(s->fl, n, 0), s->fl->samples[0],
+			      pg_flame_share(s->fl, n, 1), s->fl->samples[1], s->o->z)) {
 		snprintf(buf, len, "rgb(214,214,206)");
 		return;
 	}
@@ -116,16 +121,9 @@ static void frame_label(const struct svg *s, const struct pg_flame_node *n, doub
 	fputs("</text>", s->f);
 }
 
-static void frame(struct svg *s, uint32_t id, int depth, double x)
+static void rect(struct svg *s, const struct pg_flame_node *n, double x, double y, double w,
+		 const char *fill)
 {
-	const struct pg_flame_node *n = &s->fl->nodes[id];
-	double w = frame_width(s, n), y = TOP + (s->depth - depth) * FRAME_H;
-	char fill[40];
-	uint32_t i;
-
-	if (w < s->o->min_width || depth > MAX_DEPTH)
-		return;
-	frame_fill(s, n, fill, sizeof(fill));
 	fputs("<g class=\"frame\">", s->f);
 	frame_title(s, n);
 	fprintf(s->f,
@@ -134,10 +132,94 @@ static void frame(struct svg *s, uint32_t id, int depth, double x)
 		x, y, w, FRAME_H - 1, fill);
 	frame_label(s, n, x, y, w);
 	fputs("</g>\n", s->f);
-	for (i = 0; i < n->nkids; i++) {
-		frame(s, n->kids[i], depth + 1, x);
-		x += frame_width(s, &s->fl->nodes[n->kids[i]]);
+}
+
+/* The children narrower than min_width, as one grey frame. */
+static void merged(struct svg *s, const struct pg_flame_node *parent, int depth, double x)
+{
+	struct pg_flame_node m;
+	char name[64];
+	uint32_t i, k = 0;
+
+	memset(&m, 0, sizeof(m));
+	for (i = 0; i < parent->nkids; i++) {
+		const struct pg_flame_node *c = &s->fl->nodes[parent->kids[i]];
+
+		if (frame_width(s, c) >= s->o->min_width)
+			continue;
+		m.value[0] += c->value[0];
+		m.value[1] += c->value[1];
+		k++;
 	}
+	if (!k || frame_width(s, &m) < s->o->min_width)
+		return;
+	snprintf(name, sizeof(name), "%u frames under %g px", k, s->o->min_width);
+	m.name = name;
+	rect(s, &m, x, TOP + (s->depth - depth) * FRAME_H, frame_width(s, &m), "rgb(200,200,200)");
+}
+
+static void frame(struct svg *s, uint32_t id, int depth, double x)
+{
+	const struct pg_flame_node *n = &s->fl->nodes[id];
+	double w = frame_width(s, n), cw;
+	char fill[40];
+	uint32_t i;
+
+	if (w < s->o->min_width || depth > MAX_DEPTH)
+		return;
+	frame_fill(s, n, fill, sizeof(fill));
+	rect(s, n, x, TOP + (s->depth - depth) * FRAME_H, w, fill);
+	for (i = 0; i < n->nkids; i++) {
+		cw = frame_width(s, &s->fl->nodes[n->kids[i]]);
+		if (cw < s->o->min_width)
+			continue;
+		frame(s, n->kids[i], depth + 1, x);
+		x += cw;
+	}
+	if (depth + 1 <= MAX_DEPTH)
+		merged(s, n, depth + 1, x);
+}
+
+/* The legend states the colour rule, with the sample counts it used. */
+static void legend(const struct svg *s)
+{
+	FILE *f = s->f;
+	double w = s->o->width;
+
+	if (!s->fl->has_base) {
+		fprintf(f,
+			"<text x=\"%.1f\" y=\"36\" text-anchor=\"middle\">width: share of CPU "
+			"time (%.0f samples); hover for figures%s</text>\n",
+			w / 2, s->fl->samples[1], s->o->interactive ? ", click to zoom" : "");
+		return;
+	}
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"36\" text-anchor=\"middle\">width: share of current CPU "
+		"time; red: grew, blue: shrank, only where the share moved beyond sampling "
+		"noise; grey: within noise</text>\n",
+		w / 2);
+	fprintf(f,
+		"<text x=\"%.1f\" y=\"50\" text-anchor=\"middle\" class=\"pg-rule\">rule: "
+		"|change| &gt; %.2f standard errors of a binomial share (baseline %.0f samples, "
+		"current %.0f) and &gt;= %.2f pp; hover for figures%s</text>\n",
+		w / 2, s->o->z, s->fl->samples[0], s->fl->samples[1], s->o->neutral_pp,
+		s->o->interactive ? ", click to zoom" : "");
+}
+
+/* The search box (an XHTML input) and the zoom reset, top left and right. */
+static void controls(const struct svg *s)
+{
+	double w = s->o->width;
+
+	fprintf(s->f,
+		"<foreignObject x=\"10\" y=\"6\" width=\"230\" height=\"24\"><input "
+		"xmlns=\"http://www.w3.org/1999/xhtml\" class=\"pg-search\" type=\"search\" "
+		"placeholder=\"search functions (regexp)\" style=\"width:220px\"/>"
+		"</foreignObject>\n"
+		"<text class=\"pg-reset\" x=\"%.1f\" y=\"20\" text-anchor=\"end\" "
+		"style=\"cursor:pointer;display:none\" fill=\"#0645ad\">Reset zoom</text>\n"
+		"<text class=\"pg-matched\" x=\"%.1f\" y=\"36\" text-anchor=\"end\"></text>\n",
+		w - 10, w - 10);
 }
 
 static void header(const struct svg *s, double height)
@@ -145,11 +227,12 @@ static void header(const struct svg *s, double height)
 	FILE *f = s->f;
 	double w = s->o->width;
 
+	if (!s->o->embedded)
+		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n", f);
 	fprintf(f,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n"
-		"<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%.0f\" "
-		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"monospace\" "
-		"font-size=\"11\">\n",
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"pg-flame\" version=\"1.1\" "
+		"width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+		"font-family=\"monospace\" font-size=\"11\">\n",
 		w, height, w, height);
 	fprintf(f, "<title>%s</title>\n",
 		s->fl->has_base ? "perfgate: CPU profile, current against baseline"
@@ -160,15 +243,14 @@ static void header(const struct svg *s, double height)
 		w / 2,
 		s->fl->has_base ? "Differential flame graph: CPU, current against baseline"
 				: "Flame graph: CPU, current run");
-	fprintf(f, "<text x=\"%.1f\" y=\"36\" text-anchor=\"middle\">%s</text>\n", w / 2,
-		s->fl->has_base ? "width: share of current CPU time; red: grew, blue: shrank "
-				  "(share of each run's total); hover for figures"
-				: "width: share of CPU time; hover for figures");
+	legend(s);
 	if (s->fl->note[0]) {
-		fprintf(f, "<text x=\"%.1f\" y=\"50\" text-anchor=\"middle\">", w / 2);
+		fprintf(f, "<text x=\"%.1f\" y=\"64\" text-anchor=\"middle\">", w / 2);
 		pg_xml_text(f, s->fl->note, SIZE_MAX);
 		fputs("</text>\n", f);
 	}
+	if (s->o->interactive)
+		controls(s);
 }
 
 int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame_opts *o,
@@ -184,6 +266,9 @@ int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame
 	height = TOP + (s.depth + 1) * FRAME_H + BOTTOM;
 	header(&s, height);
 	frame(&s, 0, 0, SIDE);
+	if (o->interactive)
+		fprintf(f, "<script type=\"text/ecmascript\"><![CDATA[\n%s]]></script>\n",
+			pg_flame_script());
 	fputs("</svg>\n", f);
 	if (fflush(f) || ferror(f))
 		return pg_err_set(err, PG_EINFRA, "cannot write the flame graph");
@@ -192,10 +277,19 @@ int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame
 
 /* Degrade on a bad baseline: the current profile alone still tells where
  * the time goes. */
+/* Degrade on a bad baseline: the current profile alone still tells where
+ * the time goes. */
 int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
 		 struct pg_err *err)
 {
 	struct pg_flame_opts o = PG_FLAME_OPTS_DEFAULT;
+
+	return pg_flame_svg_opts(f, base, base_len, cur, cur_len, &o, err);
+}
+
+int pg_flame_svg_opts(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,
+		      const struct pg_flame_opts *o, struct pg_err *err)
+{
 	struct pg_profile *bp = NULL, *cp = NULL;
 	struct pg_err berr = PG_ERR_INIT;
 	struct pg_flame *fl = NULL;
@@ -215,7 +309,7 @@ int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, si
 	if (rc)
 		goto out;
 	pg_flame_set_note(fl, note);
-	rc = pg_flame_write_svg(f, fl, &o, err);
+	rc = pg_flame_write_svg(f, fl, o, err);
 out:
 	pg_flame_free(fl);
 	pg_profile_free(bp);

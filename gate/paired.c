@@ -64,17 +64,17 @@ static int squeezed(const struct pg_result *a, const struct pg_result *b)
 	       value(b, PG_METRIC_STEAL) > PG_PAIRED_MAX_STEAL;
 }
 
-/* Keep a round: its values join each side's, its profiles replace. */
+/* Keep a round: its values join each side's, its profile is merged into
+ * the side's (pprof's merge), so the flame graph and the findings see
+ * every round's samples. */
 static int keep(struct pg_paired_side *s, const struct pg_result *r, struct pg_buf *prof,
 		struct pg_err *err)
 {
 	int rc = pg_result_append(&s->res, r, err);
 
-	if (!rc && prof->len) {
-		pg_buf_release(&s->profile);
-		s->profile = *prof;
-		*prof = (struct pg_buf)PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
-	}
+	if (!rc && prof->len)
+		rc = pg_profile_merge_into(&s->profile, prof->data, prof->len, err);
+	prof->len = 0;
 	return rc;
 }
 

@@ -7,8 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
-
 #include "buf.h"
 #include "pprof_int.h"
 
@@ -18,7 +16,6 @@
  * where the old 1 GiB cap let a 10 MB bomb cost 1 GB and 7 s.
  * PERFGATE_MAX_PROFILE_MB raises (or lowers) it. */
 #define DEFAULT_MAX_PROFILE_MB 64
-#define MAX_INFLATED_BYTES pg_profile_max_inflated()
 
 size_t pg_profile_max_inflated(void)
 {
@@ -32,112 +29,6 @@ size_t pg_profile_max_inflated(void)
 			return (size_t)mb << 20;
 	}
 	return (size_t)DEFAULT_MAX_PROFILE_MB << 20;
-}
-
-static int grow(uint8_t **buf, size_t *cap, struct pg_err *err)
-{
-	size_t ncap = *cap * 2;
-	uint8_t *nbuf;
-
-	if (*cap >= MAX_INFLATED_BYTES)
-		return pg_err_set(err, PG_EINPUT,
-				  "profile is larger than %zu MB uncompressed; refusing it "
-				  "(PERFGATE_MAX_PROFILE_MB raises the cap)",
-				  MAX_INFLATED_BYTES >> 20);
-	if (ncap > MAX_INFLATED_BYTES)
-		ncap = MAX_INFLATED_BYTES;
-	nbuf = realloc(*buf, ncap);
-	if (!nbuf)
-		return pg_err_nomem(err);
-	*buf = nbuf;
-	*cap = ncap;
-	return 0;
-}
-
-/* The gzip trailer's ISIZE (size mod 2^32) sizes the first buffer. */
-static size_t first_cap(const uint8_t *in, size_t len)
-{
-	size_t hint = 0;
-
-	if (len >= 18)
-		hint = (size_t)in[len - 4] | (size_t)in[len - 3] << 8 | (size_t)in[len - 2] << 16 |
-		       (size_t)in[len - 1] << 24;
-	/* deflate expands at most ~1032:1; a larger ISIZE is a lie. */
-	if (hint < len || hint / 1032 > len)
-		hint = len * 4;
-	if (hint < 65536)
-		hint = 65536;
-	return hint < MAX_INFLATED_BYTES ? hint + 1 : MAX_INFLATED_BYTES;
-}
-
-/* Like Go's gzip reader, concatenated members are read as one stream. */
-static int inflate_all(z_stream *zs, const uint8_t *in, size_t len, uint8_t **buf, size_t *cap,
-		       struct pg_err *err)
-{
-	size_t left = len;
-	int ret, rc;
-
-	zs->next_in = (Bytef *)in;
-	for (;;) {
-		if (zs->avail_out == 0) {
-			size_t used = *cap;
-
-			rc = grow(buf, cap, err);
-			if (rc)
-				return rc;
-			zs->next_out = *buf + used;
-			zs->avail_out = (uInt)(*cap - used);
-		}
-		if (zs->avail_in == 0 && left) {
-			zs->avail_in = left > UINT_MAX ? UINT_MAX : (uInt)left;
-			left -= zs->avail_in;
-		}
-		ret = inflate(zs, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END && !zs->avail_in && !left)
-			return 0;
-		if (ret == Z_STREAM_END) {
-			inflateReset(zs);
-			continue;
-		}
-		if (ret == Z_OK || (ret == Z_BUF_ERROR && zs->avail_out == 0))
-			continue;
-		if (ret == Z_BUF_ERROR)
-			return pg_err_set(err, PG_EINPUT, "truncated gzip data");
-		if (ret == Z_MEM_ERROR)
-			return pg_err_nomem(err);
-		return pg_err_set(err, PG_EINPUT, "corrupt gzip data: %s",
-				  zs->msg ? zs->msg : "unknown error");
-	}
-}
-
-static int gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, struct pg_err *err)
-{
-	z_stream zs;
-	uint8_t *buf = NULL;
-	size_t cap = first_cap(in, len);
-	int rc;
-
-	memset(&zs, 0, sizeof(zs));
-	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
-		return pg_err_nomem(err);
-	buf = malloc(cap);
-	if (!buf) {
-		rc = pg_err_nomem(err);
-		goto out;
-	}
-	zs.next_out = buf;
-	zs.avail_out = (uInt)(cap > UINT_MAX ? UINT_MAX : cap);
-	cap = zs.avail_out;
-	rc = inflate_all(&zs, in, len, &buf, &cap, err);
-	if (rc)
-		goto out;
-	*out_len = (size_t)(zs.next_out - buf);
-	*out = buf;
-	buf = NULL;
-out:
-	inflateEnd(&zs);
-	free(buf);
-	return rc;
 }
 
 static int check_str(const struct pg_profile *p, int64_t i, const char *what, struct pg_err *err)
@@ -299,7 +190,7 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 		return pg_err_nomem(err);
 	pp_arena_init(&p->arena, 4096);
 	if (len >= 2 && in[0] == 0x1f && in[1] == 0x8b) {
-		rc = gunzip(in, len, &plain, &plain_len, err);
+		rc = pp_gunzip(in, len, &plain, &plain_len, err);
 		if (rc)
 			goto out;
 		if (owned) {
@@ -456,4 +347,45 @@ int pg_profile_sample_index(const struct pg_profile *p, const char *spec, int *o
 		}
 	}
 	return no_such_type(p, spec, err);
+}
+
+static int same_str(const struct pg_profile *a, int64_t i, const struct pg_profile *b, int64_t j)
+{
+	struct pp_str x = pp_string(a, i), y = pp_string(b, j);
+
+	return x.n == y.n && (!x.n || !memcmp(x.p, y.p, x.n));
+}
+
+static int same_type(const struct pg_profile *a, const Perftools__Profiles__ValueType *x,
+		     const struct pg_profile *b, const Perftools__Profiles__ValueType *y)
+{
+	if (!x || !y)
+		return !x && !y;
+	return same_str(a, x->type, b, y->type) && same_str(a, x->unit, b, y->unit);
+}
+
+/* pprof's compatible(). */
+int pg_profile_compatible(const struct pg_profile *a, const struct pg_profile *b, size_t which,
+			  struct pg_err *err)
+{
+	const Perftools__Profiles__ProfileLazy *x = a->raw, *y = b->raw;
+	size_t i;
+
+	if (!same_type(a, x->period_type, b, y->period_type))
+		return pg_err_set(err, PG_EINPUT,
+				  "profile %zu has another period type than profile 1; profiles "
+				  "of different kinds cannot be combined",
+				  which + 1);
+	if (x->n_sample_type != y->n_sample_type)
+		return pg_err_set(err, PG_EINPUT,
+				  "profile %zu has %zu sample types, profile 1 has %zu; profiles "
+				  "of different kinds cannot be combined",
+				  which + 1, y->n_sample_type, x->n_sample_type);
+	for (i = 0; i < x->n_sample_type; i++)
+		if (!same_type(a, x->sample_type[i], b, y->sample_type[i]))
+			return pg_err_set(err, PG_EINPUT,
+					  "sample type %zu of profile %zu differs from profile "
+					  "1's; profiles of different kinds cannot be combined",
+					  i, which + 1);
+	return 0;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "buf.h"
 #include "err.h"
 
 /* The most bytes of a profile as it travels (gzip-compressed): fetched,
@@ -70,6 +71,31 @@ int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, stru
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err);
 void pg_profile_free(struct pg_profile *p);
 
+/* pprof's compatible(): b (the which-th profile, 0-based, for the
+ * message) has the period type and sample types of a; else PG_EINPUT. */
+int pg_profile_compatible(const struct pg_profile *a, const struct pg_profile *b, size_t which,
+			  struct pg_err *err);
+
+/* Merge n profiles into one as pprof does when given several (its
+ * profile.Merge): the period type and sample types must be the same
+ * (PG_EINPUT otherwise); samples are concatenated, those with the same
+ * stack and labels summed, so every function's flat and cum are the sums
+ * of its values in the inputs. out's contents are replaced by the merged
+ * profile, gzip-compressed. */
+int pg_profile_merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
+		     struct pg_err *err);
+
+/* Merge the profile of len bytes at data into the profile acc holds (acc
+ * empty: a copy), as pg_profile_merge does; acc keeps its cap. */
+int pg_profile_merge_into(struct pg_buf *acc, const void *data, size_t len, struct pg_err *err);
+
+/* What `go tool pprof -diff_base BASE CUR` reads: cur's samples, and base's
+ * with their values negated and the label pprof::base=true, in one
+ * profile (gzip) in out; pg_profile_top of it lists the differences, with
+ * base's total as the total, as pprof does. */
+int pg_profile_diff_base(struct pg_buf *out, const struct pg_profile *base,
+			 const struct pg_profile *cur, struct pg_err *err);
+
 /* Resolve a -sample_index spec: NULL for the default (default_sample_type,
  * else the last type), a 0-based index, or a sample type name. */
 int pg_profile_sample_index(const struct pg_profile *p, const char *spec, int *out,
@@ -94,6 +120,11 @@ typedef int (*pg_profile_stack_fn)(void *arg, const char *const *frames, size_t 
 				   int64_t value);
 int pg_profile_foreach_stack(const struct pg_profile *p, int sample_index, pg_profile_stack_fn fn,
 			     void *arg, struct pg_err *err);
+
+/* How many samples p holds, the n of sampling noise: the total of its
+ * "samples" count type (Go's CPU profiles), else its default type's total
+ * as a count, or as CPU time at Go's 100 Hz when in nanoseconds. */
+double pg_profile_sample_count(const struct pg_profile *p);
 
 /* Print the table exactly as `go tool pprof -top` does, header included
  * (times in the local time zone, as pprof). Returns 0 or PG_EINFRA when

@@ -12,6 +12,7 @@
 #include <protobuf-c/protobuf-c.h>
 
 #include "profile.pb-c.h"
+#include "buf.h"
 #include "err.h"
 #include "pprof.h"
 
@@ -76,6 +77,35 @@ static inline uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id)
 	return pp_idmap_get_sparse(m, id);
 }
 void pp_idmap_release(struct pp_idmap *m);
+
+/* Grow *arrp (elements of elem bytes, *cap of them) to hold need. */
+int pp_grow(void *arrp, size_t *cap, size_t need, size_t elem);
+
+/* Content key (a run of 64-bit words) -> dense index in order of first
+ * sight, for deduplicating by content. */
+struct pp_kmap {
+	uint64_t *words;
+	size_t nwords, capwords;
+	size_t *off; /* n + 1 offsets into words */
+	size_t n, capn;
+	uint32_t *slot;
+	size_t nslot;
+};
+
+/* Find key, or add it as the next index: 1 found, 0 added, PG_ENOMEM. */
+int pp_kmap_get(struct pp_kmap *m, const uint64_t *key, size_t n, uint32_t *idx);
+void pp_kmap_release(struct pp_kmap *m);
+
+/* Decompressed profiles beyond this are refused (zip bombs). */
+#define PP_MAX_BYTES ((size_t)1 << 30)
+
+/* Inflate gzip data (concatenated members as one stream) into a malloc'd
+ * buffer; PG_EINPUT for corrupt or oversized input. */
+int pp_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, struct pg_err *err);
+/* Replace out's contents with the gzip compression of len bytes of in. */
+int pp_gzip(struct pg_buf *out, const uint8_t *in, size_t len, struct pg_err *err);
+/* Pack p and replace out's contents with it, gzip-compressed. */
+int pp_write_profile(struct pg_buf *out, const Perftools__Profiles__Profile *p, struct pg_err *err);
 
 /* A graph node of pprof's "functions" granularity: a function name, or for
  * nameless frames the binary (and start line) they belong to. */

@@ -239,3 +239,87 @@ void pp_idmap_release(struct pp_idmap *m)
 	free(m->vals);
 	memset(m, 0, sizeof(*m));
 }
+
+int pp_grow(void *arrp, size_t *cap, size_t need, size_t elem)
+{
+	void **arr = arrp, *n;
+	size_t c = *cap ? *cap : 16;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	n = realloc(*arr, c * elem);
+	if (!n)
+		return PG_ENOMEM;
+	*arr = n;
+	*cap = c;
+	return 0;
+}
+
+static uint32_t hash_words(const uint64_t *w, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ w[i]) * 1099511628211ULL ^ (h >> 29);
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static int kmap_rehash(struct pp_kmap *m)
+{
+	size_t cap = m->nslot ? 2 * m->nslot : 1024, i, j;
+	uint32_t *s = malloc(cap * sizeof(*s));
+
+	if (!s)
+		return PG_ENOMEM;
+	memset(s, 0xff, cap * sizeof(*s));
+	for (i = 0; i < m->n; i++) {
+		j = hash_words(m->words + m->off[i], m->off[i + 1] - m->off[i]) & (cap - 1);
+		while (s[j] != PP_NONE)
+			j = (j + 1) & (cap - 1);
+		s[j] = (uint32_t)i;
+	}
+	free(m->slot);
+	m->slot = s;
+	m->nslot = cap;
+	return 0;
+}
+
+/* Find key, or add it as the next index: 1 found, 0 added, PG_ENOMEM. */
+int pp_kmap_get(struct pp_kmap *m, const uint64_t *key, size_t n, uint32_t *idx)
+{
+	size_t j, len;
+	uint32_t e;
+
+	if ((m->n + 1) * 2 > m->nslot && kmap_rehash(m))
+		return PG_ENOMEM;
+	for (j = hash_words(key, n) & (m->nslot - 1); (e = m->slot[j]) != PP_NONE;
+	     j = (j + 1) & (m->nslot - 1)) {
+		len = m->off[e + 1] - m->off[e];
+		if (len == n && !memcmp(m->words + m->off[e], key, n * sizeof(*key))) {
+			*idx = e;
+			return 1;
+		}
+	}
+	if (m->n >= UINT32_MAX - 1 ||
+	    pp_grow(&m->words, &m->capwords, m->nwords + n, sizeof(*key)) ||
+	    pp_grow(&m->off, &m->capn, m->n + 2, sizeof(*m->off)))
+		return PG_ENOMEM;
+	if (!m->n)
+		m->off[0] = 0;
+	memcpy(m->words + m->nwords, key, n * sizeof(*key));
+	m->nwords += n;
+	m->off[m->n + 1] = m->nwords;
+	m->slot[j] = (uint32_t)m->n;
+	*idx = (uint32_t)m->n++;
+	return 0;
+}
+
+void pp_kmap_release(struct pp_kmap *m)
+{
+	free(m->words);
+	free(m->off);
+	free(m->slot);
+}

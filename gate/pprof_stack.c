@@ -102,3 +102,24 @@ int pg_profile_foreach_stack(const struct pg_profile *p, int si, pg_profile_stac
 	free(w.frames);
 	return rc;
 }
+
+/* Go's CPU profiles count samples in their "samples" type; without one,
+ * a CPU time in nanoseconds at Go's 100 Hz, or the total of a count. */
+double pg_profile_sample_count(const struct pg_profile *p)
+{
+	struct pg_top t;
+	double n = -1;
+	int si;
+
+	memset(&t, 0, sizeof(t));
+	if (!pg_profile_sample_index(p, "samples", &si, NULL) && !pg_profile_top(p, si, &t, NULL) &&
+	    !strcmp(t.unit, "count"))
+		n = (double)t.total;
+	pg_top_release(&t);
+	if (n >= 0 || pg_profile_sample_index(p, NULL, &si, NULL) ||
+	    pg_profile_top(p, si, &t, NULL))
+		return n < 0 ? 0 : n;
+	n = !strcmp(t.unit, "nanoseconds") ? (double)t.total / 1e7 : (double)t.total;
+	pg_top_release(&t);
+	return n;
+}

@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "fs.h"
+#include "goinfo.h"
 #include "report.h"
 
 static const struct pg_report_writer writers[] = {
@@ -15,6 +17,7 @@ static const struct pg_report_writer writers[] = {
 	{ "markdown", "summary.md", pg_report_markdown, 1, 0, 0 },
 	{ "flame", "flame-diff.svg", pg_report_flame, 0, 1, 0 },
 	{ "reference", "reference.json", pg_report_reference, 1, 0, 1 },
+	{ "html", "report.html", pg_report_html, 0, 0, 0 },
 	{ "text", NULL, pg_report_text, 0, 0, 0 },
 };
 
@@ -36,13 +39,30 @@ const struct pg_report_writer *pg_report_writer_find(const char *name)
 	return NULL;
 }
 
+int pg_report_with_evidence(const struct pg_report *r, struct pg_report *copy,
+			    struct pg_evidence *ev, struct pg_err *err)
+{
+	*copy = *r;
+	memset(ev, 0, sizeof(*ev));
+	if (r->evidence)
+		return 0;
+	copy->evidence = ev;
+	return pg_report_evidence_build(ev, r, err);
+}
+
 int pg_report_print(const struct pg_report_writer *w, const struct pg_report *r, FILE *f,
 		    struct pg_err *err)
 {
-	int rc = w->write(f, r, err);
+	struct pg_report rr;
+	struct pg_evidence ev;
+	int rc;
 
+	rc = pg_report_with_evidence(r, &rr, &ev, err);
+	if (!rc)
+		rc = w->write(f, &rr, err);
 	if (!rc && (fflush(f) || ferror(f)))
 		rc = pg_err_set(err, PG_EINFRA, "cannot write the %s report", w->name);
+	pg_report_evidence_release(&ev);
 	return rc;
 }
 
@@ -116,6 +136,64 @@ const char *pg_report_scenario(const struct pg_report *r)
 	if (r->baseline && r->baseline->scenario)
 		return r->baseline->scenario;
 	return "unknown";
+}
+
+const struct pg_finding *pg_report_finding(const struct pg_report *r, const char *metric)
+{
+	const struct pg_findings *f = r->evidence ? &r->evidence->findings : NULL;
+	size_t i;
+
+	for (i = 0; f && i < f->n; i++)
+		if (!strcmp(f->items[i].metric, metric))
+			return &f->items[i];
+	return NULL;
+}
+
+/* "~" marks a count estimated from CPU time (no profile at hand, only a
+ * result's function table). */
+static void side_samples(char *out, size_t len, const char *what, const struct pg_cpu_side *s)
+{
+	if (!s->present)
+		snprintf(out, len, "%s: no profile", what);
+	else
+		snprintf(out, len, "%s: %s%.0f samples", what, s->from_stacks ? "" : "~",
+			 s->samples);
+}
+
+int pg_report_samples(const struct pg_report *r, char *out, size_t len)
+{
+	char b[64], c[64];
+
+	if (!r->evidence || (!r->evidence->base.present && !r->evidence->cur.present))
+		return 0;
+	side_samples(b, sizeof(b), "baseline", &r->evidence->base);
+	side_samples(c, sizeof(c), "current", &r->evidence->cur);
+	snprintf(out, len, "CPU profile: %s, %s (each side's runs merged)", r->baseline ? b : "",
+		 c);
+	if (!r->baseline)
+		snprintf(out, len, "CPU profile: %s (the runs merged)", c);
+	return 1;
+}
+
+int pg_report_vdso_note(const struct pg_report *r, char *out, size_t len)
+{
+	const struct pg_result *c = r->current;
+	const char *kernel = c ? c->host.kernel : NULL;
+	struct utsname u;
+
+	if (!kernel && !uname(&u))
+		kernel = u.release;
+	if (!c || !pg_goinfo_vdso_getrandom(c->go_version, kernel))
+		return 0;
+	snprintf(out, len,
+		 "getrandom.* counts only getrandom(2) syscalls: this workload (%s) on Linux %s "
+		 "calls getrandom through the vDSO, which syscall tracepoints do not see, so a "
+		 "low or zero count does not mean no calls%s",
+		 c->go_version, kernel,
+		 pg_result_metric(c, "getrandom.vdso_calls")
+			 ? "; getrandom.vdso_calls counts those, by a uprobe on runtime.vgetrandom"
+			 : "");
+	return 1;
 }
 
 void pg_report_fmt_interval(char *out, size_t len, const struct pg_compare_row *w)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Reports of a check or compare, behind one writer table: each writer turns
  * a struct pg_report into one format (text table, result.json, junit.xml,
- * summary.md, metrics.txt, flame-diff.svg) on a stream; pg_report_write_dir writes every
- * writer that has a file name into a directory, atomically per file. A
- * struct pg_report only borrows; the caller owns everything it points to. */
+ * summary.md, metrics.txt, flame-diff.svg, report.html) on a stream; pg_report_write_dir writes
+ * every writer that has a file name into a directory, atomically per file. A struct pg_report only
+ * borrows; the caller owns everything it points to. */
 #ifndef PG_REPORT_H
 #define PG_REPORT_H
 
@@ -12,7 +12,15 @@
 
 #include "compare.h"
 #include "err.h"
+#include "findings.h"
 #include "result.h"
+
+/* What the reports show beside the table: each side's CPU profile facts
+ * and the findings (pg_report_evidence_build). */
+struct pg_evidence {
+	struct pg_cpu_side base, cur;
+	struct pg_findings findings;
+};
 
 struct pg_report {
 	const struct pg_result *baseline; /* NULL without a comparison */
@@ -24,7 +32,11 @@ struct pg_report {
 	size_t baseline_profile_len;
 	const void *current_profile;
 	size_t current_profile_len;
-	int color; /* ANSI colours in the text table */
+	int color;	 /* ANSI colours in the text table */
+	double drop_pct; /* the scenario's workload.drop_pct, when known */
+	int drop_pct_known;
+	/* Built by pg_report_print / pg_report_write_dir when NULL. */
+	const struct pg_evidence *evidence;
 	/* Lines every report carries, whatever the verdict: e.g. "this merge
 	 * request changes baselines: ..." or a rejected profile. */
 	const char *const *notes;
@@ -69,6 +81,14 @@ int pg_report_dir_check(const char *dir, struct pg_err *err);
  * result.json is written (it records the error). */
 int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err);
 
+/* Fill ev (owned by the caller) from r's profiles, results and verdict. */
+int pg_report_evidence_build(struct pg_evidence *ev, const struct pg_report *r, struct pg_err *err);
+void pg_report_evidence_release(struct pg_evidence *ev);
+/* A copy of r with its evidence, built into ev when r has none (release ev
+ * after use). */
+int pg_report_with_evidence(const struct pg_report *r, struct pg_report *copy,
+			    struct pg_evidence *ev, struct pg_err *err);
+
 /* 1 when colour suits f: a terminal and NO_COLOR unset or empty. */
 int pg_report_want_color(FILE *f);
 
@@ -76,6 +96,14 @@ int pg_report_want_color(FILE *f);
 void pg_report_fmt_value(char *out, size_t len, double v);
 void pg_report_fmt_change(char *out, size_t len, double pct);
 const char *pg_report_scenario(const struct pg_report *r);
+/* The finding of metric, or NULL. */
+const struct pg_finding *pg_report_finding(const struct pg_report *r, const char *metric);
+/* "CPU profile: baseline: 812 samples, current: 790 samples (...)" into out;
+ * 0 when there is no profile on either side. */
+int pg_report_samples(const struct pg_report *r, char *out, size_t len);
+/* The warning that getrandom.* sees only syscalls, when the current
+ * workload is a Go 1.24+ binary on Linux 6.11+ (vDSO getrandom); 0 else. */
+int pg_report_vdso_note(const struct pg_report *r, char *out, size_t len);
 /* A paired row's interval, "[-2.1, +3.4]"; "-" without one. */
 void pg_report_fmt_interval(char *out, size_t len, const struct pg_compare_row *w);
 /* What the reference was, in one sentence without a final period:
@@ -95,5 +123,9 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_openmetrics(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_flame(FILE *f, const struct pg_report *r, struct pg_err *err);
+int pg_report_html(FILE *f, const struct pg_report *r, struct pg_err *err);
+/* The getrandom latency histogram of both sides as inline SVG; 0 (nothing
+ * written) when neither side has one. */
+int pg_report_hist_svg(FILE *f, const struct pg_report *r);
 
 #endif

@@ -145,7 +145,7 @@ static void remove_old(const char *dir, const struct pg_report *keep)
 			unlink(path);
 }
 
-int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
+static int write_set(const struct pg_report *r, const char *dir, struct pg_err *err)
 {
 	const struct pg_report_writer *w;
 	char path[PATH_MAX], tmp[16][PATH_MAX];
@@ -183,5 +183,18 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 			unlink(tmp[i]);
 	/* complete or absent: a failure leaves no report file at all */
 	remove_old(dir, rc ? NULL : r);
+	return rc;
+}
+
+int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
+{
+	struct pg_report rr;
+	struct pg_evidence ev;
+	int rc;
+
+	rc = pg_report_with_evidence(r, &rr, &ev, err);
+	if (!rc)
+		rc = write_set(&rr, dir, err);
+	pg_report_evidence_release(&ev);
 	return rc;
 }

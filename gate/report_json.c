@@ -51,6 +51,34 @@ static json_t *movers(const struct pg_verdict *v)
 	return a;
 }
 
+static json_t *side_json(const struct pg_cpu_side *s)
+{
+	if (!s->present)
+		return json_null();
+	return json_pack("{s:f, s:b}", "samples", s->samples, "estimated", !s->from_stacks);
+}
+
+/* "findings": [{"metric", "kind", "text"}] and "profile_samples". */
+static int add_evidence(json_t *root, const struct pg_report *r)
+{
+	const struct pg_evidence *ev = r->evidence;
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && ev && i < ev->findings.n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "metric",
+						   ev->findings.items[i].metric, "kind",
+						   pg_finding_kind_name(ev->findings.items[i].kind),
+						   "text", ev->findings.items[i].text));
+	if (json_object_set_new(root, "findings", a))
+		return -1;
+	if (!ev)
+		return 0;
+	return json_object_set_new(root, "profile_samples",
+				   json_pack("{s:o, s:o}", "baseline", side_json(&ev->base),
+					     "current", side_json(&ev->cur)));
+}
+
 /* How the reference was measured: "stored", or "paired" with its rounds. */
 static json_t *mode(const struct pg_verdict *v)
 {
@@ -92,6 +120,7 @@ static json_t *notes(const struct pg_report *r)
 
 static json_t *build(const struct pg_report *r)
 {
+	char note[512];
 	json_t *root;
 
 	root = r->current ? pg_result_to_json(r->current) : json_object();
@@ -110,7 +139,10 @@ static json_t *build(const struct pg_report *r)
 	}
 	if (r->warning && json_object_set_new(root, "warning", json_string(r->warning)))
 		goto fail;
-	if (r->verdict && add_verdict(root, r->verdict))
+	if (pg_report_vdso_note(r, note, sizeof(note)) &&
+	    json_object_set_new(root, "getrandom_note", json_string(note)))
+		goto fail;
+	if (r->verdict && (add_verdict(root, r->verdict) || add_evidence(root, r)))
 		goto fail;
 	if (!r->verdict && r->warning &&
 	    (json_object_set_new(root, "reference", json_null()) ||

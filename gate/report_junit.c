@@ -9,20 +9,21 @@
 #include "report.h"
 #include "xml.h"
 
-static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
+static void failure(FILE *f, const struct pg_compare_row *w, const char *ref,
+		    const struct pg_finding *fd)
 {
-	char base[32], cur[32], chg[32], msg[256], body[512];
+	char base[32], cur[32], chg[32], msg[768], body[1024];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
 	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
-	snprintf(msg, sizeof(msg), "%s regressed: %s -> %s %s (%s, threshold %g %%)", w->metric,
-		 base, cur, w->unit, chg, w->threshold_pct);
+	snprintf(msg, sizeof(msg), "%s regressed: %s -> %s %s (%s, threshold %g %%)%s%s", w->metric,
+		 base, cur, w->unit, chg, w->threshold_pct, fd ? "; " : "", fd ? fd->text : "");
 	snprintf(body, sizeof(body),
 		 "metric: %s\nbaseline: %s %s\ncurrent: %s %s\nchange: %s\nthreshold: %g %%\n"
-		 "better: %s\nbaseline commit: %s\n",
+		 "better: %s\nbaseline commit: %s\nfinding: %s\n",
 		 w->metric, base, w->unit, cur, w->unit, chg, w->threshold_pct,
-		 pg_better_name(w->better), ref ? ref : "-");
+		 pg_better_name(w->better), ref ? ref : "-", fd ? fd->text : "-");
 	fputs("      <failure type=\"regression\" message=\"", f);
 	pg_xml_attr(f, msg);
 	fputs("\">", f);
@@ -30,7 +31,8 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 	fputs("</failure>\n", f);
 }
 
-static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref)
+static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
+		     const struct pg_finding *fd, const char *note)
 {
 	char base[32], cur[32], chg[32], ci[48], out[320];
 
@@ -40,7 +42,7 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	pg_xml_attr(f, w->metric);
 	fputs("\" time=\"0\">\n", f);
 	if (w->verdict == PG_VERDICT_REGRESSION)
-		failure(f, w, ref);
+		failure(f, w, ref, fd);
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
 	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
@@ -57,14 +59,19 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	}
 	fputs("      <system-out>", f);
 	pg_xml_text(f, out, SIZE_MAX);
+	if (note && !strncmp(w->metric, "getrandom.", 10)) {
+		pg_xml_text(f, "\nnote: ", SIZE_MAX);
+		pg_xml_text(f, note, SIZE_MAX);
+	}
 	fputs("</system-out>\n    </testcase>\n", f);
 }
 
 int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
-	char suite[256];
+	char suite[256], note[512];
 	size_t i, n = 0;
+	int has_note = pg_report_vdso_note(r, note, sizeof(note));
 
 	(void)err;
 	snprintf(suite, sizeof(suite), "perfgate.%s", pg_report_scenario(r));
@@ -80,7 +87,8 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 		n, v ? v->nregressions : 0, v ? v->ninconclusive : 0);
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
-			testcase(f, &v->rows[i], suite, v->ref_commit);
+			testcase(f, &v->rows[i], suite, v->ref_commit,
+				 pg_report_finding(r, v->rows[i].metric), has_note ? note : NULL);
 	for (i = 0; i < r->nnotes; i++) {
 		fputs(i ? "\n" : "    <system-out>", f);
 		pg_xml_text(f, "note: ", SIZE_MAX);

@@ -83,6 +83,27 @@ static void movers(FILE *f, const struct pg_verdict *v)
 	}
 }
 
+static void findings(FILE *f, const struct pg_report *r)
+{
+	const struct pg_findings *fs = r->evidence ? &r->evidence->findings : NULL;
+	char samples[256], note[512];
+	size_t i;
+
+	if (pg_report_vdso_note(r, note, sizeof(note)))
+		fprintf(f, "\n> **Note:** %s.\n", note);
+	if (fs && fs->n)
+		fputs("\n**Findings** (what the other signal says)\n\n", f);
+	for (i = 0; fs && i < fs->n; i++) {
+		fputs("- `", f);
+		md_cell(f, fs->items[i].metric);
+		fprintf(f, "` (%s): ", pg_finding_kind_name(fs->items[i].kind));
+		md_cell(f, fs->items[i].text);
+		fputc('\n', f);
+	}
+	if (pg_report_samples(r, samples, sizeof(samples)))
+		fprintf(f, "\n%s.\n", samples);
+}
+
 static void table_head(FILE *f, const struct pg_verdict *v, int stored)
 {
 	fprintf(f, "| | metric | %s%s | current | unit | change | %sthreshold | p | verdict |\n",
@@ -133,5 +154,6 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 		pg_esc_md(f, v->notes[i], 0);
 		fputs("\n", f);
 	}
+	findings(f, r);
 	return 0;
 }

@@ -98,6 +98,23 @@ static void movers(FILE *f, const struct pg_verdict *v)
 			ESC(e, v->movers[i].name));
 }
 
+static void findings(FILE *f, const struct pg_report *r)
+{
+	const struct pg_findings *fs = r->evidence ? &r->evidence->findings : NULL;
+	char samples[256], note[512];
+	size_t i;
+
+	if (pg_report_samples(r, samples, sizeof(samples)))
+		fprintf(f, "\n%s\n", samples);
+	if (pg_report_vdso_note(r, note, sizeof(note)))
+		fprintf(f, "\nnote: %s\n", note);
+	if (!fs || !fs->n)
+		return;
+	fprintf(f, "\nfindings (what the other signal says):\n");
+	for (i = 0; i < fs->n; i++)
+		fprintf(f, "  %s: %s\n", fs->items[i].metric, fs->items[i].text);
+}
+
 static void metrics_only(FILE *f, const struct pg_result *c)
 {
 	char cur[32], e[256], u[64];
@@ -152,6 +169,7 @@ int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 	movers(f, v);
 	for (i = 0; i < v->nnotes; i++)
 		fprintf(f, "%snote: %s\n", i ? "" : "\n", ESC(e, v->notes[i]));
+	findings(f, r);
 	fprintf(f, "\n%sverdict: %s%s", r->color && v->nregressions ? RED BOLD : "",
 		pg_report_outcome(v), r->color && v->nregressions ? RESET : "");
 	if (v->nregressions)

@@ -45,6 +45,8 @@ void pg_result_release(struct pg_result *r)
 	free(r->profile_sample_type);
 	free(r->profile_unit);
 	free(r->profile_error);
+	free(r->getrandom_hist);
+	free(r->go_version);
 	pg_result_init(r);
 }
 
@@ -250,6 +252,10 @@ int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct 
 		rc = set_once(&dst->profile_unit, src->profile_unit, err);
 	dst->profile_total += src->profile_total;
 	dst->runs += src->runs;
+	if (!rc && src->getrandom_hist)
+		rc = pg_result_add_hist(dst, src->getrandom_hist, src->ngetrandom_hist, err);
+	if (!rc)
+		rc = set_once(&dst->go_version, src->go_version, err);
 	if (!rc)
 		pg_result_sort_funcs(dst);
 	return rc;

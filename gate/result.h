@@ -62,6 +62,11 @@ struct pg_result {
 	int64_t profile_total;
 	struct pg_func *funcs; /* sorted by flat, descending */
 	size_t nfuncs;
+	/* getrandom latency histogram (bpf/hist.h's buckets), summed over
+	 * runs; NULL when the probes did not run. */
+	uint64_t *getrandom_hist;
+	size_t ngetrandom_hist;
+	char *go_version; /* the workload binary's Go toolchain, or NULL */
 };
 
 void pg_result_init(struct pg_result *r);
@@ -80,6 +85,14 @@ int pg_result_add_value(struct pg_result *r, const char *name, const char *unit,
 int pg_result_add_func(struct pg_result *r, const char *name, int64_t flat, int64_t cum,
 		       struct pg_err *err);
 void pg_result_sort_funcs(struct pg_result *r);
+
+/* Add one run's histogram (n must be bpf/hist.h's PG_HIST_NBUCKETS). */
+int pg_result_add_hist(struct pg_result *r, const uint64_t *counts, size_t n, struct pg_err *err);
+/* Smallest latency (ns) that falls in bucket. */
+uint64_t pg_result_hist_lower(size_t bucket);
+json_t *pg_result_hist_to_json(const struct pg_result *r);
+int pg_result_hist_from_json(struct pg_result *r, const json_t *h, const char *what,
+			     struct pg_err *err);
 
 /* Append src's runs to dst: every value of every metric, the profile's
  * functions and total (summed); dst->runs grows by src->runs. The facts

@@ -59,17 +59,25 @@ static json_t *funcs_to_json(const struct pg_result *r)
 
 json_t *pg_result_to_json(const struct pg_result *r)
 {
-	json_t *metrics = json_object();
+	json_t *metrics = json_object(), *root;
 	size_t i;
 
 	for (i = 0; i < r->nmetrics; i++)
 		json_object_set_new(metrics, r->metrics[i].name, metric_to_json(&r->metrics[i]));
-	return json_pack("{s:i, s:o, s:o, s:b, s:o, s:{s:o, s:o, s:i}, s:i, s:o, s:o}", "schema",
+	root = json_pack("{s:i, s:o, s:o, s:b, s:o, s:{s:o, s:o, s:i}, s:i, s:o, s:o}", "schema",
 			 PG_RESULT_SCHEMA, "scenario", str_or_null(r->scenario), "commit",
 			 str_or_null(r->commit), "dirty", r->dirty, "created",
 			 str_or_null(r->created), "host", "kernel", str_or_null(r->host.kernel),
 			 "cpu_model", str_or_null(r->host.cpu_model), "cores", r->host.cores,
 			 "runs", r->runs, "metrics", metrics, "cpu_top", funcs_to_json(r));
+	if (root && ((r->getrandom_hist &&
+		      json_object_set_new(root, "getrandom_hist", pg_result_hist_to_json(r))) ||
+		     (r->go_version &&
+		      json_object_set_new(root, "go_version", json_string(r->go_version))))) {
+		json_decref(root);
+		return NULL;
+	}
+	return root;
 }
 
 /* Copy an optional string member; a present non-string is an error. */
@@ -213,7 +221,11 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 		if (rc)
 			return rc;
 	}
-	return funcs_from_json(r, json_object_get(root, "cpu_top"), what, err);
+	rc = funcs_from_json(r, json_object_get(root, "cpu_top"), what, err);
+	if (!rc)
+		rc = get_str(root, "go_version", &r->go_version, what, err);
+	return rc ? rc
+		  : pg_result_hist_from_json(r, json_object_get(root, "getrandom_hist"), what, err);
 }
 
 /* jansson's messages end in "near '<token>'", a piece of the input: cut

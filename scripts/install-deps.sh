@@ -10,7 +10,7 @@ libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
 protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 golang-go wrk nftables iproute2 libxml2-utils libxml2-dev procps time
 clang-format libclang-rt-14-dev jq curl
-podman runc"
+chromium podman runc"
 
 missing=""
 for p in $PKGS; do

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# perfgate profile top from the command line: the bundled profile prints
-# pprof's table and JSON; bad input exits 2 with one stderr line.
+# perfgate profile from the command line: top prints pprof's table and JSON;
+# against go tool pprof (when go is installed), folded stacks of every shared
+# test profile sum to the total `go tool pprof -top` reports and diff is
+# byte-identical to `go tool pprof -top -diff_base`; a profile's flame graph
+# against itself is all grey; bad input exits 2 with one stderr line.
 . "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 [ -x "$PERFGATE" ] || skip "no perfgate binary at $PERFGATE; run make"
 scratch tmp profile-cli
 fail() { echo "FAIL: $*"; exit 1; }
 prof=tests/data/pprof/http-json.cpu.pb.gz
+TESTDATA=${PERFGATE_PPROF_TESTDATA:-../shared/testdata/pprof}
+pprof() { TZ=UTC PPROF_BINARY_PATH=/nonexistent go tool pprof "$@" 2>/dev/null; }
 
 TZ=UTC "$PERFGATE" profile top "$prof" -n 5 >"$tmp/out" 2>"$tmp/err" || fail "top exited $?"
 grep -q '^Type: cpu$' "$tmp/out" || fail "no Type line"
@@ -36,6 +41,53 @@ PY
 	fail "--sample-index samples exited $?"
 grep -q '"unit": "count"' "$tmp/json" || fail "sample index by name"
 
+if command -v go >/dev/null && [ -d "$TESTDATA" ]; then
+	n=0
+	for f in "$TESTDATA"/*; do
+		case $f in *.txt | *.md) continue ;; esac
+		unit=$("$PERFGATE" profile top "$f" --json |
+			python3 -c 'import json,sys; print(json.load(sys.stdin)["unit"])')
+		case $unit in nanoseconds) flag=-unit=ns ;; bytes) flag=-unit=B ;; *) flag= ;; esac
+		want=$(pprof -top -nodecount=1 $flag "$f" |
+			sed -n 's/.* of \([0-9]*\)[a-zA-Z]* total.*/\1/p')
+		"$PERFGATE" profile folded "$f" >"$tmp/folded" || fail "folded $f exited $?"
+		got=$(python3 -c 'import sys
+print(sum(abs(int(l.rsplit(" ", 1)[1])) for l in open(sys.argv[1])))' "$tmp/folded")
+		[ -n "$want" ] && [ "$got" = "$want" ] ||
+			fail "$(basename "$f"): folded sums to $got, pprof's total is '$want'"
+		! grep -qv '^[^ ]\+\( [^ ]\+\)* -\?[0-9]\+$' "$tmp/folded" ||
+			fail "$(basename "$f"): a line is not 'a;b;c N'"
+		n=$((n + 1))
+	done
+	echo "ok: folded stacks of $n profiles sum to go tool pprof -top's totals"
+	for p in parca-fib.pb.gz:parca-profile1.pb.gz \
+		perfgate-gen-http-json.cpu.pb.gz:parca-labels.pb.gz \
+		pprof-sample.cpu:parca-stripped-cpu.stripped.pprof \
+		parca-alloc_objects.pb.gz:parca-alloc_objects.pb.gz; do
+		b=$TESTDATA/${p%%:*} c=$TESTDATA/${p##*:}
+		for n in 0 3; do
+			TZ=UTC "$PERFGATE" profile diff "$b" "$c" -n $n >"$tmp/ours" ||
+				fail "diff $p exited $?"
+			pprof -top -nodecount=$n -diff_base "$b" "$c" >"$tmp/pprof" ||
+				fail "go tool pprof -diff_base $p failed"
+			cmp -s "$tmp/ours" "$tmp/pprof" || fail "diff -n $n $p differs from pprof"
+		done
+	done
+	echo "ok: profile diff is byte-identical to go tool pprof -top -diff_base"
+else
+	echo "skipped: folded and diff against go tool pprof (no go, or no $TESTDATA)"
+fi
+
+"$PERFGATE" profile flame "$prof" --base "$prof" -o "$tmp/self.svg" || fail "flame exited $?"
+xmllint --noout "$tmp/self.svg" || fail "flame: not well-formed"
+python3 - "$tmp/self.svg" <<'PY' || fail "a profile against itself is not all grey"
+import re, sys
+fills = re.findall(r'<g class="frame">.*?<rect [^>]*fill="(rgb\([0-9,]+\))"', open(sys.argv[1]).read())
+assert len(fills) > 50 and set(fills) <= {"rgb(214,214,206)", "rgb(200,200,200)"}, set(fills)
+print("ok: %d frames of a profile against itself, all grey" % len(fills))
+PY
+grep -q "<script" "$tmp/self.svg" || fail "flame: no search/zoom script"
+
 expect_2() { # description, args...
 	local what=$1 rc
 	shift
@@ -58,4 +110,11 @@ expect_2 "bad sample index" profile top "$prof" --sample-index 9
 expect_2 "bad -n" profile top "$prof" -n x
 expect_2 "no file" profile top
 expect_2 "unknown option" profile top "$prof" --bogus
-echo "PASS: profile top CLI"
+[ -d "$TESTDATA" ] &&
+	expect_2 "diff of other kinds" profile diff "$prof" "$TESTDATA/parca-alloc_objects.pb.gz"
+expect_2 "diff of one file" profile diff "$prof"
+expect_2 "folded of random bytes" profile folded "$tmp/random"
+expect_2 "flame without -o" profile flame "$prof"
+expect_2 "flame of random bytes" profile flame "$tmp/random" -o "$tmp/bad.svg"
+[ ! -e "$tmp/bad.svg" ] || fail "a failed flame left a file"
+echo "PASS: profile top, diff, flame, folded CLI"

@@ -123,7 +123,7 @@ static uint8_t *pack(const struct prof *b, size_t *len)
 			locs[i][j] = (uint64_t)b->stacks[i][j] + 1;
 		s[i].location_id = locs[i];
 		s[i].n_location_id = b->depth[i];
-		vals[i][0] = 1;
+		vals[i][0] = b->value[i]; /* one sample per unit: shares are exact */
 		vals[i][1] = b->value[i];
 		s[i].value = vals[i];
 		s[i].n_value = 2;
@@ -533,6 +533,121 @@ static void test_flame_testdata_is_well_formed(void **state)
 	assert_true(n > 0);
 }
 
+/* The same move of shares, 50 % -> 40 %: noise in 100 samples a side, a
+ * change in 10000. */
+static void test_flame_is_quiet_under_sampling_noise(void **state)
+{
+	struct prof base, cur;
+	struct svg s = { 0 };
+	int k;
+
+	(void)state;
+	for (k = 1; k <= 100; k *= 100) {
+		memset(&base, 0, sizeof(base));
+		memset(&cur, 0, sizeof(cur));
+		SAMPLE(&base, 50 * k, "main", "parse");
+		SAMPLE(&base, 50 * k, "main", "encode");
+		SAMPLE(&cur, 40 * k, "main", "parse");
+		SAMPLE(&cur, 60 * k, "main", "encode");
+		s.text = render(&base, &cur, &s.len);
+		assert_non_null(strstr(s.text, "standard errors of a binomial share"));
+		parse_svg(&s);
+		if (k == 1) {
+			assert_true(is_grey(find(&s, "parse")));
+			assert_true(is_grey(find(&s, "encode")));
+		} else {
+			assert_true(is_blue(find(&s, "parse")));
+			assert_true(is_red(find(&s, "encode")));
+		}
+		svg_release(&s);
+		memset(&s, 0, sizeof(s));
+	}
+}
+
+/* Every frame of a real profile against itself is grey. */
+static void test_flame_self_diff_is_all_neutral(void **state)
+{
+	const char *dir = getenv("PERFGATE_PPROF_TESTDATA");
+	struct pg_buf b = PG_BUF_INIT(1 << 28);
+	struct pg_err err = PG_ERR_INIT;
+	struct svg s = { 0 };
+	char path[4096];
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/perfgate-gen-http-json.cpu.pb.gz",
+		 dir ? dir : "../shared/testdata/pprof");
+	if (pg_buf_read_file(&b, path, &err)) {
+		print_message("SKIP: %s\n", err.msg);
+		skip();
+	}
+	s.text = render_bytes(&b, &b, &s.len);
+	assert_true(parse_svg(&s) > 50);
+	for (i = 0; i < s.n && i < 64; i++)
+		assert_true(is_grey(&s.f[i]));
+	assert_null(strstr(s.text, "rgb(255,"));
+	svg_release(&s);
+	pg_buf_release(&b);
+}
+
+/* The standalone SVG carries the search box and the zoom script; the copy
+ * for markdown contexts carries neither. */
+static void test_flame_interactive_or_not(void **state)
+{
+	struct pg_flame_opts o = PG_FLAME_OPTS_DEFAULT;
+	struct pg_err err = PG_ERR_INIT;
+	struct prof base, cur;
+	uint8_t *bb, *cb;
+	size_t bl, cl, len;
+	char *text = NULL;
+	FILE *m;
+
+	(void)state;
+	profiles(&base, &cur);
+	bb = pack(&base, &bl);
+	cb = pack(&cur, &cl);
+	text = render(&base, &cur, &len);
+	assert_non_null(strstr(text, "<script type=\"text/ecmascript\"><![CDATA["));
+	assert_non_null(strstr(text, "class=\"pg-search\""));
+	assert_non_null(strstr(text, "Reset zoom"));
+	free(text);
+	o.interactive = 0;
+	o.embedded = 1;
+	m = open_memstream(&text, &len);
+	assert_int_equal(pg_flame_svg_opts(m, bb, bl, cb, cl, &o, &err), 0);
+	assert_int_equal(fclose(m), 0);
+	assert_null(strstr(text, "<script"));
+	assert_null(strstr(text, "foreignObject"));
+	assert_int_equal(strncmp(text, "<svg ", 5), 0); /* no XML prolog when embedded */
+	free(text);
+	free(bb);
+	free(cb);
+}
+
+/* 12 children of 0.3 px each: one grey frame of 3.6 px that says so. */
+static void test_flame_merges_tiny_frames(void **state)
+{
+	static const char *const names[] = { "a", "b", "c", "d", "e", "f",
+					     "g", "h", "i", "j", "k", "l" };
+	struct prof cur;
+	struct svg s = { 0 };
+	const struct frame *m;
+	size_t i;
+
+	(void)state;
+	memset(&cur, 0, sizeof(cur));
+	SAMPLE(&cur, 1000000 - 12 * 254, "main", "big");
+	for (i = 0; i < 12; i++)
+		SAMPLE(&cur, 254, "main", "small", names[i]); /* 0.30 px each */
+	s.text = render(NULL, &cur, &s.len);
+	parse_svg(&s);
+	assert_null(find(&s, "a"));
+	m = find(&s, "12 frames under 0.5 px");
+	assert_non_null(m);
+	assert_width(m, 12 * 254 / 1e6);
+	svg_release(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +659,10 @@ int main(void)
 		cmocka_unit_test(test_flame_bad_profiles),
 		cmocka_unit_test(test_flame_report_dir),
 		cmocka_unit_test(test_flame_testdata_is_well_formed),
+		cmocka_unit_test(test_flame_is_quiet_under_sampling_noise),
+		cmocka_unit_test(test_flame_self_diff_is_all_neutral),
+		cmocka_unit_test(test_flame_interactive_or_not),
+		cmocka_unit_test(test_flame_merges_tiny_frames),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

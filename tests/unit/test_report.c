@@ -273,10 +273,56 @@ static void test_report_error_only_result(void **state)
 	free(text);
 }
 
+/* report.html is one page with the table and the findings section, the
+ * hostile metric name escaped; a Go 1.24 workload on Linux 6.18 gets the
+ * vDSO note in every format. */
+static void test_report_html_and_vdso_note(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char *html, *md, *json, *text = NULL;
+	size_t len;
+	FILE *m;
+
+	f->cur.go_version = strdup("go1.24.3");
+	f->cur.host.kernel = strdup("6.18.0-1-amd64");
+	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
+	html = slurp(f->dir, "report.html");
+	assert_non_null(strstr(html, "<!DOCTYPE html>"));
+	assert_non_null(strstr(html, "id=\"findings\""));
+	assert_non_null(strstr(html, "id=\"metrics\""));
+	assert_non_null(strstr(html, "no CPU profile"));
+	assert_null(strstr(html, WEIRD));
+	assert_non_null(strstr(html, "through the vDSO"));
+	md = slurp(f->dir, "summary.md");
+	assert_non_null(strstr(md, "through the vDSO"));
+	json = slurp(f->dir, "result.json");
+	assert_non_null(strstr(json, "\"getrandom_note\""));
+	assert_non_null(strstr(json, "\"go_version\": \"go1.24.3\""));
+	m = open_memstream(&text, &len);
+	assert_int_equal(pg_report_print(pg_report_writer_find("text"), &f->r, m, &err), 0);
+	fclose(m);
+	assert_non_null(strstr(text, "note: getrandom.* counts only getrandom(2) syscalls"));
+	free(text);
+	free(json);
+	free(md);
+	free(html);
+	/* an older Go: no note */
+	free(f->cur.go_version);
+	f->cur.go_version = strdup("go1.19.8");
+	text = NULL;
+	m = open_memstream(&text, &len);
+	assert_int_equal(pg_report_print(pg_report_writer_find("text"), &f->r, m, &err), 0);
+	fclose(m);
+	assert_null(strstr(text, "vDSO"));
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_report_dir_writes_every_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_html_and_vdso_note, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_junit_validates, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_json_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_openmetrics_names, setup, teardown),

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../bpf/hist.h"
 #include "fs.h"
 #include "result.h"
 #include "scratch.h"
@@ -234,12 +235,43 @@ static void test_result_large_and_hostile(void **state)
 	free(doc);
 }
 
+/* The getrandom histogram survives JSON: same buckets, same counts, and
+ * runs add up. */
+static void test_result_hist_round_trip(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_result r = { 0 }, back;
+	uint64_t counts[PG_HIST_NBUCKETS] = { 0 };
+	size_t n = PG_HIST_NBUCKETS, i;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(pg_result_add_hist(&r, counts, n - 1, &err), PG_EINFRA);
+	memset(counts, 0, sizeof(counts));
+	counts[3] = 7;
+	counts[100] = 2;
+	counts[n - 1] = 1;
+	pg_result_init(&back);
+	assert_int_equal(pg_result_add_hist(&r, counts, n, &err), 0);
+	assert_int_equal(pg_result_add_hist(&r, counts, n, &err), 0);
+	j = pg_result_hist_to_json(&r);
+	assert_int_equal(json_array_size(json_object_get(j, "buckets")), 3);
+	assert_int_equal(pg_result_hist_from_json(&back, j, "t", &err), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(back.getrandom_hist[i], 2 * counts[i]);
+	assert_true(pg_result_hist_lower(100) > pg_result_hist_lower(99));
+	json_decref(j);
+	pg_result_release(&r);
+	pg_result_release(&back);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_result_metrics_sorted_with_median),
 		cmocka_unit_test(test_result_median_even),
 		cmocka_unit_test(test_result_large_and_hostile),
+		cmocka_unit_test(test_result_hist_round_trip),
 		cmocka_unit_test_setup_teardown(test_result_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_save_excl_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_rejects_bad_files, setup, teardown),
