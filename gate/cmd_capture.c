@@ -39,6 +39,16 @@ struct capture_args {
 	const char *output;
 };
 
+static int take(void *args, int c, const char *arg, struct pg_err *err)
+{
+	struct capture_args *a = args;
+
+	if (c != 'o')
+		return pg_cli_scenario_opt(&a->sc, c, arg, err);
+	a->output = arg;
+	return 0;
+}
+
 static int parse_args(struct capture_args *a, int argc, char **argv, struct pg_err *err)
 {
 	static const struct option longopts[] = {
@@ -46,26 +56,17 @@ static int parse_args(struct capture_args *a, int argc, char **argv, struct pg_e
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int ch, rc;
+	static const struct pg_cli_opts opts = { "capture",
+						 "+" PG_SCENARIO_SHORTOPTS "o:", longopts, take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "+" PG_SCENARIO_SHORTOPTS "o:", longopts, NULL)) !=
-	       -1) {
-		if (ch == 'o') {
-			a->output = optarg;
-			continue;
-		}
-		rc = pg_cli_scenario_opt(&a->sc, ch, optarg, err);
-		if (rc > 0)
-			return pg_cli_badopt(err, "capture", optopt, argv[optind - 1]);
-		if (rc)
-			return rc;
-	}
-	if (optind < argc)
+	rc = pg_cli_parse(&opts, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	if (first < argc)
 		return pg_err_set(err, PG_EUSAGE,
 				  "unexpected argument '%s'; see 'perfgate capture --help'",
-				  argv[optind]);
+				  argv[first]);
 	if (!a->output)
 		return pg_err_set(err, PG_EUSAGE,
 				  "capture needs -o RESULT.json; see 'perfgate capture --help'");
