@@ -15,6 +15,8 @@ static const struct pg_cmd commands[] = {
 	  pg_usage_baseline },
 	{ "profile", pg_cmd_profile, "read a pprof profile (top functions)", pg_usage_profile },
 	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process", pg_usage_probe },
+	{ "build", pg_cmd_build, "run the scenario's build, as check does before measuring",
+	  pg_usage_build },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -65,6 +65,20 @@ int pg_report_save(const struct pg_report_writer *w, const struct pg_report *r, 
 	return rc;
 }
 
+/* The current CPU profile beside result.json, as capture -o keeps it, so
+ * `baseline record --from DIR/result.json` records the profile too (the
+ * default-branch CI job records the baseline from its check's reports). */
+static int save_profile(const struct pg_report *r, const char *dir, struct pg_err *err)
+{
+	char path[4096];
+
+	if (r->error || !r->current_profile_len)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/result.pb.gz", dir) >= (int)sizeof(path))
+		return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'", dir);
+	return pg_fs_write_atomic(path, r->current_profile, r->current_profile_len, 0, err);
+}
+
 int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
 {
 	char path[4096];
@@ -91,7 +105,7 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return save_profile(r, dir, err);
 }
 
 int pg_report_want_color(FILE *f)

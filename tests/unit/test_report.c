@@ -185,12 +185,26 @@ static void test_report_openmetrics_names(void **state)
 	regex_t re;
 	size_t n = 0;
 
+	f->cur.scenario = strdup("orders-\"api\"");
+	assert_int_equal(
+		pg_result_add_value(&f->cur, "load.big", "1/s", PG_BETTER_HIGHER, 1234.56789, &err),
+		0);
 	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
 	text = slurp(f->dir, "metrics.txt");
-	assert_non_null(strstr(text, "\nperfgate_cpu_seconds_per_req 0.0013\n"));
-	assert_non_null(strstr(text, "\nperfgate_load_we_ird_______x 2\n"));
+	/* labelled by scenario, rounded to 3 significant digits */
+	assert_non_null(strstr(text,
+			       "\nperfgate_cpu_seconds_per_req{scenario=\"orders-\\\"api\\\"\"} "
+			       "0.0013\n"));
+	assert_non_null(strstr(
+		text, "\nperfgate_load_we_ird_______x{scenario=\"orders-\\\"api\\\"\"} 2\n"));
+	assert_non_null(
+		strstr(text, "\nperfgate_load_big{scenario=\"orders-\\\"api\\\"\"} 1.23e+03\n"));
 	assert_int_equal(strcmp(text + strlen(text) - 6, "# EOF\n"), 0);
-	assert_int_equal(regcomp(&re, "^perfgate_[a-zA-Z0-9_]+ [-0-9.e+]+$", REG_EXTENDED), 0);
+	assert_int_equal(
+		regcomp(&re,
+			"^perfgate_[a-zA-Z0-9_]+\\{scenario=\"([^\"\\\\]|\\\\.)*\"\\} [-0-9.e+]+$",
+			REG_EXTENDED),
+		0);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
@@ -198,7 +212,7 @@ static void test_report_openmetrics_names(void **state)
 			fail_msg("not an OpenMetrics sample line: '%s'", line);
 		n++;
 	}
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	regfree(&re);
 	free(text);
 }
