@@ -9,24 +9,46 @@ bpftool libbpf-dev libelf-dev
 libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
 protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 golang-go wrk nftables iproute2 libxml2-utils libxml2-dev procps time
-clang-format libclang-rt-14-dev jq curl"
+clang-format libclang-rt-14-dev jq curl
+rsync python3"
 
-missing=""
-for p in $PKGS; do
-	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
-		missing="$missing $p"
+# From npm, into $BUILD/npm (never global): the GitLab CI schema validator
+# and gitlab-ci-local, which runs the CI template's jobs in the tests.
+# 4.73.0 is pinned: it runs on Node 20 (later releases want newer Node).
+NPM_PKGS="ajv@8 ajv-formats@3 js-yaml@4 gitlab-ci-local@4.73.0"
+NPM_DIR=${BUILD:-build}/npm
+
+apt_install() {
+	missing=""
+	for p in $PKGS; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+			missing="$missing $p"
+		fi
+	done
+	# npm ships with some nodejs builds (NodeSource); ask apt only without it
+	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: missing packages:$missing; run this script as root" >&2
+		exit 1
 	fi
-done
+	echo "install-deps: installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+}
 
-[ -z "$missing" ] && exit 0
+npm_install() {
+	[ -x "$NPM_DIR/node_modules/.bin/gitlab-ci-local" ] &&
+		[ -d "$NPM_DIR/node_modules/ajv-formats" ] && return 0
+	mkdir -p "$NPM_DIR"
+	echo "install-deps: installing $NPM_PKGS into $NPM_DIR"
+	# shellcheck disable=SC2086
+	(cd "$NPM_DIR" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+		npm install --no-audit --no-fund $NPM_PKGS >/dev/null) ||
+		echo "install-deps: warning: npm install failed; the CI template tests will skip" >&2
+}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "install-deps: missing packages:$missing; run this script as root" >&2
-	exit 1
-fi
-
-echo "install-deps: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+apt_install
+npm_install
