@@ -12,6 +12,7 @@
 #include "compare.h"
 #include "config.h"
 #include "fs.h"
+#include "gitlab_note.h"
 #include "report.h"
 
 #define MAX_PROFILE_BYTES (256u << 20)
@@ -19,7 +20,7 @@
 const char pg_usage_check[] =
 	"usage: perfgate check [-c FILE] [-s SCENARIO] [--against REV] [--runs N]\n"
 	"                      [--threshold PCT] [--report-dir DIR] [--no-probes]\n"
-	"                      [--no-baseline=pass|fail] [--no-confirm] [-v]\n"
+	"                      [--no-baseline=pass|fail] [--no-confirm] [--gitlab-note] [-v]\n"
 	"\n"
 	"Capture the scenario, compare it with the baseline of the nearest commit on\n"
 	"the reference's first-parent history, print the table and write reports.\n"
@@ -37,6 +38,10 @@ const char pg_usage_check[] =
 	"                    when no baseline is found\n"
 	"  --no-confirm      fail on the first capture's regressions; by default a\n"
 	"                    regression must hold in a second capture too\n"
+	"  --gitlab-note     post summary.md as a merge-request note, edited in place\n"
+	"                    on later pipelines (GitLab CI: CI_API_V4_URL, CI_PROJECT_ID,\n"
+	"                    CI_MERGE_REQUEST_IID, and PERFGATE_GITLAB_TOKEN, a project\n"
+	"                    access token with api scope); a failure is a warning\n"
 	"  -v, --verbose     progress lines even when stderr is not a terminal\n"
 	"\n"
 	"Exit status: 0 pass, 1 regression, 2 usage or input error, 3 infrastructure\n"
@@ -46,7 +51,7 @@ struct check_args {
 	struct pg_scenario_args sc;
 	const char *against, *report_dir;
 	double threshold;
-	int has_threshold, no_baseline_pass, no_confirm;
+	int has_threshold, no_baseline_pass, no_confirm, gitlab_note;
 };
 
 static int parse_opt(int c, struct check_args *a, struct pg_err *err)
@@ -60,6 +65,9 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 		return 0;
 	case 'n':
 		a->no_confirm = 1;
+		return 0;
+	case 'g':
+		a->gitlab_note = 1;
 		return 0;
 	case 't':
 		a->has_threshold = 1;
@@ -83,6 +91,7 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 		{ "threshold", required_argument, NULL, 't' },
 		{ "no-baseline", required_argument, NULL, 'b' },
 		{ "no-confirm", no_argument, NULL, 'n' },
+		{ "gitlab-note", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -213,6 +222,8 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	}
 	if (!rc && a->report_dir)
 		rc = pg_report_write_dir(&r, a->report_dir, err);
+	if (!rc && a->gitlab_note)
+		pg_gitlab_note_post(&r, a->report_dir, a->sc.capture.verbose);
 	return rc;
 }
 

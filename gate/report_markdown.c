@@ -1,5 +1,6 @@
 /* summary.md: a table for a merge request comment, with ✅/❌ per gated
- * metric, the reference commit and the CPU profile's top movers. */
+ * metric (regressions first), the reference commit and the CPU profile's
+ * top movers. */
 #include <math.h>
 #include <string.h>
 
@@ -99,8 +100,13 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 	fputs("| | metric | baseline | current | unit | change | threshold | p | verdict |\n"
 	      "|---|---|---:|---:|---|---:|---:|---:|---|\n",
 	      f);
+	/* regressions first: the rows a reviewer came for */
 	for (i = 0; i < v->nrows; i++)
-		row(f, &v->rows[i]);
+		if (v->rows[i].verdict == PG_VERDICT_REGRESSION)
+			row(f, &v->rows[i]);
+	for (i = 0; i < v->nrows; i++)
+		if (v->rows[i].verdict != PG_VERDICT_REGRESSION)
+			row(f, &v->rows[i]);
 	movers(f, v);
 	return 0;
 }

@@ -229,6 +229,16 @@ static void test_report_markdown_table(void **state)
 	assert_non_null(strstr(text, "| ❌ | `cpu.seconds_per_req` |"));
 	assert_non_null(strstr(text, "| 🚀 | `load.lat_p99_ms` |"));
 	assert_non_null(strstr(text, "`aaaaaaaaaaaa`, 2 commits back"));
+	/* every regression row comes before the first other row */
+	{
+		const char *last_bad = NULL, *p = text, *first_ok = strstr(text, "| 🚀 |");
+
+		while ((p = strstr(p, "| ❌ |")))
+			last_bad = p++;
+		assert_non_null(last_bad);
+		assert_non_null(first_ok);
+		assert_true(last_bad < first_ok);
+	}
 	/* a pipe in a name must not split the row */
 	assert_non_null(strstr(text, "\\|'x`"));
 	free(text);
