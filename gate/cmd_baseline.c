@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "baseline_diff.h"
 #include "buf.h"
 #include "capture.h"
 #include "cli.h"
 #include "compare.h"
 #include "config.h"
 #include "fs.h"
+#include "propose.h"
 #include "report.h"
 
 #define MAX_PROFILE_BYTES (256u << 20)
@@ -20,8 +22,10 @@ const char pg_usage_baseline[] =
 	"                                [--force] [--allow-dirty] [--runs N] [--no-probes]\n"
 	"       perfgate baseline list [-c FILE] [-s SCENARIO]\n"
 	"       perfgate baseline show [REV] [-c FILE] [-s SCENARIO]\n"
-	"       perfgate baseline diff REV1 REV2 [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline diff [REV1] REV2 [--format text|markdown] [-c FILE]\n"
+	"                              [-s SCENARIO]\n"
 	"       perfgate baseline prune --keep N [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline propose [record's options] [--remote R] [--no-push]\n"
 	"\n"
 	"Baselines are files <baselines_dir>/<scenario>/<commit>.json (+ .pb.gz, the\n"
 	"CPU profile), committed with the code they measure.\n"
@@ -32,8 +36,18 @@ const char pg_usage_baseline[] =
 	"               modified tracked files without --allow-dirty\n"
 	"  list         baselines, newest first on HEAD's first-parent history\n"
 	"  show [REV]   the baseline a check from REV (default HEAD) would use\n"
-	"  diff A B     per metric medians of the baselines of A and B, and the change\n"
+	"  diff REV     REV's baseline against the one before it (first-parent history):\n"
+	"               per metric old and new medians, the change, and whether the runs\n"
+	"               overlap (inside the noise); top movers; both hosts\n"
+	"  diff A B     the same for the baselines of A and B (never one with itself)\n"
 	"  prune        remove all but the --keep N newest baselines\n"
+	"  propose      record HEAD's baseline, commit it on perfgate/baseline-<sha>\n"
+	"               (work tree, index and HEAD untouched) and push it to --remote\n"
+	"               (default $PERFGATE_PUSH_URL, else origin) with GitLab's\n"
+	"               merge-request push options; the description (old -> new per\n"
+	"               metric, noise, movers, hosts) is printed, in the commit\n"
+	"               message, and set through the API when PERFGATE_GITLAB_TOKEN\n"
+	"               is set in a GitLab CI job\n"
 	"\n"
 	"  -c FILE      config (default: perfgate.json at the repository root)\n"
 	"  -s SCENARIO  scenario (may be omitted when the config has one)\n";
@@ -41,7 +55,8 @@ const char pg_usage_baseline[] =
 struct baseline_args {
 	struct pg_scenario_args sc;
 	const char *from;
-	int force, allow_dirty, has_keep;
+	int force, allow_dirty, has_keep, markdown, no_push;
+	const char *remote;
 	unsigned long keep;
 	char **pos; /* positional arguments after the subcommand */
 	int npos;
@@ -59,6 +74,20 @@ static int parse_opt(int c, struct baseline_args *a, struct pg_err *err)
 	case 'd':
 		a->allow_dirty = 1;
 		return 0;
+	case 'm':
+		if (strcmp(optarg, "text") && strcmp(optarg, "markdown"))
+			return pg_err_set(
+				err, PG_EUSAGE,
+				"'baseline diff --format' takes text or markdown, not '%s'",
+				optarg);
+		a->markdown = !strcmp(optarg, "markdown");
+		return 0;
+	case 'R':
+		a->remote = optarg;
+		return 0;
+	case 'N':
+		a->no_push = 1;
+		return 0;
 	case 'k':
 		a->has_keep = 1;
 		return pg_cli_parse_uint(optarg, "--keep", 1000000, &a->keep, err);
@@ -74,6 +103,9 @@ static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-dirty", no_argument, NULL, 'd' },
 		{ "keep", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'm' },
+		{ "remote", required_argument, NULL, 'R' },
+		{ "no-push", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -112,19 +144,6 @@ static void ctx_close(struct ctx *x)
 	pg_config_release(&x->cfg);
 }
 
-/* The baseline nearest to rev (a check from rev would use it), loaded. */
-static int load_nearest(struct ctx *x, const char *rev, struct pg_result *r,
-			struct pg_baseline_ref *ref, struct pg_err *err)
-{
-	char path[4096];
-	int rc;
-
-	if ((rc = pg_baseline_nearest(x->store, rev, ref, err)) ||
-	    (rc = pg_baseline_path(x->store, ref->commit, ".json", path, sizeof(path), err)))
-		return rc;
-	return pg_result_load(r, path, err);
-}
-
 static void show_result(const struct pg_result *r, const struct pg_baseline_ref *ref)
 {
 	char med[32];
@@ -150,6 +169,30 @@ static void show_result(const struct pg_result *r, const struct pg_baseline_ref 
 	}
 }
 
+/* The file, and the previous baseline's file: what a reviewer diffs. */
+static int show_paths(struct ctx *x, const struct pg_baseline_ref *ref, struct pg_err *err)
+{
+	struct pg_baseline_ref prev;
+	struct pg_result r;
+	char path[4096];
+	int rc;
+
+	if ((rc = pg_baseline_path(x->store, ref->commit, ".json", path, sizeof(path), err)))
+		return rc;
+	printf("file     %s\n", path);
+	pg_result_init(&r);
+	rc = pg_baseline_diff_previous(x->store, ref->commit, &r, &prev, err);
+	pg_result_release(&r);
+	if (rc == PG_ENOBASELINE) {
+		printf("previous (none: the first baseline on this history)\n");
+		return 0;
+	}
+	if (!rc &&
+	    !(rc = pg_baseline_path(x->store, prev.commit, ".json", path, sizeof(path), err)))
+		printf("previous %s\n", path);
+	return rc;
+}
+
 static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ref;
@@ -159,48 +202,51 @@ static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	if (a->npos > 1)
 		return pg_err_set(err, PG_EUSAGE, "'baseline show' takes at most one revision");
 	pg_result_init(&r);
-	rc = load_nearest(x, a->npos ? a->pos[0] : "HEAD", &r, &ref, err);
+	rc = pg_baseline_diff_nearest(x->store, a->npos ? a->pos[0] : "HEAD", &r, &ref, err);
+	if (!rc)
+		rc = show_paths(x, &ref, err);
 	if (!rc)
 		show_result(&r, &ref);
 	pg_result_release(&r);
 	return rc;
 }
 
+/* diff REV: REV's baseline against its predecessor; diff A B: A's against
+ * B's. The same baseline on both sides is refused: a diff of a baseline
+ * with itself shows nothing and reads as "no change". */
 static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ra, rb;
 	struct pg_result old, new;
-	struct pg_compare_opts o;
-	struct pg_verdict v;
-	struct pg_report rep = { 0 };
+	struct pg_baseline_side so = { &old, ra.commit, NULL }, sn = { &new, rb.commit, NULL };
+	char po[4096], pn[4096];
 	int rc;
 
-	if (a->npos != 2)
-		return pg_err_set(err, PG_EUSAGE, "'baseline diff' takes two revisions, REV1 REV2");
+	if (a->npos < 1 || a->npos > 2)
+		return pg_err_set(err, PG_EUSAGE, "'baseline diff' takes REV or REV1 REV2");
 	pg_result_init(&old);
 	pg_result_init(&new);
-	pg_verdict_init(&v);
-	pg_compare_opts_init(&o);
-	o.threshold_pct = x->cfg.threshold_pct;
-	o.rules = x->sc->gate;
-	o.nrules = x->sc->ngate;
-	if ((rc = load_nearest(x, a->pos[0], &old, &ra, err)) ||
-	    (rc = load_nearest(x, a->pos[1], &new, &rb, err)) ||
-	    (rc = pg_compare_results(&old, &new, &o, &v, err)))
+	if ((rc = pg_baseline_diff_nearest(x->store, a->pos[a->npos - 1], &new, &rb, err)))
 		goto out;
-	printf("baseline diff %.12s -> %.12s (%s -> %s)\n", ra.commit, rb.commit, a->pos[0],
-	       a->pos[1]);
-	if (old.host.cpu_model && new.host.cpu_model &&
-	    strcmp(old.host.cpu_model, new.host.cpu_model))
-		printf("note: recorded on different CPUs: '%s' and '%s'\n", old.host.cpu_model,
-		       new.host.cpu_model);
-	rep.baseline = &old;
-	rep.current = &new;
-	rep.verdict = &v;
-	rep.color = pg_report_want_color(stdout);
-	rc = pg_report_print(pg_report_writer_find("text"), &rep, stdout, err);
+	rc = a->npos == 2 ? pg_baseline_diff_nearest(x->store, a->pos[0], &old, &ra, err)
+			  : pg_baseline_diff_previous(x->store, rb.commit, &old, &ra, err);
+	if (rc)
+		goto out;
+	if (!strcmp(ra.commit, rb.commit)) {
+		rc = pg_err_set(err, PG_EUSAGE,
+				"'%s' and '%s' both use the baseline of %.12s; a baseline diffed "
+				"with itself shows nothing (give one revision to compare with its "
+				"predecessor)",
+				a->pos[0], a->pos[a->npos - 1], rb.commit);
+		goto out;
+	}
+	if ((rc = pg_baseline_path(x->store, ra.commit, ".json", po, sizeof(po), err)) ||
+	    (rc = pg_baseline_path(x->store, rb.commit, ".json", pn, sizeof(pn), err)))
+		goto out;
+	so.path = pg_baseline_diff_relpath(po, x->cfg.dir);
+	sn.path = pg_baseline_diff_relpath(pn, x->cfg.dir);
+	rc = pg_baseline_diff_write(stdout, &so, &sn, a->markdown, err);
 out:
-	pg_verdict_release(&v);
 	pg_result_release(&new);
 	pg_result_release(&old);
 	return rc;
@@ -303,7 +349,8 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return 0;
 }
 
-static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+static int cmd_record(struct ctx *x, const struct baseline_args *a, char *commit,
+		      struct pg_err *err)
 {
 	struct pg_buf prof = PG_BUF_INIT(MAX_PROFILE_BYTES);
 	struct pg_result r;
@@ -334,10 +381,29 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 	    (rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err)))
 		goto out;
 	printf("recorded %s\n", path);
+	if (commit)
+		snprintf(commit, PG_SHA_LEN + 1, "%s", r.commit);
 out:
 	pg_buf_release(&prof);
 	pg_result_release(&r);
 	return rc;
+}
+
+/* Record HEAD's baseline, then commit it on a branch of its own and push
+ * that as a merge request (see propose.h). */
+static int cmd_propose(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	const char *env_remote = getenv("PERFGATE_PUSH_URL");
+	char commit[PG_SHA_LEN + 1];
+	struct pg_propose_req q = { x->store, &x->cfg, x->sc->name,
+				    commit,   NULL,    a->sc.capture.verbose };
+	int rc;
+
+	q.remote = a->remote ? a->remote : env_remote && *env_remote ? env_remote : "origin";
+	if (a->no_push)
+		q.remote = NULL;
+	rc = cmd_record(x, a, commit, err);
+	return rc ? rc : pg_propose_baseline(&q, err);
 }
 
 int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
@@ -349,17 +415,18 @@ int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 
 	pg_config_init(&x.cfg);
 	if (strcmp(sub, "record") && strcmp(sub, "list") && strcmp(sub, "show") &&
-	    strcmp(sub, "diff") && strcmp(sub, "prune")) {
-		rc = pg_err_set(err, PG_EUSAGE,
-				"baseline needs record, list, show, diff or prune%s%s%s; see "
-				"'perfgate baseline --help'",
-				*sub ? ", not '" : "", sub, *sub ? "'" : "");
+	    strcmp(sub, "diff") && strcmp(sub, "prune") && strcmp(sub, "propose")) {
+		rc = pg_err_set(
+			err, PG_EUSAGE,
+			"baseline needs record, list, show, diff, prune or propose%s%s%s; see "
+			"'perfgate baseline --help'",
+			*sub ? ", not '" : "", sub, *sub ? "'" : "");
 		goto out;
 	}
 	if ((rc = parse(argc - 1, argv + 1, &a, err)) || (rc = ctx_open(&x, &a.sc, err)))
 		goto out;
 	if (!strcmp(sub, "record"))
-		rc = cmd_record(&x, &a, err);
+		rc = cmd_record(&x, &a, NULL, err);
 	else if (!strcmp(sub, "list"))
 		rc = a.npos ? pg_err_set(err, PG_EUSAGE, "'baseline list' takes no arguments")
 			    : cmd_list(&x, err);
@@ -367,6 +434,8 @@ int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 		rc = cmd_show(&x, &a, err);
 	else if (!strcmp(sub, "diff"))
 		rc = cmd_diff(&x, &a, err);
+	else if (!strcmp(sub, "propose"))
+		rc = cmd_propose(&x, &a, err);
 	else
 		rc = cmd_prune(&x, &a, err);
 out:

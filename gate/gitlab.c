@@ -263,3 +263,52 @@ out:
 	pg_buf_release(&c.resp);
 	return rc;
 }
+
+/* The iid of the first merge request in c's response (a JSON array). */
+static long first_iid(const struct call *c)
+{
+	json_t *arr = json_loadb(c->resp.data ? c->resp.data : "", c->resp.len, 0, NULL);
+	json_t *iid = json_object_get(json_array_get(arr, 0), "iid");
+	long v = json_is_integer(iid) ? (long)json_integer_value(iid) : 0;
+
+	json_decref(arr);
+	return v;
+}
+
+int pg_gitlab_mr_describe(const struct pg_gitlab_mr *mr, const char *source_branch,
+			  const char *description, struct pg_err *err)
+{
+	char base[1024], url[2048], *project = NULL, *branch = NULL, *json = NULL;
+	struct call c = { 0 };
+	json_t *req = NULL;
+	long iid;
+	int rc = 0;
+
+	project = curl_easy_escape(NULL, mr->project, 0);
+	branch = curl_easy_escape(NULL, source_branch, 0);
+	req = json_pack("{s:s}", "description", description);
+	json = req ? json_dumps(req, JSON_COMPACT) : NULL;
+	if (!project || !branch || !json) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	snprintf(base, sizeof(base), "%s/projects/%s/merge_requests", mr->api, project);
+	snprintf(url, sizeof(url), "%s?state=opened&source_branch=%s", base, branch);
+	call_reset(&c, "GET", url, NULL);
+	if ((rc = call_run(mr, &c, err)))
+		goto out;
+	if (!(iid = first_iid(&c))) {
+		rc = pg_err_set(err, PG_EINFRA, "no open merge request from '%s'", source_branch);
+		goto out;
+	}
+	snprintf(url, sizeof(url), "%s/%ld", base, iid);
+	call_reset(&c, "PUT", url, json);
+	rc = call_run(mr, &c, err);
+out:
+	pg_buf_release(&c.resp);
+	free(json);
+	json_decref(req);
+	curl_free(branch);
+	curl_free(project);
+	return rc;
+}

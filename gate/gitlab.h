@@ -28,4 +28,11 @@ int pg_gitlab_mr_from_env(struct pg_gitlab_mr *mr, struct pg_err *err);
 int pg_gitlab_note_upsert(const struct pg_gitlab_mr *mr, const char *marker, const char *body,
 			  long *note_id, int *created, struct pg_err *err);
 
+/* Set the description of the open merge request from source_branch
+ * (created by a push with merge-request push options, which cannot carry
+ * more than one line). mr->iid is not used. PG_EINFRA on failure, also
+ * when no such merge request is open. */
+int pg_gitlab_mr_describe(const struct pg_gitlab_mr *mr, const char *source_branch,
+			  const char *description, struct pg_err *err);
+
 #endif

@@ -1,0 +1,184 @@
+#include <math.h>
+#include <string.h>
+
+#include "baseline_diff.h"
+#include "compare.h"
+#include "report.h"
+
+int pg_baseline_diff_nearest(struct pg_baseline_store *s, const char *rev, struct pg_result *r,
+			     struct pg_baseline_ref *ref, struct pg_err *err)
+{
+	char path[4096];
+	int rc;
+
+	if ((rc = pg_baseline_nearest(s, rev, ref, err)) ||
+	    (rc = pg_baseline_path(s, ref->commit, ".json", path, sizeof(path), err)))
+		return rc;
+	return pg_result_load(r, path, err);
+}
+
+int pg_baseline_diff_previous(struct pg_baseline_store *s, const char *commit, struct pg_result *r,
+			      struct pg_baseline_ref *ref, struct pg_err *err)
+{
+	char rev[PG_SHA_LEN + 2];
+	int rc;
+
+	snprintf(rev, sizeof(rev), "%s^", commit);
+	rc = pg_baseline_diff_nearest(s, rev, r, ref, err);
+	if (rc == PG_EUSAGE) /* a root commit has no parent to walk from */
+		rc = pg_err_set(err, PG_ENOBASELINE, "no baseline before the one of %.12s", commit);
+	return rc;
+}
+
+const char *pg_baseline_diff_relpath(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && path[n] == '/' ? path + n + 1 : path;
+}
+
+static void range(const struct pg_metric *m, double *lo, double *hi)
+{
+	size_t i;
+
+	*lo = INFINITY;
+	*hi = -INFINITY;
+	for (i = 0; i < m->nvalues; i++) {
+		*lo = fmin(*lo, m->values[i]);
+		*hi = fmax(*hi, m->values[i]);
+	}
+}
+
+int pg_baseline_diff_overlap(const struct pg_metric *a, const struct pg_metric *b)
+{
+	double alo, ahi, blo, bhi;
+
+	if (!a || !b || !a->nvalues || !b->nvalues)
+		return -1;
+	range(a, &alo, &ahi);
+	range(b, &blo, &bhi);
+	return alo <= bhi && blo <= ahi;
+}
+
+static int same(const char *a, const char *b)
+{
+	return !a || !b || !strcmp(a, b);
+}
+
+int pg_host_mismatch(const struct pg_host *a, const struct pg_host *b, char *out, size_t n)
+{
+	int len;
+
+	if (same(a->cpu_model, b->cpu_model) && (!a->cores || !b->cores || a->cores == b->cores) &&
+	    same(a->kernel, b->kernel))
+		return 0;
+	len = snprintf(out, n, "'%s', %d cores, kernel %s vs '%s', %d cores, kernel %s",
+		       a->cpu_model ? a->cpu_model : "?", a->cores, a->kernel ? a->kernel : "?",
+		       b->cpu_model ? b->cpu_model : "?", b->cores, b->kernel ? b->kernel : "?");
+	return len > 0;
+}
+
+static void side(FILE *f, const char *label, const struct pg_baseline_side *s, int md)
+{
+	const struct pg_result *r = s->r;
+
+	fprintf(f,
+		md ? "- **%s**: `%.12s` (`%s`), recorded %s, %d run%s on %s, %d cores, kernel "
+		     "%s\n"
+		   : "%s: %.12s (%s)\n     recorded %s, %d run%s on %s, %d cores, kernel %s\n",
+		label, s->commit, s->path, r->created ? r->created : "?", r->runs,
+		r->runs == 1 ? "" : "s", r->host.cpu_model ? r->host.cpu_model : "?", r->host.cores,
+		r->host.kernel ? r->host.kernel : "?");
+}
+
+static const char *noise(const struct pg_baseline_side *o, const struct pg_baseline_side *n,
+			 const char *metric)
+{
+	switch (pg_baseline_diff_overlap(pg_result_metric(o->r, metric),
+					 pg_result_metric(n->r, metric))) {
+	case 1:
+		return "inside";
+	case 0:
+		return "outside";
+	}
+	return "-";
+}
+
+static void row(FILE *f, const struct pg_compare_row *w, const char *nz, int md)
+{
+	char a[32], b[32], c[32];
+
+	pg_report_fmt_value(a, sizeof(a), w->baseline);
+	pg_report_fmt_value(b, sizeof(b), w->current);
+	pg_report_fmt_change(c, sizeof(c), w->change_pct);
+	if (md)
+		fprintf(f, "| `%s` | %s | %s | %s | %s | %s |\n", w->metric, w->unit, a, b, c, nz);
+	else
+		fprintf(f, "%-34s %-7s %12s %12s %10s  %s\n", w->metric, w->unit, a, b, c, nz);
+}
+
+static void movers(FILE *f, const struct pg_verdict *v, int md)
+{
+	const struct pg_mover *m;
+	size_t i;
+
+	if (!v->nmovers)
+		return;
+	fputs(md ? "\n**Top movers** (flat share of CPU)\n\n| function | old | new | change |\n"
+		   "|---|---:|---:|---:|\n"
+		 : "\ntop movers (flat share of CPU, old -> new):\n",
+	      f);
+	for (i = 0; i < v->nmovers; i++) {
+		m = &v->movers[i];
+		if (md)
+			fprintf(f, "| `%s` | %.1f %% | %.1f %% | %+.1f pp |\n", m->name,
+				m->baseline_pct, m->current_pct, m->current_pct - m->baseline_pct);
+		else
+			fprintf(f, "  %5.1f %% -> %5.1f %%  (%+.1f)  %s\n", m->baseline_pct,
+				m->current_pct, m->current_pct - m->baseline_pct, m->name);
+	}
+}
+
+/* The rows come from the decision rule's comparison (medians, change,
+ * movers); its thresholds and verdicts are not shown. */
+int pg_baseline_diff_write(FILE *f, const struct pg_baseline_side *old,
+			   const struct pg_baseline_side *new, int markdown, struct pg_err *err)
+{
+	struct pg_compare_opts o;
+	struct pg_verdict v;
+	char hosts[512];
+	size_t i;
+	int rc;
+
+	pg_verdict_init(&v);
+	pg_compare_opts_init(&o);
+	rc = pg_compare_results(old->r, new->r, &o, &v, err);
+	if (rc)
+		goto out;
+	fprintf(f,
+		markdown ? "### perfgate baseline `%.12s` → `%.12s`\n\n"
+			 : "baseline diff %.12s -> %.12s\n",
+		old->commit, new->commit);
+	side(f, "old", old, markdown);
+	side(f, "new", new, markdown);
+	if (pg_host_mismatch(&old->r->host, &new->r->host, hosts, sizeof(hosts)))
+		fprintf(f,
+			markdown ? "\n⚠️ recorded on different hosts: %s\n"
+				 : "note: recorded on different hosts: %s\n",
+			hosts);
+	fputs(markdown ? "\n| metric | unit | old | new | change | noise |\n"
+			 "|---|---|---:|---:|---:|---|\n"
+		       : "\n",
+	      f);
+	if (!markdown)
+		fprintf(f, "%-34s %-7s %12s %12s %10s  %s\n", "metric", "unit", "old", "new",
+			"change", "noise (runs overlap)");
+	for (i = 0; i < v.nrows; i++)
+		row(f, &v.rows[i], noise(old, new, v.rows[i].metric), markdown);
+	movers(f, &v, markdown);
+out:
+	pg_verdict_release(&v);
+	return rc;
+}
