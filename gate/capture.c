@@ -188,7 +188,7 @@ static int measure(struct run *r, struct pg_err *err)
 
 	if (r->probe && (rc = pg_probe_read(r->probe, &r->s0, err)))
 		return rc;
-	rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu0, err);
+	rc = pg_workload_cpu_usec(&r->w, &r->cpu0, err);
 	if (!rc && r->sc->pprof_url)
 		rc = pprof_start(r, d, err);
 	pg_progress_phase(r->pr, "load", d);
@@ -197,7 +197,7 @@ static int measure(struct run *r, struct pg_err *err)
 	if (!rc)
 		rc = pprof_join(r, err);
 	if (!rc)
-		rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu1, err);
+		rc = pg_workload_cpu_usec(&r->w, &r->cpu1, err);
 	if (!rc && r->probe)
 		rc = pg_probe_read(r->probe, &r->s1, err);
 	return rc;
@@ -206,7 +206,9 @@ static int measure(struct run *r, struct pg_err *err)
 static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
-	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0, r->tree };
+	/* without probes and without root: no cgroup, no namespace */
+	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0, r->tree,
+				       r->o->no_probes && geteuid() != 0 };
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
@@ -276,5 +278,9 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	if (!rc && o->no_probes)
 		fprintf(stderr, "perfgate: captured without probes (--no-probes): the "
 				"getrandom.* and tcp.* metrics are absent\n");
+	if (!rc && o->no_probes && geteuid() != 0)
+		fprintf(stderr, "perfgate: without root: no cgroup and no network namespace; "
+				"cpu.seconds_per_req counts the workload's main process only "
+				"(not its children) and it shares this host's network\n");
 	return rc;
 }
