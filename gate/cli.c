@@ -15,6 +15,7 @@ static const struct pg_cmd commands[] = {
 	  pg_usage_baseline },
 	{ "profile", pg_cmd_profile, "read a pprof profile (top functions)", pg_usage_profile },
 	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process", pg_usage_probe },
+	{ "hook", pg_cmd_hook, "install the git pre-push hook", pg_usage_hook },
 	{ "build", pg_cmd_build, "run the scenario's build, as check does before measuring",
 	  pg_usage_build },
 };
