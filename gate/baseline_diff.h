@@ -39,8 +39,4 @@ int pg_baseline_diff_write(FILE *f, const struct pg_baseline_side *old,
  * noise), 0 when they do not, -1 when a side has no values. */
 int pg_baseline_diff_overlap(const struct pg_metric *a, const struct pg_metric *b);
 
-/* One line naming what differs between the hosts of two results (CPU
- * model, cores, kernel) into out; 0 when they match or a side is unknown. */
-int pg_host_mismatch(const struct pg_host *a, const struct pg_host *b, char *out, size_t n);
-
 #endif

@@ -235,6 +235,18 @@ static int capture(struct check *k, const struct check_args *a, struct pg_err *e
 	return rc ? rc : pg_result_set_host(&k->cur, err);
 }
 
+/* The regressed metrics' names, comma-separated, for the stderr lines. */
+static void regressed(const struct pg_verdict *v, char *out, size_t n)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < v->nrows && len < n; i++)
+		if (v->rows[i].verdict == PG_VERDICT_REGRESSION)
+			len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "",
+						v->rows[i].metric);
+}
+
 /* A regression must hold in a second capture before it fails the gate. The
  * host's speed drifts over minutes on shared machines (see the README), and
  * a drift that pushes one capture over a threshold rarely pushes the next
@@ -243,10 +255,11 @@ static int capture(struct check *k, const struct check_args *a, struct pg_err *e
 static int confirm(struct check *k, const struct check_args *a, struct pg_err *err)
 {
 	struct pg_verdict first = k->v;
+	char names[200];
 	int rc;
 
-	fprintf(stderr, "perfgate: %zu metric%s regressed; capturing again to confirm\n",
-		first.nregressions, first.nregressions == 1 ? "" : "s");
+	regressed(&first, names, sizeof(names));
+	fprintf(stderr, "perfgate: %s regressed; capturing again to confirm\n", names);
 	pg_verdict_init(&k->v);
 	pg_result_release(&k->cur);
 	pg_result_init(&k->cur);
@@ -264,6 +277,7 @@ int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 	struct check_args a = { 0 };
 	struct pg_err ignored = PG_ERR_INIT;
 	struct check k;
+	char names[200];
 	int rc;
 
 	check_init(&k);
@@ -286,6 +300,12 @@ int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 	if (rc || (rc = report(&k, &a, NULL, err)))
 		goto out;
 	rc = k.have_base && k.v.nregressions ? PG_REGRESSION : 0;
+	if (rc) { /* main prints it: every non-zero exit says why on stderr */
+		regressed(&k.v, names, sizeof(names));
+		pg_err_set(err, PG_REGRESSION, "regression: %s; see the table above%s%s", names,
+			   a.report_dir ? " and the reports in " : "",
+			   a.report_dir ? a.report_dir : "");
+	}
 out:
 	check_release(&k);
 	return rc;

@@ -137,8 +137,9 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	r.verdict = &v;
 	r.color = pg_report_want_color(stdout);
 	rc = pg_report_print(pg_report_writer_find(a.format), &r, stdout, err);
-	if (!rc && v.nregressions)
-		rc = PG_REGRESSION;
+	if (!rc && v.nregressions) /* main prints the line: every non-zero exit has one */
+		rc = pg_err_set(err, PG_REGRESSION, "regression: %zu gated metric%s regressed",
+				v.nregressions, v.nregressions == 1 ? "" : "s");
 out:
 	pg_verdict_release(&v);
 	pg_config_release(&cfg);

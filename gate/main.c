@@ -17,5 +17,7 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0)
 		fprintf(stderr, "perfgate: %s\n", err.msg[0] ? err.msg : "unknown error");
+	else if (rc == PG_REGRESSION && err.msg[0])
+		fprintf(stderr, "perfgate: %s\n", err.msg);
 	return pg_err_exit_status(rc);
 }

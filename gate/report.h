@@ -58,6 +58,11 @@ void pg_report_fmt_value(char *out, size_t len, double v);
 void pg_report_fmt_change(char *out, size_t len, double pct);
 const char *pg_report_scenario(const struct pg_report *r);
 
+/* The host-mismatch line every report carries when the baseline's host
+ * facts (CPU model, cores, kernel) differ from the current run's: 1 and
+ * the line in out, else 0. */
+int pg_report_host_note(const struct pg_report *r, char *out, size_t n);
+
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err);

@@ -62,6 +62,7 @@ static int add_verdict(json_t *root, const struct pg_verdict *v)
 
 static json_t *build(const struct pg_report *r)
 {
+	char note[512];
 	json_t *root;
 
 	root = r->current ? pg_result_to_json(r->current) : json_object();
@@ -76,6 +77,9 @@ static json_t *build(const struct pg_report *r)
 		return root;
 	}
 	if (r->warning && json_object_set_new(root, "warning", json_string(r->warning)))
+		goto fail;
+	if (pg_report_host_note(r, note, sizeof(note)) &&
+	    json_object_set_new(root, "host_mismatch", json_string(note)))
 		goto fail;
 	if (r->verdict && add_verdict(root, r->verdict))
 		goto fail;

@@ -58,7 +58,8 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 	fputs("</failure>\n", f);
 }
 
-static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref)
+static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
+		     const char *host_note)
 {
 	char base[32], cur[32], chg[32], out[256];
 
@@ -77,13 +78,18 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 		 w->note ? ", " : "", w->note ? w->note : "");
 	fputs("      <system-out>", f);
 	xml_put(f, out, 0);
+	if (host_note) {
+		fputs("\nwarning: ", f);
+		xml_put(f, host_note, 0);
+	}
 	fputs("</system-out>\n    </testcase>\n", f);
 }
 
 int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
-	char suite[256];
+	char suite[256], note[512];
+	int host = pg_report_host_note(r, note, sizeof(note));
 	size_t i, n = 0;
 
 	(void)err;
@@ -100,7 +106,7 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 		v ? v->nregressions : 0);
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
-			testcase(f, &v->rows[i], suite, v->ref_commit);
+			testcase(f, &v->rows[i], suite, v->ref_commit, host ? note : NULL);
 	fputs("  </testsuite>\n</testsuites>\n", f);
 	return 0;
 }

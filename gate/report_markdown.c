@@ -82,6 +82,7 @@ static void movers(FILE *f, const struct pg_verdict *v)
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
+	char note[512];
 	size_t i;
 
 	(void)err;
@@ -97,6 +98,8 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 			v->ref_distance == 1 ? "" : "s");
 	if (v->ref_commit)
 		fputs(".\n\n", f);
+	if (pg_report_host_note(r, note, sizeof(note)))
+		fprintf(f, "⚠️ %s\n\n", note);
 	fputs("| | metric | baseline | current | unit | change | threshold | p | verdict |\n"
 	      "|---|---|---:|---:|---|---:|---:|---:|---|\n",
 	      f);

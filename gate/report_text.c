@@ -29,12 +29,15 @@ static const char *colour_of(enum pg_verdict_kind k)
 static void header(FILE *f, const struct pg_report *r)
 {
 	const struct pg_verdict *v = r->verdict;
+	char note[512];
 
 	fprintf(f, "perfgate: scenario '%s'", pg_report_scenario(r));
 	if (v && v->ref_commit)
 		fprintf(f, " against the baseline of %.12s", v->ref_commit);
 	if (v && v->ref_distance > 0)
 		fprintf(f, " (%d commit%s back)", v->ref_distance, v->ref_distance == 1 ? "" : "s");
+	if (pg_report_host_note(r, note, sizeof(note)))
+		fprintf(f, "\nwarning: %s", note);
 	fprintf(f, "\n\n%-34s %12s %12s %10s %9s %8s  %s\n", "metric", "baseline", "current",
 		"change", "threshold", "p", "verdict");
 }

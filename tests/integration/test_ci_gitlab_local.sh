@@ -155,4 +155,7 @@ xmllint --xpath '//testcase[failure]/@name' "$tmp/regression/perfgate-report/jun
 	grep -q '"cpu.seconds_per_req"' || fail "regression: junit.xml does not name cpu.seconds_per_req"
 grep -Eq 'cpu\.seconds_per_req .*regression' "$tmp/regression.log" ||
 	fail "regression: the log does not name cpu.seconds_per_req"
+grep -q "perfgate: regression: cpu.seconds_per_req; see the table above" "$tmp/regression.log" ||
+	fail "regression: no stderr line naming the metric"
+grep -q "perfgate: run 1/3: load" "$tmp/regression.log" || fail "regression: no progress in CI"
 echo "PASS: the template runs as shipped in gitlab-ci-local"

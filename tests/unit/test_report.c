@@ -244,6 +244,43 @@ static void test_report_markdown_table(void **state)
 	free(text);
 }
 
+/* A baseline from another host: every report says so, once per place. */
+static void test_report_host_mismatch(void **state)
+{
+	static const char *files[] = { "result.json", "junit.xml", "summary.md" };
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *m;
+
+	f->base.host.cpu_model = strdup("Imaginary Xeon 9999");
+	f->base.host.cores = 64;
+	f->cur.host.cpu_model = strdup("Intel(R) Xeon(R) Processor");
+	f->cur.host.cores = 2;
+	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		text = slurp(f->dir, files[i]);
+		if (!strstr(text, "host mismatch: baseline on ") ||
+		    !strstr(text, "Imaginary Xeon 9999") || !strstr(text, "64 cores"))
+			fail_msg("%s does not say the hosts differ", files[i]);
+		free(text);
+	}
+	m = open_memstream(&text, &len);
+	assert_int_equal(pg_report_text(m, &f->r, &err), 0);
+	fclose(m);
+	assert_non_null(strstr(text, "warning: host mismatch"));
+	free(text);
+	/* the same host: no line */
+	free(f->base.host.cpu_model);
+	f->base.host.cpu_model = strdup("Intel(R) Xeon(R) Processor");
+	f->base.host.cores = 2;
+	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
+	text = slurp(f->dir, "summary.md");
+	assert_null(strstr(text, "host mismatch"));
+	free(text);
+}
+
 static void test_report_text_colour(void **state)
 {
 	struct fixture *f = *state;
@@ -306,6 +343,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_json_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_openmetrics_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_markdown_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_host_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_text_colour, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_error_only_result, setup, teardown),
 	};
