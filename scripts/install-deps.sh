@@ -15,8 +15,13 @@ rsync python3"
 # From npm, into $BUILD/npm (never global): the GitLab CI schema validator
 # and gitlab-ci-local, which runs the CI template's jobs in the tests.
 # 4.73.0 is pinned: it runs on Node 20 (later releases want newer Node).
+# --no-npm: Debian packages only (what a CI runner building perfgate needs).
 NPM_PKGS="ajv@8 ajv-formats@3 js-yaml@4 gitlab-ci-local@4.73.0"
-NPM_DIR=${BUILD:-build}/npm
+root=$(cd "$(dirname "$0")/.." && pwd)
+case ${BUILD:-build} in
+/*) NPM_DIR=$BUILD/npm ;;
+*) NPM_DIR=$root/${BUILD:-build}/npm ;;
+esac
 
 apt_install() {
 	missing=""
@@ -26,7 +31,7 @@ apt_install() {
 		fi
 	done
 	# npm ships with some nodejs builds (NodeSource); ask apt only without it
-	command -v npm >/dev/null 2>&1 || missing="$missing nodejs npm"
+	[ "$want_npm" = 1 ] && ! command -v npm >/dev/null 2>&1 && missing="$missing nodejs npm"
 	[ -z "$missing" ] && return 0
 	if [ "$(id -u)" -ne 0 ]; then
 		echo "install-deps: missing packages:$missing; run this script as root" >&2
@@ -50,5 +55,7 @@ npm_install() {
 		echo "install-deps: warning: npm install failed; the CI template tests will skip" >&2
 }
 
+want_npm=1
+[ "${1:-}" = --no-npm ] && want_npm=0
 apt_install
-npm_install
+[ "$want_npm" = 0 ] || npm_install

@@ -100,9 +100,8 @@ grep -q "gating" "$tmp/delete.err" && fail "a deletion was gated"
 echo "ok: deletion ($((t1 - t0)) ms) and up-to-date ref ($((t2 - t1)) ms) skip"
 
 # a committed regression; build/orders-api is still the binary of A
-sed -i 's/parseRegressions(os.Getenv("ORDERS_REGRESS"))/parseRegressions("cpu")/' \
-	orders-api/main.go
-git commit -qam "C: hash every order again"
+cp "$ROOT/tests/data/gitlab/burn.go" orders-api/
+git add orders-api/burn.go && git commit -qm "C: hash in the background"
 stale=$(stat -c %Y build/orders-api)
 rc=0
 git push origin main >"$tmp/regress.out" 2>&1 || rc=$?
