@@ -9,10 +9,8 @@
 #   `baseline diff HEAD HEAD` is refused, --format markdown works, and
 #   `baseline show` names the previous baseline's file.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-PERFGATE=${PERFGATE:-$BUILD/perfgate}
+# shellcheck source=tests/integration/scratch_lib.sh
+. "$(dirname "$0")/scratch_lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (one real capture)"; exit 77; }
 [ -x "$BUILD/orders-api" ] || { echo "SKIP: $BUILD/orders-api not built"; exit 77; }
@@ -20,10 +18,6 @@ PERFGATE=${PERFGATE:-$BUILD/perfgate}
 
 tmp=$(mktemp -d /tmp/pg-propose.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
-	GIT_COMMITTER_EMAIL=t@example.com
-unset CI_MERGE_REQUEST_DIFF_BASE_SHA PERFGATE_GITLAB_TOKEN PERFGATE_PUSH_URL
 
 git init -q --bare -b main "$tmp/origin.git"
 git -C "$tmp/origin.git" config receive.advertisePushOptions true
@@ -37,22 +31,7 @@ chmod +x "$tmp/origin.git/hooks/pre-receive"
 repo=$tmp/repo
 git clone -q "$tmp/origin.git" "$repo" 2>/dev/null
 cd "$repo"
-cat >perfgate.json <<JSON
-{
-  "runs": 3,
-  "scenarios": [{
-    "name": "orders-api",
-    "workload": {
-      "cmd": ["$BUILD/orders-api", "-addr", "127.0.0.1:8080"],
-      "ready_url": "http://127.0.0.1:8080/healthz",
-      "isolate_network": true
-    },
-    "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
-    "load": { "cmd": ["$ROOT/scripts/load-wrk.sh"], "duration_s": 1, "warmup_s": 1,
-              "env": { "CONNECTIONS": "2", "PACE_MS": "5" } }
-  }]
-}
-JSON
+scratch_config "$BUILD/orders-api" "$ROOT/scripts/load-wrk.sh" 8080
 git add -A && git commit -qm A && git push -q origin main
 A=$(git rev-parse HEAD)
 "$PERFGATE" capture -o "$tmp/a.json" >"$tmp/capture.out" 2>&1 || { cat "$tmp/capture.out"; fail capture; }

@@ -11,10 +11,8 @@
 # Only CPU and getrandom calls per request are gated here: latency of 2-s
 # runs on a shared 2-core host swings by tens of ms and is reported only.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-PERFGATE=${PERFGATE:-$BUILD/perfgate}
+# shellcheck source=tests/integration/scratch_lib.sh
+. "$(dirname "$0")/scratch_lib.sh"
 GCL=$BUILD/npm/node_modules/.bin/gitlab-ci-local
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (probes, network namespaces)"; exit 77; }
@@ -25,19 +23,13 @@ command -v go >/dev/null || { echo "SKIP: go is needed to build the scratch serv
 
 tmp=$(mktemp -d /tmp/pg-gcl.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
-	GIT_COMMITTER_EMAIL=t@example.com GOCACHE=$BUILD/gocache GOFLAGS=-mod=mod GOPROXY=off
-unset CI_MERGE_REQUEST_DIFF_BASE_SHA CI_MERGE_REQUEST_IID ORDERS_REGRESS
-
-fail() { echo "FAIL: $*"; exit 1; }
+export GOCACHE=$BUILD/gocache GOFLAGS=-mod=mod GOPROXY=off
 
 repo=$tmp/app
 git init -q --bare -b main "$tmp/origin.git"
 git init -q -b main "$repo"
 cd "$repo"
-mkdir -p orders-api scripts ci-templates
-cp "$ROOT/tests/workload/orders-api/main.go" orders-api/
-cp "$ROOT/tests/workload/orders-api/go.mod" .
+scratch_app
 printf 'build/\nperfgate-report/\n.gitlab-ci-local/\n' >.gitignore
 git add -A && git commit -qm "the service"
 git remote add origin "$tmp/origin.git"
@@ -45,35 +37,9 @@ git push -q origin main && git remote set-head origin main
 
 # adoption: the README's steps
 git checkout -q -b adopt
-cp "$ROOT/scripts/load-wrk.sh" "$ROOT/scripts/load-wrk.lua" scripts/
+mkdir -p ci-templates
 cp "$ROOT/ci-templates/perfgate.gitlab-ci.yml" ci-templates/
-cat >perfgate.json <<'JSON'
-{
-  "threshold_pct": 15,
-  "runs": 3,
-  "mode": "stored",
-  "scenarios": [{
-    "name": "orders-api",
-    "build": { "cmd": ["go", "build", "-o", "build/orders-api", "./orders-api"] },
-    "workload": {
-      "cmd": ["build/orders-api", "-addr", "127.0.0.1:8080"],
-      "ready_url": "http://127.0.0.1:8080/healthz",
-      "env": { "GOMAXPROCS": "1" },
-      "isolate_network": true
-    },
-    "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
-    "load": { "cmd": ["scripts/load-wrk.sh"], "duration_s": 2, "warmup_s": 1,
-              "env": { "CONNECTIONS": "4", "PACE_MS": "5" } },
-    "gate": { "cpu.seconds_per_req": { "threshold_pct": 50 },
-              "load.rps": { "gated": false },
-              "load.errors": { "gated": false },
-              "load.lat_p50_ms": { "gated": false }, "load.lat_mean_ms": { "gated": false },
-              "load.lat_p90_ms": { "gated": false }, "load.lat_p99_ms": { "gated": false },
-              "getrandom.lat_p50_ns": { "gated": false },
-              "getrandom.lat_p99_ns": { "gated": false } }
-  }]
-}
-JSON
+scratch_config build/orders-api scripts/load-wrk.sh 8080 go
 cat >.gitlab-ci.yml <<'YML'
 include:
   - local: ci-templates/perfgate.gitlab-ci.yml

@@ -7,10 +7,8 @@
 #   regression exit 1, each with one warning line; the token appears in no
 #   output and no report file, -v included.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-PERFGATE=${PERFGATE:-$BUILD/perfgate}
+# shellcheck source=tests/integration/scratch_lib.sh
+. "$(dirname "$0")/scratch_lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (capture)"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: python3 is needed for the API stand-in"; exit 77; }
@@ -24,10 +22,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
-	GIT_COMMITTER_EMAIL=t@example.com
-unset CI_MERGE_REQUEST_DIFF_BASE_SHA ORDERS_REGRESS http_proxy https_proxy HTTP_PROXY \
+unset http_proxy https_proxy HTTP_PROXY \
 	HTTPS_PROXY ALL_PROXY all_proxy
 
 TOKEN=glpat-Zq8Xw3TokenOfTheTest91
@@ -40,29 +35,7 @@ port=$(cat "$tmp/api/port")
 
 repo=$tmp/repo
 mkdir -p "$repo" && cd "$repo" && git init -q -b main
-cat >perfgate.json <<JSON
-{
-  "runs": 3,
-  "scenarios": [{
-    "name": "orders-api",
-    "workload": {
-      "cmd": ["$BUILD/orders-api", "-addr", "127.0.0.1:8080"],
-      "ready_url": "http://127.0.0.1:8080/healthz",
-      "env": { "GOMAXPROCS": "1" },
-      "isolate_network": true
-    },
-    "pprof_url": "http://127.0.0.1:8080/debug/pprof/profile",
-    "load": { "cmd": ["$ROOT/scripts/load-wrk.sh"], "duration_s": 2, "warmup_s": 1,
-              "env": { "CONNECTIONS": "4", "PACE_MS": "5" } },
-    "gate": { "cpu.seconds_per_req": { "threshold_pct": 50 },
-              "load.rps": { "gated": false }, "load.errors": { "gated": false },
-              "load.lat_p50_ms": { "gated": false }, "load.lat_mean_ms": { "gated": false },
-              "load.lat_p90_ms": { "gated": false }, "load.lat_p99_ms": { "gated": false },
-              "getrandom.lat_p50_ns": { "gated": false },
-              "getrandom.lat_p99_ns": { "gated": false } }
-  }]
-}
-JSON
+scratch_config "$BUILD/orders-api" "$ROOT/scripts/load-wrk.sh" 8080
 git add -A && git commit -qm init
 "$PERFGATE" baseline record >"$tmp/record.out" 2>&1 || { cat "$tmp/record.out"; fail record; }
 git add baselines && git commit -qm baseline

@@ -10,10 +10,8 @@
 #   as an unprivileged user (nobody) the hook runs with --no-probes and a
 #     push passes.
 set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${BUILD:-build}
-case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
-PERFGATE=${PERFGATE:-$BUILD/perfgate}
+# shellcheck source=tests/integration/scratch_lib.sh
+. "$(dirname "$0")/scratch_lib.sh"
 
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (to compare with an unprivileged run)"; exit 77; }
 command -v go >/dev/null || { echo "SKIP: go is needed to build the scratch service"; exit 77; }
@@ -23,47 +21,16 @@ command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) is needed"; 
 tmp=$(mktemp -d /tmp/pg-hook.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
-fail() { echo "FAIL: $*"; exit 1; }
-export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
-	GIT_COMMITTER_EMAIL=t@example.com GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$tmp/gocache \
-	PERFGATE
-unset CI_MERGE_REQUEST_DIFF_BASE_SHA ORDERS_REGRESS PERFGATE_SKIP PERFGATE_HOOK_ARGS
+export GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$tmp/gocache
 ms() { date +%s%3N; }
 
 git init -q --bare -b main "$tmp/origin.git"
 repo=$tmp/app
 git clone -q "$tmp/origin.git" "$repo" 2>/dev/null
 cd "$repo"
-mkdir -p orders-api scripts
-cp "$ROOT/tests/workload/orders-api/main.go" orders-api/
-cp "$ROOT/tests/workload/orders-api/go.mod" .
-cp "$ROOT/scripts/load-wrk.sh" "$ROOT/scripts/load-wrk.lua" scripts/
+scratch_app
 printf 'build/\n' >.gitignore
-cat >perfgate.json <<'JSON'
-{
-  "runs": 3,
-  "mode": "stored",
-  "scenarios": [{
-    "name": "orders-api",
-    "build": { "cmd": ["go", "build", "-o", "build/orders-api", "./orders-api"] },
-    "workload": {
-      "cmd": ["build/orders-api", "-addr", "127.0.0.1:18097"],
-      "ready_url": "http://127.0.0.1:18097/healthz",
-      "env": { "GOMAXPROCS": "1" },
-      "isolate_network": true
-    },
-    "pprof_url": "http://127.0.0.1:18097/debug/pprof/profile",
-    "load": { "cmd": ["scripts/load-wrk.sh"], "duration_s": 2, "warmup_s": 1,
-              "env": { "CONNECTIONS": "4", "PACE_MS": "5" } },
-    "gate": { "cpu.seconds_per_req": { "threshold_pct": 50 },
-              "load.rps": { "gated": false }, "load.errors": { "gated": false },
-              "load.lat_p50_ms": { "gated": false }, "load.lat_mean_ms": { "gated": false },
-              "load.lat_p90_ms": { "gated": false }, "load.lat_p99_ms": { "gated": false },
-              "getrandom.lat_p50_ns": { "gated": false },
-              "getrandom.lat_p99_ns": { "gated": false } }
-  }]
-}
-JSON
+scratch_config build/orders-api scripts/load-wrk.sh 18097 go
 git add -A && git commit -qm A && PERFGATE_SKIP=1 git push -q origin main 2>/dev/null
 
 "$PERFGATE" hook install | grep -q "^installed .*/.git/hooks/pre-push$" || fail "install"
