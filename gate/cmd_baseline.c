@@ -349,6 +349,20 @@ static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return 0;
 }
 
+/* After a record: the baseline before it, the file a reviewer diffs with. */
+static void show_previous(struct ctx *x, const char *commit)
+{
+	struct pg_baseline_ref prev;
+	struct pg_result r;
+	char path[4096];
+
+	pg_result_init(&r);
+	if (!pg_baseline_diff_previous(x->store, commit, &r, &prev, NULL) &&
+	    !pg_baseline_path(x->store, prev.commit, ".json", path, sizeof(path), NULL))
+		printf("previous %s (perfgate baseline diff %.12s)\n", path, commit);
+	pg_result_release(&r);
+}
+
 static int cmd_record(struct ctx *x, const struct baseline_args *a, char *commit,
 		      struct pg_err *err)
 {
@@ -381,6 +395,7 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, char *commit
 	    (rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err)))
 		goto out;
 	printf("recorded %s\n", path);
+	show_previous(x, r.commit);
 	if (commit)
 		snprintf(commit, PG_SHA_LEN + 1, "%s", r.commit);
 out:

@@ -73,6 +73,8 @@ grep -Eq '^\| `cpu\.seconds_per_req` \| s \| [0-9.e-]+ \| [0-9.e-]+ \| \+200\.0 
 grep -q "different hosts:.*Imaginary Xeon 9999', 64 cores" "$tmp/p2.out" ||
 	fail "second: the hosts' difference is not said"
 grep -qF "(\`baselines/orders-api/$A.json\`)" "$tmp/p2.out" || fail "second: old file not named"
+grep -q "^previous .*/baselines/orders-api/$A.json (perfgate baseline diff ${B:0:12})$" \
+	"$tmp/p2.out" || fail "second: the previous baseline's path is not shown"
 git log -1 --format=%B "perfgate/baseline-${B:0:12}" | grep -q 'cpu.seconds_per_req' ||
 	fail "second: the commit message lacks the table"
 [ -z "$(git status --porcelain --untracked-files=no)" ] || fail "second: the index changed"
