@@ -103,7 +103,7 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 $(WORKLOAD): $(wildcard tests/workload/orders-api/*.go)
 	@mkdir -p $(@D)
 	@echo "  GO      $@"
-	$(Q)cd tests/workload/orders-api && GOFLAGS=-mod=mod GOPROXY=off \
+	$(Q)cd tests/workload/orders-api && GOPROXY=off \
 		GOCACHE=$(abspath $(BUILD))/gocache $(GO) build -o $(abspath $@) .
 
 # Tests.

@@ -8,8 +8,22 @@
 #include <bpf/bpf_helpers.h>
 #include "probes.h"
 
-/* Set by user space before load; 0 matches no task. */
+/* Set by user space before load; 0 matches no task. With a level (the
+ * cgroup's depth below the root, > 0) its descendants count too: a pod's
+ * containers, or the child cgroup an engine runs a container's processes
+ * in. Level 0 keeps the exact match. */
 const volatile __u64 filter_cgroup_id = 0;
+const volatile __u32 filter_cgroup_level = 0;
+
+/* A descendant's ancestor at the target's level is the target itself;
+ * bpf_get_current_ancestor_cgroup_id reads it from the task's cgroup
+ * without a walk (0 when the task's cgroup is shallower). */
+static __always_inline int in_target(void)
+{
+	if (!filter_cgroup_level)
+		return bpf_get_current_cgroup_id() == filter_cgroup_id;
+	return bpf_get_current_ancestor_cgroup_id(filter_cgroup_level) == filter_cgroup_id;
+}
 
 /* The enter time of the current call, in the task's own local storage: a
  * lookup there is a pointer chase, where a hash map keyed by thread id (as
@@ -37,7 +51,7 @@ int sys_enter_getrandom(void *ctx)
 
 	/* All threads of a process share its cgroup v2 (threaded cgroups
 	 * aside), so a Go program's Ms are all matched. */
-	if (bpf_get_current_cgroup_id() != filter_cgroup_id)
+	if (!in_target())
 		return 0;
 	ts = bpf_task_storage_get(&start, bpf_get_current_task_btf(), 0,
 				  BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -58,7 +72,7 @@ int sys_exit_getrandom(void *ctx)
 	__u64 *tsp, delta;
 	__u32 zero = 0, b;
 
-	if (bpf_get_current_cgroup_id() != filter_cgroup_id)
+	if (!in_target())
 		return 0;
 	tsp = bpf_task_storage_get(&start, bpf_get_current_task_btf(), 0, 0);
 	if (!tsp || !*tsp)

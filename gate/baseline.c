@@ -285,13 +285,14 @@ static int merge_base(struct pg_baseline_store *s, const char *base, git_oid *ou
 	return -1;
 }
 
-int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const char *base_branch,
-			struct pg_baseline_ref *out, struct pg_err *err)
+int pg_baseline_reference(struct pg_baseline_store *s, const char *against, const char *base_branch,
+			  struct pg_baseline_ref *out, struct pg_err *err)
 {
 	const char *env = getenv("CI_MERGE_REQUEST_DIFF_BASE_SHA");
 	git_oid oid;
 
 	memset(out, 0, sizeof(*out));
+	out->distance = -1;
 	if (against) {
 		if (rev_commit(s, against, &oid) < 0)
 			return pg_err_set(
@@ -312,6 +313,20 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 		snprintf(out->how, sizeof(out->how), "HEAD");
 	}
 	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
+	return 0;
+}
+
+int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const char *base_branch,
+			struct pg_baseline_ref *out, struct pg_err *err)
+{
+	git_oid oid;
+	int rc;
+
+	rc = pg_baseline_reference(s, against, base_branch, out, err);
+	if (rc)
+		return rc;
+	if (git_oid_fromstr(&oid, out->reference) < 0)
+		return git_fail(err, "bad reference commit");
 	return walk(s, &oid, out, err);
 }
 

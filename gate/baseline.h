@@ -54,6 +54,11 @@ struct pg_baseline_ref {
 int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const char *base_branch,
 			struct pg_baseline_ref *out, struct pg_err *err);
 
+/* The reference commit alone (out->reference and out->how), without
+ * looking for a baseline: what paired measurement re-measures. */
+int pg_baseline_reference(struct pg_baseline_store *s, const char *against, const char *base_branch,
+			  struct pg_baseline_ref *out, struct pg_err *err);
+
 /* The walk alone, from the commit rev names. */
 int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_baseline_ref *out,
 			struct pg_err *err);

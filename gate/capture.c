@@ -40,6 +40,7 @@ struct run {
 	char origin[256];
 	struct pg_probe_snapshot s0, s1;
 	uint64_t cpu0, cpu1;
+	struct pg_pressure p0, p1;
 	struct pg_loadmetric *lm;
 	size_t nlm;
 };
@@ -56,13 +57,18 @@ static int pinned(void)
 	return v && !strcmp(v, "1") && sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 }
 
-static int workload_cpu(void)
+/* A duet (paired.h) gives each side one CPU for its workload and load. */
+static int workload_cpu(const struct pg_capture_opts *o)
 {
+	if (o->cpu > 0)
+		return o->cpu - 1;
 	return pinned() ? (int)sysconf(_SC_NPROCESSORS_ONLN) - 1 : -1;
 }
 
-static int load_cpu(void)
+static int load_cpu(const struct pg_capture_opts *o)
 {
+	if (o->cpu > 0)
+		return o->cpu - 1;
 	return pinned() ? 0 : -1;
 }
 
@@ -142,6 +148,7 @@ static int attach_probes(struct run *r, struct pg_err *err)
 
 	memset(&t, 0, sizeof(t));
 	t.cgroup_id = r->w.target.cg.id;
+	t.cgroup_level = r->w.target.cg.level; /* an attached pod's containers too */
 	t.netns_ino = r->w.target.ns.ino;
 	if (!t.netns_ino && r->w.target.port) {
 		t.ports[0] = r->w.target.port;
@@ -165,8 +172,8 @@ static void tick(void *arg, double left)
  * report, whatever the script made of it. */
 static int load(struct run *r, double seconds, int measured, struct pg_err *err)
 {
-	struct pg_loadrun l = { &r->sc->load, r->origin,	 seconds, r->w.target.ns.fd,
-				load_cpu(),   r->o->verbose > 1, tick,	  r };
+	struct pg_loadrun l = { &r->sc->load,	r->origin,	   seconds, r->w.target.ns.fd,
+				load_cpu(r->o), r->o->verbose > 1, tick,    r };
 	struct pg_err werr = PG_ERR_INIT;
 	int rc;
 
@@ -189,6 +196,7 @@ static int measure(struct run *r, struct pg_err *err)
 	if (r->probe && (rc = pg_probe_read(r->probe, &r->s0, err)))
 		return rc;
 	rc = pg_workload_cpu_usec(&r->w, &r->cpu0, err);
+	pg_pressure_read(&r->w.target.cg, &r->p0);
 	if (!rc && r->sc->pprof_url)
 		rc = pprof_start(r, d, err);
 	pg_progress_phase(r->pr, "load", d);
@@ -198,6 +206,7 @@ static int measure(struct run *r, struct pg_err *err)
 		rc = pprof_join(r, err);
 	if (!rc)
 		rc = pg_workload_cpu_usec(&r->w, &r->cpu1, err);
+	pg_pressure_read(&r->w.target.cg, &r->p1);
 	if (!rc && r->probe)
 		rc = pg_probe_read(r->probe, &r->s1, err);
 	return rc;
@@ -207,7 +216,7 @@ static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
 	/* without probes and without root: no cgroup, no namespace */
-	struct pg_workload_opts wo = { workload_cpu(), r->o->verbose > 1, 0, r->tree,
+	struct pg_workload_opts wo = { workload_cpu(r->o), r->o->verbose > 1, 0, r->tree,
 				       r->o->no_probes && geteuid() != 0 };
 	int rc;
 
@@ -246,6 +255,8 @@ static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile,
 	if (!rc)
 		rc = pg_capture_add_metrics(out, r->lm, r->nlm, r->o->no_probes ? NULL : &r->s0,
 					    &r->s1, r->cpu1 - r->cpu0, err);
+	if (!rc)
+		rc = pg_capture_add_pressure(out, &r->p0, &r->p1, err);
 	if (!rc && r->pf.body.len)
 		rc = pg_capture_add_profile(out, profile, &r->pf.body, err);
 	return rc;

@@ -11,10 +11,17 @@
 #include "err.h"
 #include "result.h"
 
+/* Reported with every run: how much the host squeezed the workload over
+ * the measured window (pressure.h). Paired measurement drops rounds whose
+ * two sides saw very different hosts. */
+#define PG_METRIC_CPU_PRESSURE "host.cpu_pressure_pct"
+#define PG_METRIC_STEAL "host.steal_pct"
+
 struct pg_capture_opts {
 	int runs;      /* 0: the config's */
 	int no_probes; /* capture without eBPF (no root needed) */
 	int verbose;   /* progress lines even when stderr is not a terminal */
+	int cpu;       /* 0: no placement; N: workload and load on CPU N - 1 */
 };
 
 /* Fill out (initialised by the caller) and profile (gzip bytes of the CPU

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "capture_priv.h"
 #include "pprof.h"
 
@@ -150,4 +151,15 @@ out:
 	pg_top_release(&top);
 	pg_profile_free(p);
 	return rc;
+}
+
+int pg_capture_add_pressure(struct pg_result *out, const struct pg_pressure *p0,
+			    const struct pg_pressure *p1, struct pg_err *err)
+{
+	int rc = pg_result_add_value(out, PG_METRIC_CPU_PRESSURE, "%", PG_BETTER_NONE,
+				     pg_pressure_cpu_pct(p0, p1), err);
+
+	return rc ? rc
+		  : pg_result_add_value(out, PG_METRIC_STEAL, "%", PG_BETTER_NONE,
+					pg_pressure_steal_pct(p0, p1), err);
 }

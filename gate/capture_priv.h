@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "config.h"
 #include "err.h"
+#include "pressure.h"
 #include "probe.h"
 #include "result.h"
 
@@ -34,6 +35,10 @@ void pg_progress_done(struct pg_progress *p);
 int pg_capture_add_metrics(struct pg_result *out, const struct pg_loadmetric *lm, size_t nlm,
 			   const struct pg_probe_snapshot *s0, const struct pg_probe_snapshot *s1,
 			   uint64_t cpu_usec, struct pg_err *err);
+
+/* The host's squeeze over the window (pressure.h), as reported metrics. */
+int pg_capture_add_pressure(struct pg_result *out, const struct pg_pressure *p0,
+			    const struct pg_pressure *p1, struct pg_err *err);
 
 /* Add a run's CPU profile (gzip bytes) to the result's top functions and
  * keep its bytes in profile (replacing the previous run's). */

@@ -46,6 +46,25 @@ int pg_cgroup_root(char *out, size_t n, struct pg_err *err)
 			  "'mount -t cgroup2 none /sys/fs/cgroup/unified'");
 }
 
+/* The depth of path below the v2 root, as the kernel counts cgroup levels
+ * (the root is 0); 0 when path is not under the root. */
+static int level_of(const char *path)
+{
+	char root[PATH_MAX];
+	size_t n;
+	int level = 0;
+
+	if (pg_cgroup_root(root, sizeof(root), NULL))
+		return 0;
+	n = strlen(root);
+	if (strncmp(path, root, n) || path[n] != '/')
+		return 0;
+	for (path += n; *path; path++)
+		if (*path == '/' && path[1] && path[1] != '/')
+			level++;
+	return level;
+}
+
 static int fill_id(struct pg_cgroup *cg, struct pg_err *err)
 {
 	struct stat st;
@@ -55,6 +74,7 @@ static int fill_id(struct pg_cgroup *cg, struct pg_err *err)
 	if (stat(cg->path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return pg_err_set(err, PG_EINPUT, "'%s' is not a cgroup v2 directory", cg->path);
 	cg->id = st.st_ino;
+	cg->level = level_of(cg->path);
 	return 0;
 }
 
@@ -182,6 +202,19 @@ out:
 	return rc;
 }
 
+int pg_cgroup_populated(const struct pg_cgroup *cg)
+{
+	struct pg_buf b = PG_BUF_INIT(1 << 12);
+	int up;
+
+	if (read_small(cg, "cgroup.events", &b, NULL))
+		up = access(cg->path, F_OK) == 0; /* the root has no cgroup.events */
+	else
+		up = strstr(b.data, "populated 1") != NULL;
+	pg_buf_release(&b);
+	return up;
+}
+
 int pg_cgroup_nprocs(const struct pg_cgroup *cg)
 {
 	struct pg_buf b = PG_BUF_INIT(1 << 20);
@@ -233,4 +266,5 @@ void pg_cgroup_release(struct pg_cgroup *cg)
 	cg->path[0] = '\0';
 	cg->owned = 0;
 	cg->id = 0;
+	cg->level = 0;
 }

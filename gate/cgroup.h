@@ -19,11 +19,12 @@ struct pg_cgroup {
 	char path[PATH_MAX];
 	uint64_t id; /* what bpf_get_current_cgroup_id() returns for its tasks */
 	int owned;
+	int level; /* depth below the v2 root (its children: level + 1); 0: unknown */
 };
 
-#define PG_CGROUP_INIT      \
-	{                   \
-		{ 0 }, 0, 0 \
+#define PG_CGROUP_INIT         \
+	{                      \
+		{ 0 }, 0, 0, 0 \
 	}
 
 /* The mount point of the cgroup v2 hierarchy: /sys/fs/cgroup on unified
@@ -44,6 +45,11 @@ int pg_cgroup_add_pid(const struct pg_cgroup *cg, pid_t pid, struct pg_err *err)
 
 /* Total CPU time of the cgroup's tasks so far (cpu.stat usage_usec). */
 int pg_cgroup_cpu_usec(const struct pg_cgroup *cg, uint64_t *out, struct pg_err *err);
+
+/* 1 while the cgroup or one below it has a process (cgroup.events
+ * "populated 1"; the root, which has no such file, while it exists), 0 when
+ * it is empty or gone. */
+int pg_cgroup_populated(const struct pg_cgroup *cg);
 
 /* Number of processes still in the cgroup, or negative on error. */
 int pg_cgroup_nprocs(const struct pg_cgroup *cg);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "config.h"
 
 static const struct pg_cmd commands[] = {
 	{ "check", pg_cmd_check, "capture, compare with the nearest baseline, gate",
@@ -121,6 +122,15 @@ int pg_cli_parse_double(const char *s, const char *opt, double min, double max, 
 				  min, max, s);
 	*out = v;
 	return 0;
+}
+
+int pg_cli_parse_threshold(const char *s, double *out, struct pg_err *err)
+{
+	int rc = pg_cli_parse_double(s, "--threshold", 0, PG_THRESHOLD_MAX, out, err);
+
+	if (!rc && *out <= 0)
+		rc = pg_err_set(err, PG_EUSAGE, "--threshold must be above 0, not '%s'", s);
+	return rc;
 }
 
 int pg_cli_scenario_opt(struct pg_scenario_args *a, int c, const char *arg, struct pg_err *err)

@@ -31,6 +31,9 @@ int pg_cli_parse_uint(const char *s, const char *opt, unsigned long max, unsigne
 int pg_cli_parse_double(const char *s, const char *opt, double min, double max, double *out,
 			struct pg_err *err);
 
+/* --threshold PCT: above 0, at most PG_THRESHOLD_MAX, as in the config. */
+int pg_cli_parse_threshold(const char *s, double *out, struct pg_err *err);
+
 /* The options of the commands that run a scenario (capture, check,
  * baseline record): -c FILE, -s SCENARIO, --runs N, --no-probes, -v. */
 struct pg_scenario_args {

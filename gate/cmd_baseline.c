@@ -7,7 +7,7 @@
 #include "baseline.h"
 #include "baseline_diff.h"
 #include "buf.h"
-#include "capture.h"
+#include "measure.h"
 #include "cli.h"
 #include "compare.h"
 #include "config.h"
@@ -312,14 +312,13 @@ static int load_from(struct ctx *x, const char *from, struct pg_result *r, struc
 	return pg_fs_exists(pb) ? pg_buf_read_file(prof, pb, err) : 0;
 }
 
-/* The result's commit is the one measured: HEAD after a capture, the
- * result's own with --from (HEAD if it has none). */
-static int set_commit(struct ctx *x, struct pg_result *r, int from, struct pg_err *err)
+/* A --from result keeps its own commit (HEAD if it has none). */
+static int set_commit(struct ctx *x, struct pg_result *r, struct pg_err *err)
 {
 	char head[PG_SHA_LEN + 1];
 	int rc;
 
-	if (from && r->commit)
+	if (r->commit)
 		return 0;
 	if ((rc = pg_baseline_head(x->store, head, err)) ||
 	    (rc = pg_baseline_dirty(x->store, &r->dirty, err)))
@@ -379,10 +378,15 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, char *commit
 	}
 	if (a->from)
 		rc = load_from(x, a->from, &r, &prof, err);
-	else if (!(rc = precheck(x, a, err)) &&
-		 !(rc = pg_capture_run(&x->cfg, x->sc, &a->sc.capture, &r, &prof, err)))
-		rc = pg_result_set_host(&r, err); /* host facts and creation time */
-	if (rc || (rc = set_commit(x, &r, !!a->from, err)))
+	else
+		rc = precheck(x, a, err);
+	if (!rc && a->from)
+		rc = set_commit(x, &r, err);
+	else if (!rc)
+		rc = pg_measure_once(
+			&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL }, &r,
+			&prof, err);
+	if (rc)
 		goto out;
 	if (r.dirty && !a->allow_dirty) {
 		rc = pg_err_set(

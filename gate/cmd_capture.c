@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture.h"
+#include "measure.h"
 #include "cli.h"
 #include "config.h"
 #include "fs.h"
@@ -83,18 +83,6 @@ static int profile_path(const char *result, char *out, size_t n, struct pg_err *
 	return 0;
 }
 
-static int record_commit(struct pg_result *r, const char *dir, struct pg_err *err)
-{
-	char sha[PG_GIT_SHA_LEN + 1];
-	int rc;
-
-	rc = pg_git_head(dir, sha, &r->dirty, err);
-	if (rc || !sha[0])
-		return rc;
-	r->commit = strdup(sha);
-	return r->commit ? 0 : pg_err_nomem(err);
-}
-
 static void print_value(double v)
 {
 	printf(" %.6g", v);
@@ -145,11 +133,8 @@ int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
 	if (!rc)
 		rc = pg_config_open(&cfg, a.sc.config, a.sc.scenario, &sc, err);
 	if (!rc)
-		rc = record_commit(&r, cfg.dir, err);
-	if (!rc)
-		rc = pg_capture_run(&cfg, sc, &a.sc.capture, &r, &profile, err);
-	if (!rc)
-		rc = pg_result_set_host(&r, err);
+		rc = pg_measure_once(&(struct pg_measure){ &cfg, sc, &a.sc.capture, NULL, NULL },
+				     &r, &profile, err);
 	if (!rc)
 		rc = save(&r, &profile, a.output, err);
 	if (!rc)

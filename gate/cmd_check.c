@@ -1,43 +1,51 @@
-/* perfgate check: resolve the reference baseline, capture, compare, and
- * write the reports. Resolution and the baseline file are checked before
- * the capture, so a missing or broken baseline costs no load run. */
+/* perfgate check: parse, run the check use case (check.h: stored or
+ * paired), print the table and write the reports. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "baseline.h"
-#include "buf.h"
-#include "capture.h"
+#include "check.h"
 #include "cli.h"
-#include "compare.h"
 #include "config.h"
-#include "fs.h"
 #include "gitlab_note.h"
 #include "report.h"
-
-#define MAX_PROFILE_BYTES (256u << 20)
 
 const char pg_usage_check[] =
 	"usage: perfgate check [-c FILE] [-s SCENARIO] [--against REV] [--runs N]\n"
 	"                      [--threshold PCT] [--report-dir DIR] [--no-probes]\n"
-	"                      [--no-baseline=pass|fail] [--no-confirm] [--gitlab-note] [-v]\n"
+	"                      [--no-baseline=pass|fail] [--no-confirm]\n"
+	"                      [--mode auto|paired|stored] [--duet | --interleaved]\n"
+	"                      [--inconclusive=pass|fail] [--gitlab-note] [-v]\n"
 	"\n"
-	"Capture the scenario, compare it with the baseline of the nearest commit on\n"
-	"the reference's first-parent history, print the table and write reports.\n"
+	"Measure the scenario and judge it against its reference commit: in paired\n"
+	"mode the reference is built and re-measured here, in rounds interleaved with\n"
+	"the current tree; in stored mode the baseline recorded for the nearest commit\n"
+	"on the reference's first-parent history is the reference. Print the table\n"
+	"and write reports.\n"
 	"\n"
 	"  -c FILE           config (default: perfgate.json at the repository root)\n"
 	"  -s SCENARIO       scenario (may be omitted when the config has one)\n"
 	"  --against REV     reference commit (default: $CI_MERGE_REQUEST_DIFF_BASE_SHA,\n"
 	"                    else the merge base of HEAD and base_branch, else HEAD)\n"
-	"  --runs N          runs (default: the config's)\n"
+	"  --runs N          stored mode: runs (default: the config's); a paired round\n"
+	"                    captures one run of each side\n"
 	"  --threshold PCT   global threshold in percent (per-metric \"gate\" rules win)\n"
-	"  --report-dir DIR  write result.json, junit.xml, metrics.txt, summary.md and\n"
-	"                    flame-diff.svg (when the scenario has a pprof_url)\n"
+	"  --report-dir DIR  write result.json, junit.xml, metrics.txt, summary.md,\n"
+	"                    flame-diff.svg (with a pprof_url) and, in paired mode,\n"
+	"                    reference.json\n"
 	"  --no-probes       capture without eBPF; the probe metrics are absent\n"
 	"  --no-baseline=M   fail (default: exit 4) or pass (exit 0 with a warning)\n"
 	"                    when no baseline is found\n"
-	"  --no-confirm      fail on the first capture's regressions; by default a\n"
-	"                    regression must hold in a second capture too\n"
+	"  --no-confirm      stored mode: fail on the first capture's regressions; by\n"
+	"                    default a regression must hold in a second capture too\n"
+	"  --mode M          paired, stored or auto (default: the config's \"mode\",\n"
+	"                    else auto: paired when the scenario has a build)\n"
+	"  --duet            paired mode: run both sides of a round at once, each on\n"
+	"                    a CPU of its own, swapped every round (config: paired.duet)\n"
+	"  --interleaved     paired mode: one side after the other, in random order\n"
+	"  --inconclusive=V  paired mode: what a metric still undecided after\n"
+	"                    max_rounds does to the exit status: pass (default, with\n"
+	"                    a warning) or fail (exit 1)\n"
 	"  --gitlab-note     post summary.md as a merge-request note, edited in place\n"
 	"                    on later pipelines (GitLab CI: CI_API_V4_URL, CI_PROJECT_ID,\n"
 	"                    CI_MERGE_REQUEST_IID, and PERFGATE_GITLAB_TOKEN, a project\n"
@@ -51,8 +59,16 @@ struct check_args {
 	struct pg_scenario_args sc;
 	const char *against, *report_dir;
 	double threshold;
-	int has_threshold, no_baseline_pass, no_confirm, gitlab_note;
+	int no_baseline_pass, no_confirm, inconclusive_fail, mode, duet, gitlab_note;
 };
+
+static int pass_or_fail(const char *opt, const char *v, int *fail, struct pg_err *err)
+{
+	if (strcmp(v, "pass") && strcmp(v, "fail"))
+		return pg_err_set(err, PG_EUSAGE, "%s takes pass or fail, not '%s'", opt, v);
+	*fail = !strcmp(v, "fail");
+	return 0;
+}
 
 static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 {
@@ -70,13 +86,25 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 		a->gitlab_note = 1;
 		return 0;
 	case 't':
-		a->has_threshold = 1;
-		return pg_cli_parse_double(optarg, "--threshold", 0, 1e6, &a->threshold, err);
+		return pg_cli_parse_threshold(optarg, &a->threshold, err);
 	case 'b':
-		if (strcmp(optarg, "pass") && strcmp(optarg, "fail"))
+		if (pass_or_fail("--no-baseline", optarg, &a->no_baseline_pass, err))
+			return PG_EUSAGE;
+		a->no_baseline_pass = !a->no_baseline_pass;
+		return 0;
+	case 'D':
+		a->duet = 1;
+		return 0;
+	case 'I':
+		a->duet = 0;
+		return 0;
+	case 'i':
+		return pass_or_fail("--inconclusive", optarg, &a->inconclusive_fail, err);
+	case 'm':
+		a->mode = pg_mode_parse(optarg);
+		if (a->mode < 0)
 			return pg_err_set(err, PG_EUSAGE,
-					  "--no-baseline takes pass or fail, not '%s'", optarg);
-		a->no_baseline_pass = !strcmp(optarg, "pass");
+					  "--mode takes auto, paired or stored, not '%s'", optarg);
 		return 0;
 	}
 	return pg_cli_scenario_opt(&a->sc, c, optarg, err);
@@ -91,6 +119,10 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 		{ "threshold", required_argument, NULL, 't' },
 		{ "no-baseline", required_argument, NULL, 'b' },
 		{ "no-confirm", no_argument, NULL, 'n' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "inconclusive", required_argument, NULL, 'i' },
+		{ "duet", no_argument, NULL, 'D' },
+		{ "interleaved", no_argument, NULL, 'I' },
 		{ "gitlab-note", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,109 +145,25 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 	return 0;
 }
 
-struct check {
-	struct pg_config cfg;
-	const struct pg_scenario *sc;
-	struct pg_baseline_store *store;
-	struct pg_baseline_ref ref;
-	struct pg_result base, cur;
-	struct pg_buf base_prof, cur_prof;
-	struct pg_verdict v;
-	int have_base;
-};
-
-static void check_init(struct check *k)
-{
-	memset(k, 0, sizeof(*k));
-	pg_config_init(&k->cfg);
-	pg_result_init(&k->base);
-	pg_result_init(&k->cur);
-	pg_verdict_init(&k->v);
-	k->base_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
-	k->cur_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
-}
-
-static void check_release(struct check *k)
-{
-	pg_verdict_release(&k->v);
-	pg_buf_release(&k->cur_prof);
-	pg_buf_release(&k->base_prof);
-	pg_result_release(&k->cur);
-	pg_result_release(&k->base);
-	pg_baseline_store_free(k->store);
-	pg_config_release(&k->cfg);
-}
-
-static int open_config(struct check *k, const struct check_args *a, struct pg_err *err)
-{
-	int rc;
-
-	rc = pg_config_open(&k->cfg, a->sc.config, a->sc.scenario, &k->sc, err);
-	return rc ? rc : pg_baseline_store_open(&k->store, &k->cfg, k->sc->name, err);
-}
-
-/* Resolve and load the baseline (and its profile, when there is one). A
- * missing baseline is not an error with --no-baseline=pass: the run goes
- * on without a comparison. */
-static int load_baseline(struct check *k, const struct check_args *a, struct pg_err *err)
-{
-	char path[4096];
-	int rc;
-
-	rc = pg_baseline_resolve(k->store, a->against, k->cfg.base_branch, &k->ref, err);
-	if (rc == PG_ENOBASELINE && a->no_baseline_pass) {
-		fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n",
-			err->msg);
-		return 0;
-	}
-	if (rc ||
-	    (rc = pg_baseline_path(k->store, k->ref.commit, ".json", path, sizeof(path), err)) ||
-	    (rc = pg_result_load(&k->base, path, err)))
-		return rc;
-	k->have_base = 1;
-	if (pg_baseline_path(k->store, k->ref.commit, ".pb.gz", path, sizeof(path), NULL) ||
-	    !pg_fs_exists(path))
-		return 0;
-	return pg_buf_read_file(&k->base_prof, path, err);
-}
-
-static int compare(struct check *k, const struct check_args *a, struct pg_err *err)
-{
-	struct pg_compare_opts o;
-	int rc;
-
-	pg_compare_opts_init(&o);
-	o.threshold_pct = a->has_threshold ? a->threshold : k->cfg.threshold_pct;
-	o.rules = k->sc->gate;
-	o.nrules = k->sc->ngate;
-	rc = pg_compare_results(&k->base, &k->cur, &o, &k->v, err);
-	if (rc)
-		return rc;
-	/* the file's key is the commit the baseline belongs to */
-	free(k->v.ref_commit);
-	k->v.ref_commit = strdup(k->ref.commit);
-	k->v.ref_distance = k->ref.distance;
-	return k->v.ref_commit ? 0 : pg_err_nomem(err);
-}
-
 /* Reports: the table on stdout, the files in --report-dir. failure is the
  * error that ended the run early (only result.json then records it). */
-static int report(struct check *k, const struct check_args *a, const struct pg_err *failure,
-		  struct pg_err *err)
+static int report(const struct pg_check *k, const struct check_args *a,
+		  const struct pg_err *failure, struct pg_err *err)
 {
+	const struct pg_verdict *v = pg_check_verdict(k);
+	const struct pg_buf *bp = pg_check_reference_profile(k), *cp = pg_check_current_profile(k);
 	struct pg_report r = { 0 };
 	int rc = 0;
 
-	r.current = &k->cur;
-	r.baseline = k->have_base ? &k->base : NULL;
-	r.verdict = k->have_base && !failure ? &k->v : NULL;
+	r.current = pg_check_current(k);
+	r.baseline = v ? pg_check_reference(k) : NULL;
+	r.verdict = failure ? NULL : v;
 	r.error = failure;
-	r.warning = !k->have_base && !failure ? "no baseline found; passed by --no-baseline=pass"
-					      : NULL;
-	r.baseline_profile = k->base_prof.data;
-	r.baseline_profile_len = k->base_prof.len;
-	r.current_profile = k->cur_prof.data;
-	r.current_profile_len = k->cur_prof.len;
+	r.warning = !v && !failure ? "no baseline found; passed by --no-baseline=pass" : NULL;
+	r.baseline_profile = bp->data;
+	r.baseline_profile_len = bp->len;
+	r.current_profile = cp->data;
+	r.current_profile_len = cp->len;
 	if (!failure) {
 		r.color = pg_report_want_color(stdout);
 		rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);
@@ -227,15 +175,7 @@ static int report(struct check *k, const struct check_args *a, const struct pg_e
 	return rc;
 }
 
-static int capture(struct check *k, const struct check_args *a, struct pg_err *err)
-{
-	int rc = pg_capture_run(&k->cfg, k->sc, &a->sc.capture, &k->cur, &k->cur_prof, err);
-
-	/* host facts and creation time, as capture -o records them */
-	return rc ? rc : pg_result_set_host(&k->cur, err);
-}
-
-/* The regressed metrics' names, comma-separated, for the stderr lines. */
+/* The regressed metrics' names, comma-separated, for the stderr line. */
 static void regressed(const struct pg_verdict *v, char *out, size_t n)
 {
 	size_t i, len = 0;
@@ -247,66 +187,69 @@ static void regressed(const struct pg_verdict *v, char *out, size_t n)
 						v->rows[i].metric);
 }
 
-/* A regression must hold in a second capture before it fails the gate. The
- * host's speed drifts over minutes on shared machines (see the README), and
- * a drift that pushes one capture over a threshold rarely pushes the next
- * over the same one; a real regression survives. The report shows the
- * confirming capture, with notes on the rows the two disagree on. */
-static int confirm(struct check *k, const struct check_args *a, struct pg_err *err)
+/* The exit status of a finished check: 1 for a regression; an inconclusive
+ * paired check passes with a warning unless --inconclusive=fail, because
+ * the gate could not show that anything got worse, and a gate that fails
+ * on what it cannot resolve teaches a team to ignore it. */
+static int outcome(const struct pg_verdict *v, const struct check_args *a, struct pg_err *err)
 {
-	struct pg_verdict first = k->v;
 	char names[200];
-	int rc;
 
-	regressed(&first, names, sizeof(names));
-	fprintf(stderr, "perfgate: %s regressed; capturing again to confirm\n", names);
-	pg_verdict_init(&k->v);
-	pg_result_release(&k->cur);
-	pg_result_init(&k->cur);
-	rc = capture(k, a, err);
-	if (!rc)
-		rc = compare(k, a, err);
-	if (!rc)
-		pg_verdict_confirm(&k->v, &first);
-	pg_verdict_release(&first);
-	return rc;
+	if (!v)
+		return 0;
+	if (v->nregressions) { /* main prints it: every non-zero exit says why */
+		regressed(v, names, sizeof(names));
+		return pg_err_set(err, PG_REGRESSION, "regression: %s; see the table above%s%s",
+				  names, a->report_dir ? " and the reports in " : "",
+				  a->report_dir ? a->report_dir : "");
+	}
+	if (!v->ninconclusive)
+		return 0;
+	fprintf(stderr,
+		"perfgate: %s: %zu metric%s not decided within the rounds; see the report's "
+		"notes\n",
+		a->inconclusive_fail ? "failing" : "warning", v->ninconclusive,
+		v->ninconclusive == 1 ? "" : "s");
+	return a->inconclusive_fail ? PG_REGRESSION : 0;
 }
 
 int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 {
-	struct check_args a = { 0 };
+	struct check_args a = { .mode = PG_MODE_AUTO, .duet = -1 };
+	struct pg_check_opts o = { 0 };
 	struct pg_err ignored = PG_ERR_INIT;
-	struct check k;
-	char names[200];
+	const struct pg_scenario *sc = NULL;
+	struct pg_config cfg;
+	struct pg_check k;
 	int rc;
 
-	check_init(&k);
-	if ((rc = parse(argc, argv, &a, err)) || (rc = open_config(&k, &a, err)))
-		goto out;
-	rc = load_baseline(&k, &a, err);
+	pg_config_init(&cfg);
+	pg_check_init(&k, &cfg, NULL);
+	rc = parse(argc, argv, &a, err);
 	if (!rc)
-		rc = capture(&k, &a, err);
-	if (!rc && k.have_base)
-		rc = compare(&k, &a, err);
-	if (!rc && k.have_base && k.v.nregressions && !a.no_confirm)
-		rc = confirm(&k, &a, err);
+		rc = pg_config_open(&cfg, a.sc.config, a.sc.scenario, &sc, err);
+	if (rc)
+		goto out;
+	pg_check_init(&k, &cfg, sc);
+	o.against = a.against;
+	o.capture = &a.sc.capture;
+	pg_compare_opts_for(&o.compare, &cfg, sc, a.threshold);
+	o.mode = a.mode != PG_MODE_AUTO ? (enum pg_mode)a.mode : sc->mode;
+	o.no_baseline_pass = a.no_baseline_pass;
+	o.no_confirm = a.no_confirm;
+	o.duet = a.duet;
+	rc = pg_check_run(&k, &o, err);
 	if (rc && rc != PG_EUSAGE && rc != PG_EINPUT) {
 		/* the run failed: result.json records why, and nothing else */
-		if (!k.cur.scenario)
-			k.cur.scenario = strdup(k.sc->name);
 		report(&k, &a, err, &ignored);
 		goto out;
 	}
-	if (rc || (rc = report(&k, &a, NULL, err)))
-		goto out;
-	rc = k.have_base && k.v.nregressions ? PG_REGRESSION : 0;
-	if (rc) { /* main prints it: every non-zero exit says why on stderr */
-		regressed(&k.v, names, sizeof(names));
-		pg_err_set(err, PG_REGRESSION, "regression: %s; see the table above%s%s", names,
-			   a.report_dir ? " and the reports in " : "",
-			   a.report_dir ? a.report_dir : "");
-	}
+	if (!rc)
+		rc = report(&k, &a, NULL, err);
+	if (!rc)
+		rc = outcome(pg_check_verdict(&k), &a, err);
 out:
-	check_release(&k);
+	pg_check_release(&k);
+	pg_config_release(&cfg);
 	return rc;
 }

@@ -49,7 +49,7 @@ static int parse(int argc, char **argv, struct compare_args *a, struct pg_err *e
 	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			rc = pg_cli_parse_double(optarg, "--threshold", 0, 1e6, &a->threshold, err);
+			rc = pg_cli_parse_threshold(optarg, &a->threshold, err);
 			if (rc)
 				return rc;
 			a->has_threshold = 1;
@@ -87,22 +87,18 @@ static int load_rules(const struct compare_args *a, const struct pg_result *cur,
 	char path[4096];
 	const char *p = a->config;
 	const struct pg_scenario *sc = NULL;
-	int rc;
+	int rc = 0, have = 1;
 
 	if (!p) {
-		if (pg_config_default_path(path, sizeof(path), err) || !pg_fs_exists(path))
-			return 0;
+		have = !pg_config_default_path(path, sizeof(path), err) && pg_fs_exists(path);
 		p = path;
 	}
-	rc = pg_config_load(cfg, p, err);
-	if (rc)
-		return rc;
-	o->threshold_pct = cfg->threshold_pct;
-	if (cur->scenario && !pg_config_scenario(cfg, cur->scenario, &sc, NULL)) {
-		o->rules = sc->gate;
-		o->nrules = sc->ngate;
-	}
-	return 0;
+	if (have)
+		rc = pg_config_load(cfg, p, err);
+	if (have && !rc && cur->scenario && pg_config_scenario(cfg, cur->scenario, &sc, NULL))
+		sc = NULL;
+	pg_compare_opts_for(o, have ? cfg : NULL, sc, a->has_threshold ? a->threshold : 0);
+	return rc;
 }
 
 int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
@@ -127,8 +123,6 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	    (rc = pg_result_load(&cur, a.files[1], err)) ||
 	    (rc = load_rules(&a, &cur, &cfg, &o, err)))
 		goto out;
-	if (a.has_threshold)
-		o.threshold_pct = a.threshold;
 	rc = pg_compare_results(&base, &cur, &o, &v, err);
 	if (rc)
 		goto out;

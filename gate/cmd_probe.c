@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "attach.h"
 #include "cgroup.h"
 #include "cli.h"
 #include "fs.h"
@@ -20,16 +21,23 @@
 #include "sig.h"
 
 const char pg_usage_probe[] =
-	"usage: perfgate probe (--cgroup PATH | --pid PID) [--duration S] [--port P]... -o FILE\n"
+	"usage: perfgate probe (--cgroup PATH | --pid PID | --container C | --pod P)\n"
+	"                      [--duration S] [--port P]... -o FILE\n"
 	"\n"
 	"Attach perfgate's eBPF probes to one workload, wait for S seconds (or until\n"
 	"SIGINT/SIGTERM), detach, and write what they saw as JSON to FILE ('-': stdout).\n"
 	"\n"
-	"    --cgroup PATH   probe the tasks of this cgroup v2 (absolute, or relative to\n"
-	"                    the cgroup v2 root); tasks of its child cgroups are not counted\n"
+	"    --cgroup PATH   probe the tasks of this cgroup v2 and of the cgroups below it\n"
+	"                    (absolute, or relative to the cgroup v2 root)\n"
 	"    --pid PID       probe the cgroup v2 of this process (all its processes);\n"
 	"                    TCP retransmits are counted for the sockets of its network\n"
 	"                    namespace when it has one of its own (not perfgate's)\n"
+	"    --container C   a container on this node: podman:NAME, docker:ID,\n"
+	"                    containerd:ID or cri-o:ID (an ID may be a unique prefix);\n"
+	"                    its cgroup and its network namespace, as --pid\n"
+	"    --pod P         a Kubernetes pod on this node: NAMESPACE/NAME, one of its\n"
+	"                    containers with NAMESPACE/NAME/CONTAINER, or the pod's UID;\n"
+	"                    all its containers' processes and the pod's network namespace\n"
 	"    --port P        count TCP retransmits only of sockets with local port P (the\n"
 	"                    workload's listening port); repeatable, up to 8. Needed for\n"
 	"                    retransmits when the workload shares perfgate's network\n"
@@ -45,6 +53,8 @@ const char pg_usage_probe[] =
 struct opts {
 	const char *cgroup;
 	long pid;
+	struct pg_attach_cfg a; /* --pid, --container, --pod */
+	int ntargets;
 	double duration; /* 0: until a signal */
 	const char *out;
 	struct pg_probe_target t;
@@ -67,6 +77,22 @@ static int add_port(struct opts *o, const char *arg, struct pg_err *err)
 	return 0;
 }
 
+/* --container and --pod, checked as in the config (bad: exit 2). */
+static int target_opt(struct opts *o, int c, const char *arg, struct pg_err *err)
+{
+	int rc;
+
+	o->ntargets++;
+	pg_attach_cfg_release(&o->a);
+	if (c == 'C')
+		rc = pg_attach_parse_container(&o->a, arg, "--container", err);
+	else if (!strchr(arg, '/'))
+		rc = pg_attach_parse_pod_uid(&o->a, arg, "--pod", err);
+	else
+		rc = pg_attach_parse_pod(&o->a, arg, "--pod", err);
+	return rc;
+}
+
 static int parse_opt(struct opts *o, int c, struct pg_err *err)
 {
 	unsigned long v;
@@ -75,13 +101,19 @@ static int parse_opt(struct opts *o, int c, struct pg_err *err)
 	switch (c) {
 	case 'c':
 		o->cgroup = optarg;
+		o->ntargets++;
 		return 0;
 	case 'p':
 		rc = pg_cli_parse_uint(optarg, "--pid", 4194304, &v, err);
 		if (!rc && !v)
 			rc = pg_err_set(err, PG_EUSAGE, "--pid takes a process id, not '0'");
-		o->pid = (long)v;
+		o->a.kind = PG_ATTACH_PID;
+		o->a.pid = o->pid = (long)v;
+		o->ntargets++;
 		return rc;
+	case 'C':
+	case 'k':
+		return target_opt(o, c, optarg, err);
 	case 'd':
 		rc = pg_cli_parse_double(optarg, "--duration", 0.001, 86400 * 365, &o->duration,
 					 err);
@@ -92,7 +124,7 @@ static int parse_opt(struct opts *o, int c, struct pg_err *err)
 		o->out = optarg;
 		return 0;
 	}
-	return -1;
+	return 1; /* not ours: unknown option */
 }
 
 static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
@@ -100,6 +132,8 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 	static const struct option longopts[] = {
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "container", required_argument, NULL, 'C' },
+		{ "pod", required_argument, NULL, 'k' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "port", required_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
@@ -111,7 +145,7 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "+o:", longopts, NULL)) != -1) {
 		rc = parse_opt(o, c, err);
-		if (rc == -1 || c == '?' || c == ':')
+		if (rc == 1 || c == '?' || c == ':')
 			return pg_cli_badopt(err, "probe", optopt, argv[optind - 1]);
 		if (rc)
 			return rc;
@@ -120,10 +154,10 @@ static int parse(int argc, char **argv, struct opts *o, struct pg_err *err)
 		return pg_err_set(err, PG_EUSAGE,
 				  "unexpected argument '%s'; see 'perfgate probe --help'",
 				  argv[optind]);
-	if (!o->cgroup == !o->pid)
-		return pg_err_set(
-			err, PG_EUSAGE,
-			"give exactly one of --cgroup and --pid; see 'perfgate probe --help'");
+	if (o->ntargets != 1)
+		return pg_err_set(err, PG_EUSAGE,
+				  "give exactly one of --cgroup, --pid, --container and --pod; see "
+				  "'perfgate probe --help'");
 	if (!o->out)
 		return pg_err_set(err, PG_EUSAGE, "no output file; give -o FILE ('-' for stdout)");
 	return 0;
@@ -135,6 +169,12 @@ static int netns_ino(const char *proc, uint64_t *out, struct pg_err *err)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%s/ns/net", proc);
+	if (stat(path, &st) < 0 && (errno == EACCES || errno == EPERM))
+		return pg_err_set(err, PG_EINFRA,
+				  "no permission to read the network namespace '%s'; run perfgate "
+				  "as root (CAP_SYS_PTRACE to read another user's, CAP_BPF and "
+				  "CAP_PERFMON for the probes)",
+				  path);
 	if (stat(path, &st) < 0)
 		return pg_err_set(err, errno == ENOENT ? PG_EINPUT : PG_EINFRA,
 				  "cannot read the network namespace '%s': %s", path,
@@ -143,20 +183,25 @@ static int netns_ino(const char *proc, uint64_t *out, struct pg_err *err)
 	return 0;
 }
 
-/* The cgroup for getrandom, and for --pid the process's own network
- * namespace for retransmits when it is not perfgate's (there, ports are
- * the only way to tell the workload's sockets from the rest). */
+/* The cgroup for getrandom (and the cgroups below it), and for --pid,
+ * --container and --pod the network namespace of a process in it for
+ * retransmits when it is not perfgate's (there, ports are the only way to
+ * tell the workload's sockets from the rest). */
 static int resolve(struct opts *o, struct pg_cgroup *cg, struct pg_err *err)
 {
+	struct pg_attach_found f;
 	uint64_t mine, theirs;
 	char pid[32];
 	int rc;
 
 	if (o->cgroup)
 		return pg_cgroup_open(cg, o->cgroup, err);
-	rc = pg_cgroup_of_pid(cg, (pid_t)o->pid, err);
+	rc = pg_attach_resolve_host(&f, &o->a, err);
+	if (!rc)
+		rc = pg_cgroup_open(cg, f.cgroup, err);
 	if (rc)
 		return rc;
+	o->pid = f.pid;
 	snprintf(pid, sizeof(pid), "%ld", o->pid);
 	rc = netns_ino("self", &mine, err);
 	if (!rc)
@@ -290,6 +335,7 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 	if (rc)
 		goto out;
 	o.t.cgroup_id = cg.id;
+	o.t.cgroup_level = cg.level;
 	warn_scope(&o, &cg);
 	snap = malloc(sizeof(*snap));
 	if (!snap) {
@@ -312,5 +358,6 @@ out:
 	pg_probe_free(p);
 	free(snap);
 	pg_cgroup_release(&cg);
+	pg_attach_cfg_release(&o.a);
 	return rc;
 }

@@ -8,9 +8,23 @@
 void pg_compare_opts_init(struct pg_compare_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->threshold_pct = 15;
+	o->threshold_pct = PG_THRESHOLD_DEFAULT;
 	o->alpha = PG_COMPARE_ALPHA;
 	o->top_movers = PG_COMPARE_TOP_MOVERS;
+}
+
+void pg_compare_opts_for(struct pg_compare_opts *o, const struct pg_config *cfg,
+			 const struct pg_scenario *sc, double threshold)
+{
+	pg_compare_opts_init(o);
+	if (cfg)
+		o->threshold_pct = cfg->threshold_pct;
+	if (threshold > 0)
+		o->threshold_pct = threshold;
+	if (sc) {
+		o->rules = sc->gate;
+		o->nrules = sc->ngate;
+	}
 }
 
 void pg_verdict_init(struct pg_verdict *v)
@@ -31,6 +45,9 @@ void pg_verdict_release(struct pg_verdict *v)
 	}
 	for (i = 0; i < v->nmovers; i++)
 		free(v->movers[i].name);
+	for (i = 0; i < v->nnotes; i++)
+		free(v->notes[i]);
+	free(v->notes);
 	free(v->rows);
 	free(v->movers);
 	free(v->ref_commit);
@@ -46,6 +63,8 @@ const char *pg_verdict_name(enum pg_verdict_kind k)
 		return "improvement";
 	case PG_VERDICT_REPORTED:
 		return "reported";
+	case PG_VERDICT_INCONCLUSIVE:
+		return "inconclusive";
 	default:
 		return "pass";
 	}
@@ -138,6 +157,7 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 	const struct pg_gate_rule *rule = find_rule(o, any->name);
 
 	memset(r, 0, sizeof(*r));
+	r->lo_pct = r->hi_pct = r->stored = NAN;
 	r->metric = strdup(any->name);
 	r->unit = strdup(any->unit ? any->unit : "");
 	if (!r->metric || !r->unit)

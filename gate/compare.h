@@ -21,6 +21,7 @@ enum pg_verdict_kind {
 	PG_VERDICT_REGRESSION,
 	PG_VERDICT_IMPROVEMENT,
 	PG_VERDICT_REPORTED,
+	PG_VERDICT_INCONCLUSIVE, /* paired: not decided within the rounds */
 };
 
 /* One metric. baseline/current are medians; NAN when the metric is absent
@@ -39,6 +40,9 @@ struct pg_compare_row {
 	double threshold_pct;
 	double min_abs;
 	double p_value;
+	double stored; /* paired: the stored baseline's median, NAN if none */
+	double lo_pct; /* paired: 95 % interval of the change; NAN otherwise */
+	double hi_pct;
 	enum pg_verdict_kind verdict;
 	const char *note; /* static text: why a big change passed, or NULL */
 };
@@ -59,6 +63,12 @@ struct pg_verdict {
 	enum pg_verdict_kind verdict; /* PASS or REGRESSION */
 	size_t nregressions;
 	size_t nimprovements;
+	size_t ninconclusive;
+	int paired;	 /* decided from rounds of reference and current */
+	size_t rounds;	 /* paired: rounds measured and kept */
+	size_t repeated; /* paired: rounds measured again (squeezed) */
+	char **notes;	 /* lines every report shows; owned */
+	size_t nnotes;
 	char *ref_commit; /* the baseline's commit (set by pg_compare_results) */
 	int ref_distance; /* first-parent commits from the reference; -1: unknown */
 };
@@ -73,6 +83,11 @@ struct pg_compare_opts {
 
 /* Defaults: threshold 15 %, alpha 0.05, no rules, 5 top movers. */
 void pg_compare_opts_init(struct pg_compare_opts *o);
+/* The options a scenario is judged with: the config's threshold, or
+ * threshold when it is above 0 (--threshold), and the scenario's "gate"
+ * rules (none when sc is NULL). cfg NULL: the defaults. */
+void pg_compare_opts_for(struct pg_compare_opts *o, const struct pg_config *cfg,
+			 const struct pg_scenario *sc, double threshold);
 
 void pg_verdict_init(struct pg_verdict *v);
 void pg_verdict_release(struct pg_verdict *v);
@@ -80,6 +95,19 @@ void pg_verdict_release(struct pg_verdict *v);
 /* Fill out (initialised by the caller) from baseline and current. */
 int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
 		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
+
+/* Paired: reference and current hold one value per round of each metric
+ * (value i of both from round i). Each gated row is decided from the
+ * per-round changes (stats.h pg_stats_paired): regression when the change
+ * exceeds its threshold and its interval excludes no change; pass when
+ * the interval lies below the threshold; inconclusive otherwise. Medians,
+ * movers and the rest are as pg_compare_results fills them. */
+int pg_compare_paired(const struct pg_result *reference, const struct pg_result *current,
+		      const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
+
+/* Notes: one line each, printf-style, kept by the verdict. */
+int pg_verdict_note(struct pg_verdict *v, struct pg_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Confirmation: keep as regressions of `second` (the verdict of a second,
  * independent capture against the same baseline) only the metrics that
@@ -93,7 +121,7 @@ void pg_verdict_confirm(struct pg_verdict *second, const struct pg_verdict *firs
  * quantiles, retransmits per 1k requests); 0 for others. */
 double pg_compare_default_min_abs(const char *metric);
 
-/* "pass", "regression", "improvement", "reported". */
+/* "pass", "regression", "improvement", "reported", "inconclusive". */
 const char *pg_verdict_name(enum pg_verdict_kind k);
 
 #endif

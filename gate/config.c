@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "config_int.h"
 #include "http.h"
 #include "config_int.h"
 #include "jpath.h"
@@ -127,14 +128,17 @@ int pg_config_get_env(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 
 static int parse_workload(struct pg_jctx *x, json_t *obj, const char *at, struct pg_workload_cfg *w)
 {
-	static const char *const keys[] = { "cmd", "ready_url",	      "ready_timeout_s",
-					    "env", "isolate_network", "drop_pct",
-					    NULL };
+	static const char *const keys[] = {
+		"cmd",	  "ready_url", "ready_timeout_s", "env", "isolate_network", "drop_pct",
+		"attach", NULL
+	};
 	char path[AT_MAX];
 	int rc;
 
 	rc = pg_jctx_check_keys(x, obj, at, keys);
-	if (!rc)
+	if (!rc && json_object_get(obj, "attach"))
+		rc = pg_config_parse_attach(x, obj, at, w);
+	else if (!rc)
 		rc = pg_config_get_cmd(x, obj, at, &w->cmd, &w->ncmd);
 	if (!rc)
 		rc = get_url(x, obj, at, "ready_url", &w->ready_url);
@@ -190,7 +194,8 @@ static int parse_rule(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 	r->has_min_abs = json_object_get(obj, "min_abs") != NULL;
 	rc = pg_jctx_check_keys(x, obj, at, keys);
 	if (!rc)
-		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, 1e9, &r->threshold_pct);
+		rc = pg_jctx_num(x, obj, at, "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
+				 &r->threshold_pct);
 	if (!rc)
 		rc = pg_jctx_num(x, obj, at, "min_abs", 0, 0, 1e300, &r->min_abs);
 	if (!rc)
@@ -334,7 +339,8 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 				    pg_json_type_name(root));
 	rc = pg_jctx_check_keys(x, root, "", keys);
 	if (!rc)
-		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, 1e9, &c->threshold_pct);
+		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
+				 &c->threshold_pct);
 	if (!rc)
 		rc = pg_jctx_member(x, root, "", "runs", JSON_INTEGER, "an integer", &v);
 	if (!rc)
@@ -355,7 +361,7 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 void pg_config_init(struct pg_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->threshold_pct = 15;
+	c->threshold_pct = PG_THRESHOLD_DEFAULT;
 	c->runs = 3;
 	c->paired.min_rounds = 3;
 	c->paired.max_rounds = 10;
@@ -390,6 +396,7 @@ static void scenario_release(struct pg_scenario *s)
 	pg_config_free_argv(s->workload.cmd, s->workload.ncmd);
 	free(s->workload.ready_url);
 	pg_config_free_env(s->workload.env, s->workload.nenv);
+	pg_attach_cfg_release(&s->workload.attach);
 	free(s->pprof_url);
 	pg_config_free_argv(s->load.cmd, s->load.ncmd);
 	pg_config_free_env(s->load.env, s->load.nenv);

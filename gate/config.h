@@ -10,6 +10,11 @@
 
 #include "err.h"
 
+/* The gate's threshold in percent: the default, and the range both the
+ * config and --threshold take (above 0, at most PG_THRESHOLD_MAX). */
+#define PG_THRESHOLD_DEFAULT 15.0
+#define PG_THRESHOLD_MAX 1e9
+
 struct pg_kv {
 	char *key;
 	char *value;
@@ -25,8 +30,30 @@ struct pg_gate_rule {
 	int has_min_abs;
 };
 
+/* workload.attach: a workload perfgate did not start (see attach.h). */
+enum pg_attach_kind {
+	PG_ATTACH_NONE, /* workload.cmd: perfgate starts it */
+	PG_ATTACH_PID,
+	PG_ATTACH_PID_FILE,
+	PG_ATTACH_CGROUP,
+	PG_ATTACH_CONTAINER,
+	PG_ATTACH_POD,
+	PG_ATTACH_POD_UID,
+};
+
+struct pg_attach_cfg {
+	enum pg_attach_kind kind;
+	long pid;	 /* PID */
+	char *path;	 /* PID_FILE, CGROUP */
+	char *engine;	 /* CONTAINER: "podman", "docker", "containerd", "cri-o" */
+	char *id;	 /* CONTAINER: name (podman) or ID or ID prefix; POD_UID: uid */
+	char *pod_ns;	 /* POD */
+	char *pod_name;	 /* POD */
+	char *container; /* POD: container name, NULL: the whole pod */
+};
+
 struct pg_workload_cfg {
-	char **cmd; /* NULL-terminated argv */
+	char **cmd; /* NULL-terminated argv; NULL with attach */
 	size_t ncmd;
 	char *ready_url;
 	double ready_timeout_s; /* default 30 */
@@ -34,6 +61,7 @@ struct pg_workload_cfg {
 	size_t nenv;
 	int isolate_network;
 	double drop_pct; /* 0..100, only with isolate_network */
+	struct pg_attach_cfg attach;
 };
 
 struct pg_load_cfg {
@@ -68,6 +96,7 @@ struct pg_paired_cfg {
 	int min_rounds;	 /* default 3 */
 	int max_rounds;	 /* default 10 */
 	double budget_s; /* stop adding rounds past this; default 900 */
+	int duet;	 /* both sides at once on separate CPUs; default 0 */
 };
 
 struct pg_scenario {
@@ -103,6 +132,22 @@ void pg_config_release(struct pg_config *c);
 int pg_config_parse(struct pg_config *c, const char *text, size_t len, const char *dir,
 		    struct pg_err *err);
 int pg_config_load(struct pg_config *c, const char *path, struct pg_err *err);
+
+/* "<engine>:<id>" of a container, as in the config and `probe --container`,
+ * into a (engine, id); PG_EINPUT with the accepted engines otherwise. The
+ * message starts with what (e.g. "--container"). */
+int pg_attach_parse_container(struct pg_attach_cfg *a, const char *spec, const char *what,
+			      struct pg_err *err);
+
+/* "NAMESPACE/NAME[/CONTAINER]" of a pod (`probe --pod`). */
+int pg_attach_parse_pod(struct pg_attach_cfg *a, const char *spec, const char *what,
+			struct pg_err *err);
+
+/* A pod's UID (`probe --pod UID`). */
+int pg_attach_parse_pod_uid(struct pg_attach_cfg *a, const char *spec, const char *what,
+			    struct pg_err *err);
+
+void pg_attach_cfg_release(struct pg_attach_cfg *a);
 
 /* The config file's default path: perfgate.json at the root of the git work
  * tree around the current directory, else in the current directory. */

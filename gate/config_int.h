@@ -1,6 +1,8 @@
 /* The pieces of the config parser shared by its files (config.c, the
- * scenario's run settings in config_run.c): typed readers of "cmd" and
- * "env" whose copies the caller owns, and their destructors. */
+ * scenario's run settings in config_run.c, workload.attach in
+ * config_attach.c): typed readers of "cmd" and "env" whose copies the
+ * caller owns, and their destructors. Same contract as config.c: strict,
+ * PG_EINPUT naming the JSON path; the config owns what is stored. */
 #ifndef PG_CONFIG_INT_H
 #define PG_CONFIG_INT_H
 
@@ -26,5 +28,11 @@ int pg_config_parse_build(struct pg_jctx *x, json_t *obj, const char *at, struct
  * what *mode and *p hold when absent). */
 int pg_config_parse_mode(struct pg_jctx *x, json_t *obj, const char *at, enum pg_mode *mode,
 			 struct pg_paired_cfg *p);
+
+/* workload.attach of the workload object obj (at its path) into
+ * w->attach; refuses cmd beside it, and the keys that only apply to a
+ * workload perfgate starts. */
+int pg_config_parse_attach(struct pg_jctx *x, json_t *obj, const char *at,
+			   struct pg_workload_cfg *w);
 
 #endif

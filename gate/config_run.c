@@ -8,6 +8,19 @@
 #define MAX_ROUNDS 1000
 #define MAX_BUDGET_S 86400.0
 
+/* The optional object obj[key] with only the keys given: *out NULL when
+ * absent, path its JSON path. */
+static int sub_object(struct pg_jctx *x, json_t *obj, const char *at, const char *key,
+		      const char *const *keys, json_t **out, char path[PG_JPATH_MAX])
+{
+	int rc = pg_jctx_member(x, obj, at, key, JSON_OBJECT, "an object", out);
+
+	if (rc || !*out)
+		return rc;
+	pg_jpath_join(path, PG_JPATH_MAX, at, key);
+	return pg_jctx_check_keys(x, *out, path, keys);
+}
+
 int pg_config_parse_build(struct pg_jctx *x, json_t *obj, const char *at, struct pg_build_cfg *b)
 {
 	static const char *const keys[] = { "cmd", "env", "timeout_s", NULL };
@@ -15,13 +28,10 @@ int pg_config_parse_build(struct pg_jctx *x, json_t *obj, const char *at, struct
 	json_t *v;
 	int rc;
 
-	rc = pg_jctx_member(x, obj, at, "build", JSON_OBJECT, "an object", &v);
+	rc = sub_object(x, obj, at, "build", keys, &v, path);
 	if (rc || !v)
 		return rc;
-	pg_jpath_join(path, sizeof(path), at, "build");
-	rc = pg_jctx_check_keys(x, v, path, keys);
-	if (!rc)
-		rc = pg_config_get_cmd(x, v, path, &b->cmd, &b->ncmd);
+	rc = pg_config_get_cmd(x, v, path, &b->cmd, &b->ncmd);
 	if (!rc)
 		rc = pg_config_get_env(x, v, path, &b->env, &b->nenv);
 	if (!rc)
@@ -44,22 +54,21 @@ static int parse_rounds(struct pg_jctx *x, json_t *obj, const char *at, const ch
 
 static int parse_paired(struct pg_jctx *x, json_t *obj, const char *at, struct pg_paired_cfg *p)
 {
-	static const char *const keys[] = { "min_rounds", "max_rounds", "budget_s", NULL };
+	static const char *const keys[] = { "min_rounds", "max_rounds", "budget_s", "duet", NULL };
 	char path[PG_JPATH_MAX];
 	json_t *v;
 	int rc;
 
-	rc = pg_jctx_member(x, obj, at, "paired", JSON_OBJECT, "an object", &v);
+	rc = sub_object(x, obj, at, "paired", keys, &v, path);
 	if (rc || !v)
 		return rc;
-	pg_jpath_join(path, sizeof(path), at, "paired");
-	rc = pg_jctx_check_keys(x, v, path, keys);
-	if (!rc)
-		rc = parse_rounds(x, v, path, "min_rounds", &p->min_rounds);
+	rc = parse_rounds(x, v, path, "min_rounds", &p->min_rounds);
 	if (!rc)
 		rc = parse_rounds(x, v, path, "max_rounds", &p->max_rounds);
 	if (!rc)
 		rc = pg_jctx_num(x, v, path, "budget_s", 0, 1, MAX_BUDGET_S, &p->budget_s);
+	if (!rc)
+		rc = pg_jctx_bool(x, v, path, "duet", &p->duet);
 	if (!rc && p->max_rounds < p->min_rounds)
 		rc = pg_jctx_fail(x, PG_EINPUT, "%s.max_rounds (%d) is below min_rounds (%d)", path,
 				  p->max_rounds, p->min_rounds);
@@ -115,9 +124,11 @@ int pg_mode_parse(const char *s)
 	return -1;
 }
 
+/* An attached workload is one running service: there is no second tree
+ * to start beside it, so it is judged against its stored baseline. */
 enum pg_mode pg_scenario_mode(const struct pg_scenario *s)
 {
 	if (s->mode != PG_MODE_AUTO)
 		return s->mode;
-	return s->build.cmd ? PG_MODE_PAIRED : PG_MODE_STORED;
+	return s->build.cmd && !s->workload.attach.kind ? PG_MODE_PAIRED : PG_MODE_STORED;
 }

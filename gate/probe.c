@@ -176,7 +176,7 @@ static int attach_tp(struct bpf_program *prog, const char *cat, const char *name
 	return attach_tp_private(prog, cat, name, out, err);
 }
 
-static int start_getrandom(struct pg_probe *p, uint64_t cgroup_id, struct pg_err *err)
+static int start_getrandom(struct pg_probe *p, const struct pg_probe_target *t, struct pg_err *err)
 {
 	struct getrandom_bpf *s;
 	int rc;
@@ -184,7 +184,8 @@ static int start_getrandom(struct pg_probe *p, uint64_t cgroup_id, struct pg_err
 	s = p->gr = getrandom_bpf__open();
 	if (!s)
 		return fail(err, "cannot open the getrandom BPF object", errno);
-	s->rodata->filter_cgroup_id = cgroup_id;
+	s->rodata->filter_cgroup_id = t->cgroup_id;
+	s->rodata->filter_cgroup_level = t->cgroup_level > 0 ? (__u32)t->cgroup_level : 0;
 	rc = getrandom_bpf__load(s);
 	if (rc)
 		return fail(err, "cannot load the getrandom BPF programs", -rc);
@@ -280,7 +281,7 @@ int pg_probe_new(struct pg_probe **out, const struct pg_probe_target *t, struct 
 		goto out;
 	}
 	if (t->cgroup_id) {
-		rc = start_getrandom(p, t->cgroup_id, err);
+		rc = start_getrandom(p, t, err);
 		if (rc)
 			goto out;
 	}

@@ -18,8 +18,10 @@
  * cgroup_id; retransmits only with a netns_ino and/or ports (with neither,
  * the TCP program is not loaded and tcp_retransmits stays 0). */
 struct pg_probe_target {
-	uint64_t cgroup_id; /* getrandom: tasks of exactly this cgroup v2 (0: none) */
-	uint64_t netns_ino; /* retransmits: sockets of this netns (0: any netns) */
+	uint64_t cgroup_id;		    /* getrandom: tasks of this cgroup v2 (0: none) */
+	int cgroup_level;		    /* its depth below the root: > 0 counts its descendants
+					     * too (pg_cgroup.level); 0: exactly this cgroup */
+	uint64_t netns_ino;		    /* retransmits: sockets of this netns (0: any netns) */
 	uint16_t ports[PG_PROBE_MAX_PORTS]; /* retransmits: local ports (none: any port) */
 	size_t nports;
 };

@@ -1,4 +1,5 @@
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -7,12 +8,13 @@
 #include "report.h"
 
 static const struct pg_report_writer writers[] = {
-	{ "json", "result.json", pg_report_json, 0, 0 },
-	{ "junit", "junit.xml", pg_report_junit, 1, 0 },
-	{ "openmetrics", "metrics.txt", pg_report_openmetrics, 0, 0 },
-	{ "markdown", "summary.md", pg_report_markdown, 1, 0 },
-	{ "flame", "flame-diff.svg", pg_report_flame, 0, 1 },
-	{ "text", NULL, pg_report_text, 0, 0 },
+	{ "json", "result.json", pg_report_json, 0, 0, 0 },
+	{ "junit", "junit.xml", pg_report_junit, 1, 0, 0 },
+	{ "openmetrics", "metrics.txt", pg_report_openmetrics, 0, 0, 0 },
+	{ "markdown", "summary.md", pg_report_markdown, 1, 0, 0 },
+	{ "flame", "flame-diff.svg", pg_report_flame, 0, 1, 0 },
+	{ "reference", "reference.json", pg_report_reference, 1, 0, 1 },
+	{ "text", NULL, pg_report_text, 0, 0, 0 },
 };
 
 #define NWRITERS (sizeof(writers) / sizeof(writers[0]))
@@ -97,6 +99,8 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 			continue;
 		if (!r->current_profile_len && writers[i].needs_profile)
 			continue;
+		if (writers[i].needs_paired && !(r->verdict && r->verdict->paired))
+			continue;
 		if (snprintf(path, sizeof(path), "%s/%s", dir, writers[i].filename) >=
 		    (int)sizeof(path))
 			return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'",
@@ -155,4 +159,56 @@ const char *pg_report_scenario(const struct pg_report *r)
 	if (r->baseline && r->baseline->scenario)
 		return r->baseline->scenario;
 	return "unknown";
+}
+
+void pg_report_fmt_interval(char *out, size_t len, const struct pg_compare_row *w)
+{
+	if (isfinite(w->lo_pct) && isfinite(w->hi_pct))
+		snprintf(out, len, "[%+.1f, %+.1f]", w->lo_pct, w->hi_pct);
+	else
+		snprintf(out, len, "-");
+}
+
+void pg_report_fmt_reference(char *out, size_t len, const struct pg_verdict *v)
+{
+	const char *c = v->ref_commit ? v->ref_commit : "?";
+
+	if (v->paired)
+		snprintf(out, len, "reference %.12s, re-measured here in %zu paired round%s", c,
+			 v->rounds, v->rounds == 1 ? "" : "s");
+	else if (v->ref_distance > 0)
+		snprintf(out, len, "the baseline of %.12s (%d commit%s back)", c, v->ref_distance,
+			 v->ref_distance == 1 ? "" : "s");
+	else
+		snprintf(out, len, "the baseline of %.12s", c);
+}
+
+const char *pg_report_outcome(const struct pg_verdict *v)
+{
+	if (v->nregressions)
+		return "REGRESSION";
+	return v->ninconclusive ? "inconclusive" : "pass";
+}
+
+int pg_report_has_stored(const struct pg_verdict *v)
+{
+	size_t i;
+
+	for (i = 0; v->paired && i < v->nrows; i++)
+		if (isfinite(v->rows[i].stored))
+			return 1;
+	return 0;
+}
+
+int pg_report_reference(FILE *f, const struct pg_report *r, struct pg_err *err)
+{
+	json_t *root = r->baseline ? pg_result_to_json(r->baseline) : NULL;
+	int rc = 0;
+
+	if (!root)
+		return pg_err_nomem(err);
+	if (pg_json_print(root, f))
+		rc = pg_err_set(err, PG_EINPUT, "cannot write reference.json");
+	json_decref(root);
+	return rc;
 }

@@ -34,6 +34,7 @@ struct pg_report_writer {
 	pg_report_write_fn write;
 	int needs_verdict; /* skipped when there is no comparison */
 	int needs_profile; /* skipped when there is no current CPU profile */
+	int needs_paired;  /* skipped unless the verdict is paired */
 };
 
 /* The table, in the order files are written; borrowed. */
@@ -57,6 +58,18 @@ int pg_report_want_color(FILE *f);
 void pg_report_fmt_value(char *out, size_t len, double v);
 void pg_report_fmt_change(char *out, size_t len, double pct);
 const char *pg_report_scenario(const struct pg_report *r);
+/* A paired row's interval, "[-2.1, +3.4]"; "-" without one. */
+void pg_report_fmt_interval(char *out, size_t len, const struct pg_compare_row *w);
+/* What the reference was, in one sentence without a final period:
+ * "reference 1a2b3c4d5e6f, re-measured here in 3 paired rounds" or
+ * "the baseline of 1a2b3c4d5e6f (2 commits back)". */
+void pg_report_fmt_reference(char *out, size_t len, const struct pg_verdict *v);
+/* "pass", "REGRESSION", "inconclusive": the whole run, for headlines. */
+const char *pg_report_outcome(const struct pg_verdict *v);
+/* 1 when any row carries a stored baseline beside a paired reference. */
+int pg_report_has_stored(const struct pg_verdict *v);
+/* reference.json: the re-measured reference of a paired check. */
+int pg_report_reference(FILE *f, const struct pg_report *r, struct pg_err *err);
 
 /* The host-mismatch line every report carries when the baseline's host
  * facts (CPU model, cores, kernel) differ from the current run's: 1 and

@@ -13,22 +13,27 @@ static json_t *num_or_null(double v)
 
 static json_t *comparison(const struct pg_verdict *v)
 {
-	json_t *rows = json_array();
+	json_t *rows = json_array(), *row;
 	const struct pg_compare_row *r;
 	size_t i;
 
 	for (i = 0; rows && i < v->nrows; i++) {
 		r = &v->rows[i];
-		json_array_append_new(
-			rows,
-			json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
-				  "metric", r->metric, "unit", r->unit, "better",
-				  pg_better_name(r->better), "gated", r->gated, "baseline",
-				  num_or_null(r->baseline), "current", num_or_null(r->current),
-				  "change_pct", num_or_null(r->change_pct), "threshold_pct",
-				  num_or_null(r->threshold_pct), "min_abs", num_or_null(r->min_abs),
-				  "p_value", num_or_null(r->p_value), "verdict",
-				  pg_verdict_name(r->verdict)));
+		row = json_pack("{s:s, s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:s}", "metric",
+				r->metric, "unit", r->unit, "better", pg_better_name(r->better),
+				"gated", r->gated, "baseline", num_or_null(r->baseline), "current",
+				num_or_null(r->current), "change_pct", num_or_null(r->change_pct),
+				"threshold_pct", num_or_null(r->threshold_pct), "min_abs",
+				num_or_null(r->min_abs), "p_value", num_or_null(r->p_value),
+				"verdict", pg_verdict_name(r->verdict));
+		if (row && v->paired)
+			json_object_update_missing_new(
+				row, json_pack("{s:[o,o], s:o}", "interval_pct",
+					       num_or_null(r->lo_pct), num_or_null(r->hi_pct),
+					       "stored_baseline", num_or_null(r->stored)));
+		if (row && r->note)
+			json_object_set_new(row, "note", json_string(r->note));
+		json_array_append_new(rows, row);
 	}
 	return rows;
 }
@@ -45,6 +50,25 @@ static json_t *movers(const struct pg_verdict *v)
 	return a;
 }
 
+static json_t *notes(const struct pg_verdict *v)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && i < v->nnotes; i++)
+		json_array_append_new(a, json_string(v->notes[i]));
+	return a;
+}
+
+/* How the reference was measured: "stored", or "paired" with its rounds. */
+static json_t *mode(const struct pg_verdict *v)
+{
+	if (!v->paired)
+		return json_pack("{s:s}", "mode", "stored");
+	return json_pack("{s:s, s:I, s:I}", "mode", "paired", "rounds", (json_int_t)v->rounds,
+			 "repeated_rounds", (json_int_t)v->repeated);
+}
+
 static int add_verdict(json_t *root, const struct pg_verdict *v)
 {
 	json_t *ref;
@@ -55,6 +79,8 @@ static int add_verdict(json_t *root, const struct pg_verdict *v)
 	if (json_object_set_new(root, "comparison", comparison(v)) ||
 	    json_object_set_new(root, "top_movers", movers(v)) ||
 	    json_object_set_new(root, "reference", ref) ||
+	    json_object_set_new(root, "measurement", mode(v)) ||
+	    json_object_set_new(root, "notes", notes(v)) ||
 	    json_object_set_new(root, "verdict", json_string(pg_verdict_name(v->verdict))))
 		return -1;
 	return 0;

@@ -61,7 +61,7 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref)
 static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
 		     const char *host_note)
 {
-	char base[32], cur[32], chg[32], out[256];
+	char base[32], cur[32], chg[32], ci[48], out[320];
 
 	fputs("    <testcase classname=\"", f);
 	xml_put_attr(f, suite);
@@ -73,9 +73,17 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
 	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
-	snprintf(out, sizeof(out), "%s: %s -> %s %s (%s, threshold %g %%) %s%s%s", w->metric, base,
-		 cur, w->unit, chg, w->threshold_pct, pg_verdict_name(w->verdict),
+	pg_report_fmt_interval(ci, sizeof(ci), w);
+	snprintf(out, sizeof(out),
+		 "%s: %s -> %s %s (%s, 95 %% interval %s, threshold %g %%) %s%s%s", w->metric, base,
+		 cur, w->unit, chg, ci, w->threshold_pct, pg_verdict_name(w->verdict),
 		 w->note ? ", " : "", w->note ? w->note : "");
+	/* undecided is neither a pass nor a failure: GitLab lists it as skipped */
+	if (w->verdict == PG_VERDICT_INCONCLUSIVE) {
+		fputs("      <skipped message=\"", f);
+		xml_put_attr(f, out);
+		fputs("\"/>\n", f);
+	}
 	fputs("      <system-out>", f);
 	xml_put(f, out, 0);
 	if (host_note) {
@@ -102,8 +110,8 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 		"  <testsuite name=\"",
 		n, v ? v->nregressions : 0);
 	xml_put_attr(f, suite);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\" time=\"0\">\n", n,
-		v ? v->nregressions : 0);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
+		n, v ? v->nregressions : 0, v ? v->ninconclusive : 0);
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
 			testcase(f, &v->rows[i], suite, v->ref_commit, host ? note : NULL);

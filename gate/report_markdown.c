@@ -30,23 +30,34 @@ static const char *icon(const struct pg_compare_row *w)
 		return "🚀";
 	case PG_VERDICT_REPORTED:
 		return "ℹ️";
+	case PG_VERDICT_INCONCLUSIVE:
+		return "❔";
 	default:
 		return "✅";
 	}
 }
 
-static void row(FILE *f, const struct pg_compare_row *w)
+static void row(FILE *f, const struct pg_compare_row *w, const struct pg_verdict *v, int stored)
 {
-	char base[32], cur[32], chg[32];
+	char base[32], cur[32], chg[32], ci[48];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
 	pg_report_fmt_change(chg, sizeof(chg), w->change_pct);
 	fprintf(f, "| %s | `", icon(w));
 	md_cell(f, w->metric);
-	fprintf(f, "` | %s | %s | ", base, cur);
+	fputs("` | ", f);
+	if (stored) {
+		pg_report_fmt_value(ci, sizeof(ci), w->stored);
+		fprintf(f, "%s | ", ci);
+	}
+	fprintf(f, "%s | %s | ", base, cur);
 	md_cell(f, w->unit);
 	fprintf(f, " | %s | ", chg);
+	if (v->paired) {
+		pg_report_fmt_interval(ci, sizeof(ci), w);
+		fprintf(f, "%s | ", ci);
+	}
 	if (w->gated)
 		fprintf(f, "%g %%", w->threshold_pct);
 	else
@@ -79,37 +90,57 @@ static void movers(FILE *f, const struct pg_verdict *v)
 	}
 }
 
+static void table_head(FILE *f, const struct pg_verdict *v, int stored)
+{
+	fprintf(f, "| | metric | %s%s | current | unit | change | %sthreshold | p | verdict |\n",
+		stored ? "stored | " : "", v->paired ? "reference" : "baseline",
+		v->paired ? "95 % interval | " : "");
+	fprintf(f, "|---|---|%s---:|---:|---|---:|%s---:|---:|---|\n", stored ? "---:|" : "",
+		v->paired ? "---:|" : "");
+}
+
+static const char *headline(const struct pg_verdict *v)
+{
+	if (v->nregressions)
+		return "❌ regression";
+	return v->ninconclusive ? "❔ inconclusive" : "✅ pass";
+}
+
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
-	char note[512];
+	char ref[160], note[512];
 	size_t i;
+	int stored;
 
 	(void)err;
 	if (!v)
 		return 0;
+	stored = pg_report_has_stored(v);
 	fprintf(f, "### perfgate: `");
 	md_cell(f, pg_report_scenario(r));
-	fprintf(f, "` %s\n\n", v->nregressions ? "❌ regression" : "✅ pass");
-	if (v->ref_commit)
-		fprintf(f, "Compared with the baseline of `%.12s`", v->ref_commit);
-	if (v->ref_commit && v->ref_distance >= 0)
-		fprintf(f, ", %d commit%s back on first-parent history", v->ref_distance,
-			v->ref_distance == 1 ? "" : "s");
-	if (v->ref_commit)
-		fputs(".\n\n", f);
+	fprintf(f, "` %s\n\n", headline(v));
+	pg_report_fmt_reference(ref, sizeof(ref), v);
+	fputs("Compared with ", f);
+	md_cell(f, ref);
+	fputs(".\n\n", f);
 	if (pg_report_host_note(r, note, sizeof(note)))
 		fprintf(f, "⚠️ %s\n\n", note);
-	fputs("| | metric | baseline | current | unit | change | threshold | p | verdict |\n"
-	      "|---|---|---:|---:|---|---:|---:|---:|---|\n",
-	      f);
+	table_head(f, v, stored);
 	/* regressions first: the rows a reviewer came for */
 	for (i = 0; i < v->nrows; i++)
 		if (v->rows[i].verdict == PG_VERDICT_REGRESSION)
-			row(f, &v->rows[i]);
+			row(f, &v->rows[i], v, stored);
 	for (i = 0; i < v->nrows; i++)
 		if (v->rows[i].verdict != PG_VERDICT_REGRESSION)
-			row(f, &v->rows[i]);
+			row(f, &v->rows[i], v, stored);
 	movers(f, v);
+	if (v->nnotes)
+		fputs("\n", f);
+	for (i = 0; i < v->nnotes; i++) {
+		fputs("- ", f);
+		md_cell(f, v->notes[i]);
+		fputs("\n", f);
+	}
 	return 0;
 }

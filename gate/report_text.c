@@ -21,30 +21,35 @@ static const char *colour_of(enum pg_verdict_kind k)
 		return GREEN;
 	case PG_VERDICT_REPORTED:
 		return DIM;
+	case PG_VERDICT_INCONCLUSIVE:
+		return BOLD;
 	default:
 		return "";
 	}
 }
 
-static void header(FILE *f, const struct pg_report *r)
+static void header(FILE *f, const struct pg_report *r, int stored)
 {
 	const struct pg_verdict *v = r->verdict;
-	char note[512];
+	char ref[160], note[512];
 
-	fprintf(f, "perfgate: scenario '%s'", pg_report_scenario(r));
-	if (v && v->ref_commit)
-		fprintf(f, " against the baseline of %.12s", v->ref_commit);
-	if (v && v->ref_distance > 0)
-		fprintf(f, " (%d commit%s back)", v->ref_distance, v->ref_distance == 1 ? "" : "s");
+	pg_report_fmt_reference(ref, sizeof(ref), v);
+	fprintf(f, "perfgate: scenario '%s' against %s\n", pg_report_scenario(r), ref);
 	if (pg_report_host_note(r, note, sizeof(note)))
-		fprintf(f, "\nwarning: %s", note);
-	fprintf(f, "\n\n%-34s %12s %12s %10s %9s %8s  %s\n", "metric", "baseline", "current",
-		"change", "threshold", "p", "verdict");
+		fprintf(f, "warning: %s\n", note);
+	fprintf(f, "\n%-34s ", "metric");
+	if (stored)
+		fprintf(f, "%12s ", "stored");
+	fprintf(f, "%12s %12s %10s ", v->paired ? "reference" : "baseline", "current", "change");
+	if (v->paired)
+		fprintf(f, "%16s ", "95 % interval");
+	fprintf(f, "%9s %8s  %s\n", "threshold", "p", "verdict");
 }
 
-static void row(FILE *f, const struct pg_compare_row *w, int color)
+static void row(FILE *f, const struct pg_compare_row *w, const struct pg_verdict *v, int stored,
+		int color)
 {
-	char base[32], cur[32], chg[32], thr[32], p[32];
+	char base[32], cur[32], chg[32], thr[32], p[32], ci[48], st[32];
 
 	pg_report_fmt_value(base, sizeof(base), w->baseline);
 	pg_report_fmt_value(cur, sizeof(cur), w->current);
@@ -57,8 +62,17 @@ static void row(FILE *f, const struct pg_compare_row *w, int color)
 		snprintf(p, sizeof(p), "-");
 	else
 		snprintf(p, sizeof(p), "%.3g", w->p_value);
-	fprintf(f, "%s%-34s %12s %12s %10s %9s %8s  %s%s%s%s\n", color ? colour_of(w->verdict) : "",
-		w->metric, base, cur, chg, thr, p, pg_verdict_name(w->verdict), w->note ? " (" : "",
+	fprintf(f, "%s%-34s ", color ? colour_of(w->verdict) : "", w->metric);
+	if (stored) {
+		pg_report_fmt_value(st, sizeof(st), w->stored);
+		fprintf(f, "%12s ", st);
+	}
+	fprintf(f, "%12s %12s %10s ", base, cur, chg);
+	if (v->paired) {
+		pg_report_fmt_interval(ci, sizeof(ci), w);
+		fprintf(f, "%16s ", ci);
+	}
+	fprintf(f, "%9s %8s  %s%s%s%s\n", thr, p, pg_verdict_name(w->verdict), w->note ? " (" : "",
 		w->note ? w->note : "", w->note ? ")" : "");
 	if (color)
 		fputs(RESET, f);
@@ -70,7 +84,8 @@ static void movers(FILE *f, const struct pg_verdict *v)
 
 	if (!v->nmovers)
 		return;
-	fprintf(f, "\ntop movers (flat share of CPU, baseline -> current):\n");
+	fprintf(f, "\ntop movers (flat share of CPU, %s -> current):\n",
+		v->paired ? "reference" : "baseline");
 	for (i = 0; i < v->nmovers; i++)
 		fprintf(f, "  %6.1f %% -> %5.1f %%  (%+.1f)  %s\n", v->movers[i].baseline_pct,
 			v->movers[i].current_pct,
@@ -93,6 +108,7 @@ int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
 	size_t i;
+	int stored;
 
 	(void)err;
 	if (r->error) {
@@ -106,15 +122,21 @@ int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err)
 			fprintf(f, "\nwarning: %s\n", r->warning);
 		return 0;
 	}
-	header(f, r);
+	stored = pg_report_has_stored(v);
+	header(f, r, stored);
 	for (i = 0; i < v->nrows; i++)
-		row(f, &v->rows[i], r->color);
+		row(f, &v->rows[i], v, stored, r->color);
 	movers(f, v);
+	for (i = 0; i < v->nnotes; i++)
+		fprintf(f, "%snote: %s\n", i ? "" : "\n", v->notes[i]);
 	fprintf(f, "\n%sverdict: %s%s", r->color && v->nregressions ? RED BOLD : "",
-		v->nregressions ? "REGRESSION" : "pass", r->color && v->nregressions ? RESET : "");
+		pg_report_outcome(v), r->color && v->nregressions ? RESET : "");
 	if (v->nregressions)
 		fprintf(f, " (%zu metric%s regressed)", v->nregressions,
 			v->nregressions == 1 ? "" : "s");
+	else if (v->ninconclusive)
+		fprintf(f, " (%zu metric%s not decided)", v->ninconclusive,
+			v->ninconclusive == 1 ? "" : "s");
 	fputc('\n', f);
 	return 0;
 }

@@ -229,6 +229,60 @@ const char *pg_better_name(enum pg_better b)
 	}
 }
 
+static int set_once(char **dst, const char *src, struct pg_err *err)
+{
+	if (*dst || !src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : pg_err_nomem(err);
+}
+
+int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct pg_err *err)
+{
+	const struct pg_metric *m;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < src->nmetrics && !rc; i++) {
+		m = &src->metrics[i];
+		for (j = 0; j < m->nvalues && !rc; j++)
+			rc = pg_result_add_value(dst, m->name, m->unit, m->better, m->values[j],
+						 err);
+	}
+	for (i = 0; i < src->nfuncs && !rc; i++)
+		rc = pg_result_add_func(dst, src->funcs[i].name, src->funcs[i].flat,
+					src->funcs[i].cum, err);
+	if (!rc)
+		rc = set_once(&dst->scenario, src->scenario, err);
+	if (!rc)
+		rc = set_once(&dst->profile_sample_type, src->profile_sample_type, err);
+	if (!rc)
+		rc = set_once(&dst->profile_unit, src->profile_unit, err);
+	dst->profile_total += src->profile_total;
+	dst->runs += src->runs;
+	if (!rc)
+		pg_result_sort_funcs(dst);
+	return rc;
+}
+
+void pg_result_collapse(struct pg_result *r)
+{
+	struct pg_metric *m;
+	double sum;
+	size_t i, j;
+
+	for (i = 0; i < r->nmetrics; i++) {
+		m = &r->metrics[i];
+		if (m->nvalues < 2)
+			continue;
+		for (sum = 0, j = 0; j < m->nvalues; j++)
+			sum += m->values[j];
+		m->values[0] = sum / (double)m->nvalues;
+		m->nvalues = 1;
+	}
+	r->runs = 1;
+}
+
 static int same(const char *a, const char *b)
 {
 	return !a || !b || !strcmp(a, b);

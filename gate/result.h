@@ -82,6 +82,15 @@ int pg_result_add_func(struct pg_result *r, const char *name, int64_t flat, int6
 		       struct pg_err *err);
 void pg_result_sort_funcs(struct pg_result *r);
 
+/* Append src's runs to dst: every value of every metric, the profile's
+ * functions and total (summed); dst->runs grows by src->runs. The facts
+ * (commit, host) are dst's own. */
+int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct pg_err *err);
+
+/* Replace each metric's values with their mean, as one run: what a duet
+ * round keeps of its two captures, one per CPU placement. */
+void pg_result_collapse(struct pg_result *r);
+
 /* Borrowed; NULL if absent. */
 const struct pg_metric *pg_result_metric(const struct pg_result *r, const char *name);
 

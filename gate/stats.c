@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "stats_int.h"
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -28,19 +29,12 @@ double pg_stats_median(const double *v, size_t n)
 	return m;
 }
 
-struct obs {
-	double v;
-	int from_x;
-};
-
 static int cmp_obs(const void *a, const void *b)
 {
-	return cmp_double(&((const struct obs *)a)->v, &((const struct obs *)b)->v);
+	return cmp_double(&((const struct pg_obs *)a)->v, &((const struct pg_obs *)b)->v);
 }
 
-/* Midranks of the pooled sample: the sum of x's ranks, and the tie term
- * sum(t^3 - t) over groups of t equal values that the variance needs. */
-static void rank_sums(struct obs *o, size_t n, double *rank_sum_x, double *ties)
+void pg_stats_rank_sum(struct pg_obs *o, size_t n, double *rank_sum_x, double *ties)
 {
 	size_t i = 0, j, k;
 	double r, t;
@@ -53,7 +47,7 @@ static void rank_sums(struct obs *o, size_t n, double *rank_sum_x, double *ties)
 			;
 		r = (double)(i + 1 + j) / 2; /* mean of ranks i+1 .. j */
 		for (k = i; k < j; k++)
-			if (o[k].from_x)
+			if (o[k].flag)
 				*rank_sum_x += r;
 		t = (double)(j - i);
 		*ties += t * t * t - t;
@@ -116,7 +110,7 @@ static double normal_p(double w, size_t nx, size_t ny, double ties)
 int pg_stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
 			  struct pg_mwu *out)
 {
-	struct obs *o;
+	struct pg_obs *o;
 	double rsx, ties, w, p;
 	size_t i;
 
@@ -126,10 +120,10 @@ int pg_stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny
 	if (!o)
 		return -1;
 	for (i = 0; i < nx; i++)
-		o[i] = (struct obs){ x[i], 1 };
+		o[i] = (struct pg_obs){ x[i], 1 };
 	for (i = 0; i < ny; i++)
-		o[nx + i] = (struct obs){ y[i], 0 };
-	rank_sums(o, nx + ny, &rsx, &ties);
+		o[nx + i] = (struct pg_obs){ y[i], 0 };
+	pg_stats_rank_sum(o, nx + ny, &rsx, &ties);
 	free(o);
 	w = rsx - (double)nx * (double)(nx + 1) / 2;
 	if (nx < PG_STATS_EXACT_MAX && ny < PG_STATS_EXACT_MAX && ties == 0) {

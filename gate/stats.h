@@ -29,4 +29,36 @@ struct pg_mwu {
 int pg_stats_mann_whitney(const double *x, size_t nx, const double *y, size_t ny,
 			  struct pg_mwu *out);
 
+/* Paired samples: the per-pair changes of a current side against a
+ * reference measured in the same round. */
+struct pg_paired {
+	size_t n;	/* pairs used */
+	double est_pct; /* change of current against reference, in percent */
+	double lo_pct;	/* 95 % interval of the change */
+	double hi_pct;
+	double p;     /* two-sided Wilcoxon signed-rank p-value; NAN: n < 2 */
+	int relative; /* 1: ratios (all values > 0); 0: differences of means */
+	double diff;  /* mean of b - a, in the values' unit, and its interval */
+	double diff_lo;
+	double diff_hi;
+};
+
+/* Change of b against a from n pairs (a[i], b[i]). With every value
+ * positive the change is the geometric mean of the ratios b/a, so a round
+ * that is slower for both sides cancels out, and its interval is Student's
+ * t interval of the mean log ratio. Otherwise (zeros) the differences
+ * b - a relative to the mean of a, or, when that is 0, +-INFINITY (NAN for
+ * no change at all) with only the absolute interval to go by. -1 when
+ * n < 2 or a value is not finite. */
+int pg_stats_paired(const double *a, const double *b, size_t n, struct pg_paired *out);
+
+/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom. */
+double pg_stats_t975(size_t df);
+
+/* Two-sided Wilcoxon signed-rank test of the differences d (zeros dropped,
+ * as Wilcoxon did and R does): exact below PG_STATS_EXACT_MAX non-zero
+ * differences without ties, else the normal approximation with tie and
+ * continuity correction. 1 when every difference is 0; NAN when n is 0. */
+double pg_stats_signed_rank_p(const double *d, size_t n);
+
 #endif

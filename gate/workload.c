@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "http.h"
 #include "sig.h"
 #include "workload.h"
@@ -45,6 +46,8 @@ int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 	char **env = NULL;
 	int rc;
 
+	if (c->attach.kind != PG_ATTACH_NONE)
+		return pg_workload_attach_cfg(w, &c->attach, c->ready_url, err);
 	if (o->grace_s > 0)
 		w->grace_s = o->grace_s;
 	w->target.port = pg_url_port(c->ready_url);
@@ -103,13 +106,20 @@ int pg_workload_cpu_usec(const struct pg_workload *w, uint64_t *out, struct pg_e
 	return proc_cpu_usec(w->target.pid, out, err);
 }
 
-int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, struct pg_err *err)
+/* Borrow cgroup cg and the network namespace of pid in it. */
+static int attach_at(struct pg_workload *w, const char *cg, pid_t pid, const char *ready_url,
+		     struct pg_err *err)
 {
 	int rc;
 
-	rc = pg_cgroup_of_pid(&w->target.cg, pid, err);
-	if (!rc)
-		rc = pg_netns_open_pid(&w->target.ns, pid, err);
+	rc = cg ? pg_cgroup_open(&w->target.cg, cg, err)
+		: pg_cgroup_of_pid(&w->target.cg, pid, err);
+	if (!rc && (rc = pg_netns_open_pid(&w->target.ns, pid, err)) && geteuid() != 0)
+		rc = pg_err_set(err, PG_EINFRA,
+				"no permission to open the network namespace of pid %d; run "
+				"perfgate as root (CAP_SYS_PTRACE to open it, CAP_SYS_ADMIN to "
+				"enter it, CAP_BPF and CAP_PERFMON for the probes)",
+				(int)pid);
 	if (rc) {
 		pg_workload_stop(w);
 		return rc;
@@ -121,6 +131,34 @@ int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, 
 	}
 	w->target.pid = pid;
 	return 0;
+}
+
+int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, struct pg_err *err)
+{
+	snprintf(w->attached, sizeof(w->attached), "process %d", (int)pid);
+	return attach_at(w, NULL, pid, ready_url, err);
+}
+
+int pg_workload_attach_cfg(struct pg_workload *w, const struct pg_attach_cfg *a,
+			   const char *ready_url, struct pg_err *err)
+{
+	struct pg_attach_found f;
+	int rc;
+
+	pg_attach_describe(a, w->attached, sizeof(w->attached));
+	rc = pg_attach_resolve_host(&f, a, err);
+	if (!rc)
+		rc = attach_at(w, f.cgroup, f.pid, ready_url, err);
+	/* The root holds the whole host: nothing there is the workload's own. */
+	if (!rc && w->target.cg.level == 0) {
+		rc = pg_err_set(err, PG_EINFRA,
+				"%s is in the root cgroup v2, with the whole host (on a hybrid "
+				"host, also where a cgroup v1-only process sits); run it in a "
+				"cgroup v2 of its own",
+				w->attached);
+		pg_workload_stop(w);
+	}
+	return rc;
 }
 
 static int died(struct pg_workload *w, const char *phase, struct pg_err *err)
@@ -135,6 +173,11 @@ static int died(struct pg_workload *w, const char *phase, struct pg_err *err)
 
 int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *err)
 {
+	if (w->attached[0] && w->target.cg.path[0] && !pg_cgroup_populated(&w->target.cg))
+		return pg_err_set(err, PG_EINFRA,
+				  "the attached %s is gone %s (its cgroup is empty or removed); "
+				  "check why it stopped",
+				  w->attached, phase);
 	if (!w->child.pid || !pg_child_exited(&w->child))
 		return 0;
 	return died(w, phase, err);
@@ -185,4 +228,5 @@ void pg_workload_stop(struct pg_workload *w)
 	pg_cgroup_release(&w->target.cg);
 	pg_netns_release(&w->target.ns);
 	w->target.pid = 0;
+	w->attached[0] = '\0';
 }

@@ -27,6 +27,7 @@ struct pg_workload {
 	struct pg_target target;
 	struct pg_child child; /* pid 0 when attached */
 	double grace_s;	       /* SIGTERM to SIGKILL */
+	char attached[200];    /* the attach target for messages; "" when started */
 };
 
 struct pg_workload_opts {
@@ -40,7 +41,8 @@ struct pg_workload_opts {
 void pg_workload_init(struct pg_workload *w);
 
 /* Fresh cgroup (+ namespace and drop rule with isolate_network), then the
- * child with perfgate's environment plus c->env. Does not wait for ready. */
+ * child with perfgate's environment plus c->env. Does not wait for ready.
+ * With c->attach set, attaches to that target instead (see below). */
 int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		      const struct pg_workload_opts *o, struct pg_err *err);
 
@@ -53,14 +55,20 @@ int pg_workload_cpu_usec(const struct pg_workload *w, uint64_t *out, struct pg_e
  * namespace are borrowed, and pg_workload_stop leaves it running. */
 int pg_workload_attach(struct pg_workload *w, pid_t pid, const char *ready_url, struct pg_err *err);
 
+/* Same for a workload.attach target, resolved on this node (attach.h): the
+ * target's whole cgroup (a pod's containers included) and the network
+ * namespace of a process in it. */
+int pg_workload_attach_cfg(struct pg_workload *w, const struct pg_attach_cfg *a,
+			   const char *ready_url, struct pg_err *err);
+
 /* Poll url (inside the target's namespace) until it answers 2xx, bounded by
  * timeout_s. PG_EINFRA if the child exits first, on timeout, or on a
  * signal, with the child's last output in the message. */
 int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeout_s,
 			   struct pg_err *err);
 
-/* PG_EINFRA if the child we started has exited; phase names when
- * ("during the warm-up"). Always 0 for an attached target. */
+/* PG_EINFRA if the child we started has exited, or an attached target's
+ * cgroup is gone or empty; phase names when ("during the warm-up"). */
 int pg_workload_check(struct pg_workload *w, const char *phase, struct pg_err *err);
 
 /* SIGTERM, grace, SIGKILL, reap; release the owned cgroup and namespace.

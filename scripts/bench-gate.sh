@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A/A stability of the gate: record a fresh baseline of the unchanged demo
 # scenario, then run `perfgate check` K times against it (default 20) and
-# count false alarms (exit 1). Every false alarm is a gate that would block
+# count false alarms (exit 1), in stored mode (bench-power.sh compares
+# the modes). Every false alarm is a gate that would block
 # an innocent merge request; with default settings this must print 0.
 # Runs in a temporary git repository holding the repository's perfgate.json
 # (or -c FILE), with build/ and scripts/ linked in so relative paths resolve.
@@ -28,11 +29,12 @@ unset CI_MERGE_REQUEST_DIFF_BASE_SHA ORDERS_REGRESS
 cd "$tmp"
 git init -q -b main
 cp "$CONFIG" perfgate.json
+cp "$ROOT/go.work" go.work
 ln -s "$BUILD" build
 ln -s "$ROOT/scripts" scripts
 ln -s "$ROOT/tests" tests
 printf 'build\nscripts\ntests\n' >.gitignore
-git add perfgate.json .gitignore && git commit -qm "bench: A"
+git add perfgate.json go.work .gitignore && git commit -qm "bench: A"
 "$PERFGATE" baseline record >/dev/null
 git add baselines && git commit -qm "bench: baseline of A"
 
@@ -40,7 +42,7 @@ alarms=0 errors=0
 start=$(date +%s)
 for i in $(seq 1 "$K"); do
 	rc=0
-	"$PERFGATE" check --report-dir "$tmp/r$i" >"$tmp/r$i.out" 2>"$tmp/r$i.err" || rc=$?
+	"$PERFGATE" check --mode stored --report-dir "$tmp/r$i" >"$tmp/r$i.out" 2>"$tmp/r$i.err" || rc=$?
 	case $rc in
 	0) echo "check $i/$K: pass" ;;
 	1)

@@ -21,7 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 gen=$BUILD/bench/genprofile
 synthetic=$BUILD/bench/synthetic-$SAMPLES.pb.gz
 if [ ! -x "$gen" ] || [ tests/bench/genprofile/main.go -nt "$gen" ]; then
-	(cd tests/bench/genprofile && GOFLAGS=-mod=mod GOPROXY=off \
+	(cd tests/bench/genprofile && GOPROXY=off \
 		GOCACHE="$PWD/../../../$BUILD/gocache" go build -o "../../../$gen" .)
 fi
 [ -s "$synthetic" ] || "$gen" -samples "$SAMPLES" -o "$synthetic"

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# make demo: run the gate on the bundled demo scenario. `perfgate check`
-# captures orders-api (perfgate.json), compares it with the committed
-# baseline of the nearest commit on first-parent history
-# (baselines/orders-api/), prints the table and writes every report to
-# $BUILD/demo/; the merge-request summary is printed last.
-# Baselines are host-specific: on another machine, re-record first with
-# `perfgate baseline record --force` (see the README).
+# make demo: run the gate on the bundled demo scenario. The scenario has a
+# build, so `perfgate check` is paired: it builds the reference commit (the
+# merge base with main) in a temporary tree and re-measures it here, in
+# rounds interleaved with the current tree, showing the committed baseline
+# (baselines/orders-api/, recorded elsewhere, days ago) beside it. It
+# prints the table and writes every report to $BUILD/demo/; the
+# merge-request summary is printed last. `--mode stored` (arguments are
+# passed on) compares with the committed baseline instead.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install what perfgate needs to build, test and run its demo, from Debian's
-# archive only. Idempotent: packages already present are not touched, and apt
-# is not even consulted when nothing is missing.
+# archive only, plus the npm tools the tests use into build/npm. Idempotent:
+# packages already present are not touched, and apt is not even consulted
+# when nothing is missing.
+#   --no-npm   Debian packages only (what a CI runner building perfgate needs)
 set -eu
 
 PKGS="make gcc clang llvm pkg-config git
@@ -10,13 +12,14 @@ libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
 protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
 golang-go wrk nftables iproute2 libxml2-utils libxml2-dev procps time
 clang-format libclang-rt-14-dev jq curl
-rsync python3"
+podman runc rsync python3"
 
-# From npm, into $BUILD/npm (never global): the GitLab CI schema validator
-# and gitlab-ci-local, which runs the CI template's jobs in the tests.
-# 4.73.0 is pinned: it runs on Node 20 (later releases want newer Node).
-# --no-npm: Debian packages only (what a CI runner building perfgate needs).
-NPM_PKGS="ajv@8 ajv-formats@3 js-yaml@4 gitlab-ci-local@4.73.0"
+# From npm, into $BUILD/npm (never system-wide): the GitLab CI schema
+# validator (ajv, ajv-formats, js-yaml); gitlab-ci-local, which runs the CI
+# template's jobs in the tests (4.73.0 runs on Node 20); the Kubernetes API
+# schemas of kubernetes-models (4.x runs on Debian's nodejs 18; 5.x wants
+# node 22). Without npm or the registry the tests that need them skip.
+NPM_PKGS="ajv@8 ajv-formats@3 js-yaml@4 gitlab-ci-local@4.73.0 kubernetes-models@4"
 root=$(cd "$(dirname "$0")/.." && pwd)
 case ${BUILD:-build} in
 /*) NPM_DIR=$BUILD/npm ;;
@@ -45,14 +48,20 @@ apt_install() {
 }
 
 npm_install() {
-	[ -x "$NPM_DIR/node_modules/.bin/gitlab-ci-local" ] &&
-		[ -d "$NPM_DIR/node_modules/ajv-formats" ] && return 0
+	m=$NPM_DIR/node_modules
+	[ -x "$m/.bin/gitlab-ci-local" ] && [ -d "$m/ajv-formats" ] &&
+		[ -d "$m/kubernetes-models" ] && return 0
+	if ! command -v npm >/dev/null; then
+		echo "install-deps: npm not found; the tests that need npm tools will skip" >&2
+		return 0
+	fi
 	mkdir -p "$NPM_DIR"
 	echo "install-deps: installing $NPM_PKGS into $NPM_DIR"
 	# shellcheck disable=SC2086
 	(cd "$NPM_DIR" && { [ -f package.json ] || npm init -y >/dev/null; } &&
-		npm install --no-audit --no-fund $NPM_PKGS >/dev/null) ||
-		echo "install-deps: warning: npm install failed; the CI template tests will skip" >&2
+		timeout 300 npm install --no-audit --no-fund $NPM_PKGS >/dev/null) ||
+		echo "install-deps: warning: npm install failed; the tests that need" \
+			"npm tools will skip" >&2
 }
 
 want_npm=1

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# getrandom probe, for real: exact call counts scoped to one cgroup, and
-# latency quantiles that agree with the caller's own timing.
+# getrandom probe, for real: exact call counts scoped to one cgroup and the
+# cgroups below it, and latency quantiles that agree with the caller's own timing.
 . "$(dirname "$0")/probe_lib.sh"
 LOOP=$HELPERS/getrandom_loop
 [ -x "$LOOP" ] || skip "no $LOOP; run make test"
@@ -33,6 +33,20 @@ jq -e '.getrandom.lat_p50_ns > 0 and .getrandom.lat_p99_ns >= .getrandom.lat_p50
 	.getrandom.lat_max_ns >= .getrandom.lat_p99_ns and .stopped_by == "SIGINT"' \
 	"$TMP/count.json" >/dev/null || fail "implausible quantiles: $(jq -c .getrandom "$TMP/count.json")"
 ok "10000 calls in the cgroup counted exactly, 30000 outside it ignored"
+
+# 1b. The cgroups below the target count too (a pod's containers, the child
+# cgroup an engine runs a container in); a sibling's do not.
+mkdir "$cg/sub" || fail "cannot make $cg/sub"
+CGROUPS=("$cg/sub" "${CGROUPS[@]}") # removed before its parent
+new_cgroup gr-sibling
+probe_start "$cg" "$TMP/sub.json"
+"$LOOP" -c "$CG" 3000 >/dev/null || fail "helper failed"
+"$LOOP" -c "$cg/sub" 4000 >/dev/null || fail "helper failed"
+"$LOOP" -c "$cg" 1000 >/dev/null || fail "helper failed"
+stop_probe "$PROBE"
+calls=$(jq .getrandom.calls "$TMP/sub.json")
+[ "$calls" = 5000 ] || fail "getrandom.calls is $calls, want 4000 below + 1000 in the cgroup"
+ok "4000 calls in a child cgroup and 1000 in the cgroup counted, 3000 in a sibling not"
 
 # 2. Quantiles against user-space timing. Each call's kernel window
 # (sys_enter .. sys_exit) lies inside the helper's user-space timing of it,

@@ -162,16 +162,16 @@ static void test_config_scenario_choice(void **state)
 
 /* Every case of rejects.json: PG_EINPUT, the message starting with the
  * expected text (file name and JSON path), and nothing leaked. */
-static void test_config_rejects(void **state)
+/* Every case of a data file: {why, config or text, error (a prefix)}. */
+static void check_rejects(const char *file, size_t min_cases)
 {
 	json_t *cases, *cs;
 	json_error_t jerr;
 	size_t i;
 
-	(void)state;
-	cases = json_load_file(DATA "rejects.json", 0, &jerr);
+	cases = json_load_file(file, 0, &jerr);
 	assert_non_null(cases);
-	assert_true(json_array_size(cases) > 50);
+	assert_true(json_array_size(cases) > min_cases);
 	json_array_foreach (cases, i, cs) {
 		struct pg_err err = PG_ERR_INIT;
 		const char *want = json_string_value(json_object_get(cs, "error"));
@@ -193,6 +193,69 @@ static void test_config_rejects(void **state)
 		free(doc);
 	}
 	json_decref(cases);
+}
+
+static void test_config_rejects(void **state)
+{
+	(void)state;
+	check_rejects(DATA "rejects.json", 50);
+}
+
+static void test_config_attach_rejects(void **state)
+{
+	(void)state;
+	check_rejects(DATA "attach_rejects.json", 15);
+}
+
+/* Each attach target parses into its kind; relative pid files resolve
+ * against the config's directory, cgroups against the cgroup root. */
+static void test_config_attach_targets(void **state)
+{
+	static const char *const targets[] = {
+		"{\"pid\": 42}",
+		"{\"pid_file\": \"run/orders.pid\"}",
+		"{\"cgroup\": \"system.slice/orders.service\"}",
+		"{\"container\": \"podman:orders-api\"}",
+		"{\"pod\": {\"namespace\": \"review-7\", \"name\": \"orders-1\", "
+		"\"container\": \"api\"}}",
+		"{\"pod_uid\": \"9d2a5c1e-77b3-4f0e-8a7d-3c2b1a0f9e8d\"}",
+	};
+	char doc[1024];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++) {
+		struct pg_err err = PG_ERR_INIT;
+		const struct pg_attach_cfg *a;
+		struct pg_config c;
+
+		snprintf(doc, sizeof(doc),
+			 "{\"scenarios\": [{\"name\": \"x\", \"workload\": {\"attach\": %s, "
+			 "\"ready_url\": \"http://h:1/\"}, \"load\": {\"cmd\": [\"l\"]}}]}",
+			 targets[i]);
+		pg_config_init(&c);
+		if (pg_config_parse(&c, doc, strlen(doc), "/srv/app", &err))
+			fail_msg("%s: %s", targets[i], err.msg);
+		a = &c.scenarios[0].workload.attach;
+		assert_int_equal(a->kind, (int)i + PG_ATTACH_PID);
+		assert_null(c.scenarios[0].workload.cmd);
+		if (a->kind == PG_ATTACH_PID)
+			assert_int_equal(a->pid, 42);
+		if (a->kind == PG_ATTACH_PID_FILE)
+			assert_string_equal(a->path, "/srv/app/run/orders.pid");
+		if (a->kind == PG_ATTACH_CGROUP)
+			assert_string_equal(a->path, "system.slice/orders.service");
+		if (a->kind == PG_ATTACH_CONTAINER) {
+			assert_string_equal(a->engine, "podman");
+			assert_string_equal(a->id, "orders-api");
+		}
+		if (a->kind == PG_ATTACH_POD) {
+			assert_string_equal(a->pod_ns, "review-7");
+			assert_string_equal(a->pod_name, "orders-1");
+			assert_string_equal(a->container, "api");
+		}
+		pg_config_release(&c);
+	}
 }
 
 static void test_config_load_names_file(void **state)
@@ -357,6 +420,8 @@ int main(void)
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_scenario_choice),
 		cmocka_unit_test(test_config_rejects),
+		cmocka_unit_test(test_config_attach_rejects),
+		cmocka_unit_test(test_config_attach_targets),
 		cmocka_unit_test(test_config_load_names_file),
 		cmocka_unit_test(test_config_parse_resolves_cmd),
 		cmocka_unit_test(test_config_parse_rejects_oversize),

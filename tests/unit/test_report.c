@@ -228,7 +228,7 @@ static void test_report_markdown_table(void **state)
 	assert_non_null(strstr(text, "❌ regression"));
 	assert_non_null(strstr(text, "| ❌ | `cpu.seconds_per_req` |"));
 	assert_non_null(strstr(text, "| 🚀 | `load.lat_p99_ms` |"));
-	assert_non_null(strstr(text, "`aaaaaaaaaaaa`, 2 commits back"));
+	assert_non_null(strstr(text, "the baseline of aaaaaaaaaaaa (2 commits back)"));
 	/* every regression row comes before the first other row */
 	{
 		const char *last_bad = NULL, *p = text, *first_ok = strstr(text, "| 🚀 |");

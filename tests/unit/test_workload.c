@@ -193,6 +193,41 @@ static void test_workload_attach_self(void **state)
 	assert_int_equal(stat(path, &st), 0);
 }
 
+/* workload.attach through pg_workload_start: the started workload's cgroup
+ * as the attach target, with its namespace; stopping the attachment leaves
+ * the target alone, and once the target empties the check says it is gone. */
+static void test_workload_attach_cfg_gone(void **state)
+{
+	char *cmd[] = { "/bin/sleep", "60", NULL };
+	struct pg_workload_cfg c = cfg(cmd, 1), ac = cfg(NULL, 0);
+	struct pg_workload_opts o = { .cpu = -1, .grace_s = 0.2 };
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_workload *w = *state;
+	struct pg_workload a;
+
+	need_root();
+	assert_int_equal(pg_workload_start(w, &c, &o, &err), 0);
+	ac.attach.kind = PG_ATTACH_CGROUP;
+	ac.attach.path = w->target.cg.path;
+	pg_workload_init(&a);
+	assert_int_equal(pg_workload_start(&a, &ac, &o, &err), 0);
+	assert_string_equal(a.target.cg.path, w->target.cg.path);
+	assert_int_equal(a.target.cg.level, 1);
+	assert_int_equal(a.target.cg.owned, 0);
+	assert_int_equal(a.target.ns.ino, w->target.ns.ino); /* the sleeper's namespace */
+	assert_int_equal(a.target.pid, w->target.pid);
+	assert_int_equal(a.child.pid, 0);
+	assert_int_equal(pg_workload_check(&a, "during the load", &err), 0);
+	pg_workload_stop(&a);
+	assert_int_equal(kill(w->target.pid, 0), 0); /* untouched */
+	assert_int_equal(pg_workload_start(&a, &ac, &o, &err), 0);
+	pg_workload_stop(w);
+	assert_int_equal(pg_workload_check(&a, "during the load", &err), PG_EINFRA);
+	assert_non_null(strstr(err.msg, "the attached cgroup '"));
+	assert_non_null(strstr(err.msg, "is gone during the load"));
+	pg_workload_stop(&a);
+}
+
 static void test_workload_url_port(void **state)
 {
 	(void)state;
@@ -212,6 +247,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_workload_exits_before_ready, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_never_ready, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_attach_self, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_workload_attach_cfg_gone, setup, teardown),
 		cmocka_unit_test(test_workload_url_port),
 	};
 

@@ -3,18 +3,25 @@
 // mints a crypto/rand token per order, so every perfgate metric has
 // something to show. net/http/pprof serves CPU profiles.
 //
-// Injected regressions, for perfgate's own end-to-end tests, switched on by
-// ORDERS_REGRESS (comma-separated):
+// Injected regressions, for perfgate's own end-to-end tests and
+// benchmarks. They live in regress.conf, compiled into the binary, so a
+// regression is a committed change that travels with its commit (paired
+// measurement builds the reference commit without it); ORDERS_REGRESS
+// (comma-separated) adds to them for a single run. Words:
 //
-//	cpu          200 us more of hashing per request (about twice the CPU)
-//	getrandom    four extra getrandom() calls per request
+//	cpu            200 us more of hashing per request (about twice the CPU)
+//	hash_rounds=N  N more SHA-256 sums of a 32-byte digest per request: a
+//	               fixed, small amount of work, for regressions of a chosen size
+//	getrandom      four extra getrandom() calls per request
+//	getrandom_calls=N  N extra getrandom() calls per request
 //	getrandom-big  each token read asks the kernel for 64 KiB (slower calls)
-//	latency      sleeps 2 ms per request
+//	latency        sleeps 2 ms per request
 package main
 
 import (
 	"crypto/rand"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
@@ -23,6 +30,7 @@ import (
 	_ "net/http/pprof"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -42,23 +50,50 @@ type order struct {
 }
 
 type regressions struct {
-	cpu, getrandom, getrandomBig, latency bool
+	cpu, getrandomBig, latency bool
+	hashRounds, getrandomCalls int
 }
 
 var regress regressions
 
+//go:embed regress.conf
+var regressConf string
+
+// words splits regress.conf and ORDERS_REGRESS alike: '#' starts a
+// comment, commas and white space separate words.
+func words(s string) []string {
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		out = append(out, strings.FieldsFunc(line, func(r rune) bool {
+			return r == ',' || r == ' ' || r == '\t'
+		})...)
+	}
+	return out
+}
+
 func parseRegressions(s string) regressions {
 	var r regressions
-	for _, f := range strings.Split(s, ",") {
-		switch strings.TrimSpace(f) {
+	for _, f := range words(s) {
+		key, val, _ := strings.Cut(f, "=")
+		n, _ := strconv.Atoi(val)
+		switch key {
 		case "cpu":
 			r.cpu = true
+		case "hash_rounds":
+			r.hashRounds += n
 		case "getrandom":
-			r.getrandom = true
+			r.getrandomCalls += 4
+		case "getrandom_calls":
+			r.getrandomCalls += n
 		case "getrandom-big":
 			r.getrandomBig = true
 		case "latency":
 			r.latency = true
+		default:
+			log.Fatalf("unknown regression %q", f)
 		}
 	}
 	return r
@@ -95,11 +130,12 @@ func buildOrder(n int) order {
 	if regress.cpu {
 		sum = rehash(sum, enc)
 	}
+	for i := 0; i < regress.hashRounds; i++ {
+		sum = sha256.Sum256(sum[:])
+	}
 	o.Hash = hex.EncodeToString(sum[:])
-	if regress.getrandom {
-		for i := 0; i < 4; i++ {
-			token()
-		}
+	for i := 0; i < regress.getrandomCalls; i++ {
+		token()
 	}
 	return o
 }
@@ -134,7 +170,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "listen address")
 	crashAfter := flag.Duration("crash-after", 0, "exit(2) after this long (tests)")
 	flag.Parse()
-	regress = parseRegressions(os.Getenv("ORDERS_REGRESS"))
+	regress = parseRegressions(regressConf + "\n" + os.Getenv("ORDERS_REGRESS"))
 	if *crashAfter > 0 {
 		time.AfterFunc(*crashAfter, func() {
 			log.Print("crashing on purpose (-crash-after)")

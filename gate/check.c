@@ -1,0 +1,161 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "measure.h"
+
+#define MAX_PROFILE_BYTES (256u << 20)
+
+/* in check_paired.c */
+int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err);
+int pg_check_load_stored(struct pg_check *k, struct pg_err *err);
+
+void pg_check_init(struct pg_check *k, const struct pg_config *cfg, const struct pg_scenario *sc)
+{
+	memset(k, 0, sizeof(*k));
+	k->cfg = cfg;
+	k->sc = sc;
+	pg_result_init(&k->base);
+	pg_result_init(&k->cur);
+	k->base_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
+	k->cur_prof = (struct pg_buf)PG_BUF_INIT(MAX_PROFILE_BYTES);
+	pg_verdict_init(&k->v);
+	pg_reftree_init(&k->tree);
+	pg_config_init(&k->ref_cfg);
+	/* a run that fails before capturing still names its scenario */
+	if (sc)
+		k->cur.scenario = strdup(sc->name);
+}
+
+void pg_check_release(struct pg_check *k)
+{
+	if (k->have_paired)
+		pg_paired_release(&k->paired);
+	pg_config_release(&k->ref_cfg);
+	pg_reftree_remove(&k->tree);
+	pg_verdict_release(&k->v);
+	pg_buf_release(&k->cur_prof);
+	pg_buf_release(&k->base_prof);
+	pg_result_release(&k->cur);
+	pg_result_release(&k->base);
+	pg_baseline_store_free(k->store);
+	k->store = NULL;
+}
+
+static int capture(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	struct pg_measure m = { k->cfg, k->sc, o->capture, NULL, NULL };
+
+	return pg_measure_run(&m, &k->cur, &k->cur_prof, err);
+}
+
+static int compare(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	int rc = pg_compare_results(&k->base, &k->cur, &o->compare, &k->v, err);
+
+	if (rc)
+		return rc;
+	/* the file's key is the commit the baseline belongs to */
+	free(k->v.ref_commit);
+	k->v.ref_commit = strdup(k->ref.commit);
+	k->v.ref_distance = k->ref.distance;
+	return k->v.ref_commit ? 0 : pg_err_nomem(err);
+}
+
+/* A regression must hold in a second capture before it fails the gate. The
+ * host's speed drifts over minutes on shared machines, and a drift that
+ * pushes one capture over a threshold rarely pushes the next over the same
+ * one; a real regression survives. The report shows the confirming
+ * capture, with notes on the rows the two disagree on. */
+static int confirm(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	struct pg_verdict first = k->v;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < first.nrows; i++)
+		if (first.rows[i].verdict == PG_VERDICT_REGRESSION)
+			fprintf(stderr,
+				"perfgate: %s regressed (%+.1f %%); capturing again to "
+				"confirm\n",
+				first.rows[i].metric, first.rows[i].change_pct);
+	pg_verdict_init(&k->v);
+	pg_result_release(&k->cur);
+	pg_result_init(&k->cur);
+	rc = capture(k, o, err);
+	if (!rc)
+		rc = compare(k, o, err);
+	if (!rc)
+		pg_verdict_confirm(&k->v, &first);
+	pg_verdict_release(&first);
+	return rc;
+}
+
+static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	struct pg_measure m = { k->cfg, k->sc, o->capture, NULL, NULL };
+	int rc;
+
+	rc = pg_baseline_resolve(k->store, o->against, k->cfg->base_branch, &k->ref, err);
+	if (rc == PG_ENOBASELINE && o->no_baseline_pass) {
+		fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n",
+			err->msg);
+		rc = 0;
+	} else if (!rc) {
+		rc = pg_check_load_stored(k, err);
+	}
+	if (!rc)
+		rc = pg_measure_build(&m, err);
+	if (!rc)
+		rc = capture(k, o, err);
+	if (!rc && k->have_base)
+		rc = compare(k, o, err);
+	if (!rc && k->have_base && k->v.nregressions && !o->no_confirm)
+		rc = confirm(k, o, err);
+	return rc;
+}
+
+int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	int rc;
+
+	k->mode = o->mode != PG_MODE_AUTO ? o->mode : pg_scenario_mode(k->sc);
+	if (k->mode == PG_MODE_PAIRED && k->sc->workload.attach.kind)
+		return pg_err_set(err, PG_EUSAGE,
+				  "paired mode cannot re-measure an attached workload (one running "
+				  "service, no reference to start beside it); use --mode stored");
+	rc = pg_baseline_store_open(&k->store, k->cfg, k->sc->name, err);
+	if (rc)
+		return rc;
+	return k->mode == PG_MODE_PAIRED ? pg_check_paired(k, o, err) : check_stored(k, o, err);
+}
+
+const struct pg_verdict *pg_check_verdict(const struct pg_check *k)
+{
+	if (k->mode == PG_MODE_PAIRED)
+		return k->have_paired && k->paired.v.nrows ? &k->paired.v : NULL;
+	return k->have_base ? &k->v : NULL;
+}
+
+const struct pg_result *pg_check_current(const struct pg_check *k)
+{
+	return k->mode == PG_MODE_PAIRED && k->have_paired ? &k->paired.cur.res : &k->cur;
+}
+
+const struct pg_result *pg_check_reference(const struct pg_check *k)
+{
+	if (k->mode == PG_MODE_PAIRED)
+		return k->have_paired ? &k->paired.ref.res : NULL;
+	return k->have_base ? &k->base : NULL;
+}
+
+const struct pg_buf *pg_check_current_profile(const struct pg_check *k)
+{
+	return k->mode == PG_MODE_PAIRED && k->have_paired ? &k->paired.cur.profile : &k->cur_prof;
+}
+
+const struct pg_buf *pg_check_reference_profile(const struct pg_check *k)
+{
+	return k->mode == PG_MODE_PAIRED && k->have_paired ? &k->paired.ref.profile : &k->base_prof;
+}

@@ -1,0 +1,136 @@
+/* Paired mode of check: the reference commit re-measured on this runner,
+ * in its own temporary tree built with its own build, interleaved with the
+ * current tree; the load script, its settings and the probes are the
+ * current tree's for both sides, since they are the instrument. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "fs.h"
+#include "measure.h"
+
+int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err);
+int pg_check_load_stored(struct pg_check *k, struct pg_err *err);
+
+int pg_check_load_stored(struct pg_check *k, struct pg_err *err)
+{
+	char path[4096];
+	int rc;
+
+	rc = pg_baseline_path(k->store, k->ref.commit, ".json", path, sizeof(path), err);
+	if (!rc)
+		rc = pg_result_load(&k->base, path, err);
+	if (rc)
+		return rc;
+	k->have_base = 1;
+	if (pg_baseline_path(k->store, k->ref.commit, ".pb.gz", path, sizeof(path), NULL) ||
+	    !pg_fs_exists(path))
+		return 0;
+	return pg_buf_read_file(&k->base_prof, path, err);
+}
+
+/* The stored baseline is the record, not the judge here: shown beside the
+ * re-measured reference when there is one, and never an error when not. */
+static void load_stored(struct pg_check *k)
+{
+	struct pg_baseline_ref near;
+	struct pg_err ignored = PG_ERR_INIT;
+
+	if (pg_baseline_nearest(k->store, k->ref.reference, &near, &ignored))
+		return;
+	memcpy(k->ref.commit, near.commit, sizeof(k->ref.commit));
+	k->ref.distance = near.distance;
+	if (pg_check_load_stored(k, &ignored))
+		fprintf(stderr, "perfgate: warning: the stored baseline of %.12s is unusable: %s\n",
+			near.commit, ignored.msg);
+}
+
+/* The reference's scenario: its workload, build and pprof endpoint from its
+ * own tree; everything that measures (load, gate rules) from the current. */
+static int reference_scenario(struct pg_check *k, struct pg_err *err)
+{
+	const struct pg_scenario *rsc;
+	int own, rc;
+
+	rc = pg_reftree_checkout(&k->tree, k->cfg, k->ref.reference, err);
+	if (!rc)
+		rc = pg_reftree_config(&k->tree, k->cfg, k->sc->name, &k->ref_cfg, &rsc, &own, err);
+	if (rc)
+		return rc;
+	k->ref_sc = *k->sc;
+	k->ref_sc.workload = rsc->workload;
+	k->ref_sc.build = rsc->build;
+	k->ref_sc.pprof_url = rsc->pprof_url;
+	return 0;
+}
+
+/* Drift: how this runner measures the reference against the stored record
+ * of the same commit's ancestry, per row, and in one line for CPU. */
+static int drift(struct pg_check *k, struct pg_err *err)
+{
+	struct pg_verdict *v = &k->paired.v;
+	const struct pg_metric *m;
+	struct pg_compare_row *r;
+	double pct;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < v->nrows; i++) {
+		m = pg_result_metric(&k->base, v->rows[i].metric);
+		v->rows[i].stored = m ? pg_metric_median(m) : NAN;
+	}
+	for (i = 0; i < v->nrows && !rc; i++) {
+		r = &v->rows[i];
+		if (strcmp(r->metric, "cpu.seconds_per_req") || !(r->stored > 0))
+			continue;
+		pct = (r->baseline - r->stored) / r->stored * 100;
+		rc = pg_verdict_note(
+			v, err,
+			"this runner measures the reference %.0f %% %s than the stored "
+			"baseline of %.12s (cpu.seconds_per_req %.3g -> %.3g)",
+			fabs(pct), pct < 0 ? "faster" : "slower", k->ref.commit, r->stored,
+			r->baseline);
+	}
+	return rc;
+}
+
+int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	struct pg_measure ref = { &k->ref_cfg, &k->ref_sc, o->capture, k->ref.reference, NULL };
+	struct pg_measure cur = { k->cfg, k->sc, o->capture, NULL, "the current tree" };
+	char what[64];
+	int rc;
+
+	rc = pg_baseline_reference(k->store, o->against, k->cfg->base_branch, &k->ref, err);
+	if (rc)
+		return rc;
+	load_stored(k);
+	snprintf(what, sizeof(what), "reference %.12s", k->ref.reference);
+	ref.what = what;
+	rc = reference_scenario(k, err);
+	if (!rc)
+		rc = pg_measure_build(&ref, err);
+	if (!rc)
+		rc = pg_measure_build(&cur, err);
+	if (rc)
+		return rc;
+	k->pcfg = k->sc->paired;
+	if (o->duet >= 0)
+		k->pcfg.duet = o->duet;
+	if (k->pcfg.duet && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		fprintf(stderr, "perfgate: warning: a duet needs two CPUs; interleaving instead\n");
+		k->pcfg.duet = 0;
+	}
+	pg_paired_init(&k->paired, &ref, &cur, &k->pcfg, &o->compare);
+	k->have_paired = 1;
+	rc = pg_paired_run(&k->paired, err);
+	free(k->paired.v.ref_commit);
+	k->paired.v.ref_commit = strdup(k->ref.reference);
+	if (!rc && !k->paired.v.ref_commit)
+		rc = pg_err_nomem(err);
+	k->paired.v.ref_distance = 0;
+	return rc || !k->have_base ? rc : drift(k, err);
+}

@@ -1,0 +1,179 @@
+/* Duet benchmarking (Bulej et al., ICPE 2020): both sides of a round run at
+ * the same time, each with its own cgroup, load and CPU, so whatever the
+ * host does in that window it does to both; swapping the CPUs between
+ * rounds cancels what differs between them. The second side runs in a
+ * forked process, which hands its result back through a temporary
+ * directory: perfgate runs no threads between captures, so the fork is
+ * safe, and the child cleans up its own workload as any capture does. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "fs.h"
+#include "paired_int.h"
+#include "sig.h"
+
+#define DUET_PROFILE_MAX (256u << 20)
+
+struct duet_dir {
+	char dir[128];
+	char result[160], profile[160], error[160];
+};
+
+static int dir_make(struct duet_dir *d, struct pg_err *err)
+{
+	snprintf(d->dir, sizeof(d->dir), "/tmp/perfgate-duet-%d-XXXXXX", (int)getpid());
+	if (!mkdtemp(d->dir)) {
+		d->dir[0] = '\0';
+		return pg_err_set(err, PG_EINFRA, "cannot create a directory for the duet: %s",
+				  strerror(errno));
+	}
+	snprintf(d->result, sizeof(d->result), "%s/result.json", d->dir);
+	snprintf(d->profile, sizeof(d->profile), "%s/profile.pb.gz", d->dir);
+	snprintf(d->error, sizeof(d->error), "%s/error", d->dir);
+	return 0;
+}
+
+static void dir_remove(struct duet_dir *d)
+{
+	if (!d->dir[0])
+		return;
+	unlink(d->result);
+	unlink(d->profile);
+	unlink(d->error);
+	rmdir(d->dir);
+	d->dir[0] = '\0';
+}
+
+/* The forked side: capture, write what the parent needs, exit. */
+static void child_main(const struct pg_paired_side *s, int cpu, const struct duet_dir *d)
+{
+	struct pg_buf prof = PG_BUF_INIT(DUET_PROFILE_MAX);
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_result r;
+	FILE *f;
+	int rc;
+
+	pg_result_init(&r);
+	rc = pg_paired_capture_one(s, cpu, &r, &prof, &err);
+	if (!rc)
+		rc = pg_result_save(&r, d->result, 0, &err);
+	if (!rc && prof.len)
+		rc = pg_fs_write_atomic(d->profile, prof.data, prof.len, 0, &err);
+	if (rc && (f = fopen(d->error, "we"))) {
+		fprintf(f, "%d %s", rc, err.msg);
+		fclose(f);
+	}
+	pg_result_release(&r);
+	pg_buf_release(&prof);
+	fflush(NULL);
+	_exit(rc ? 1 : 0);
+}
+
+/* Wait for the child; a signal to perfgate is passed on so the child
+ * unwinds its own workload first. */
+static int reap(pid_t pid, int *status)
+{
+	int forwarded = 0;
+	pid_t w;
+
+	for (;;) {
+		w = waitpid(pid, status, WNOHANG);
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR)
+			return -1;
+		if (pg_sig_pending() && !forwarded) {
+			kill(pid, SIGTERM);
+			forwarded = 1;
+		}
+		usleep(20000);
+	}
+}
+
+static int child_result(const struct duet_dir *d, int status, struct pg_result *r,
+			struct pg_buf *prof, struct pg_err *err)
+{
+	struct pg_buf e = PG_BUF_INIT(1024);
+	int code = PG_EINFRA, n = 0;
+
+	if (WIFEXITED(status) && !WEXITSTATUS(status)) {
+		if (pg_result_load(r, d->result, err))
+			return err->code;
+		return pg_fs_exists(d->profile) ? pg_buf_read_file(prof, d->profile, err) : 0;
+	}
+	if (!pg_buf_read_file(&e, d->error, NULL) && e.len &&
+	    sscanf(e.data, "%d %n", &code, &n) == 1 && n > 0) {
+		pg_err_set(err, code < 0 ? code : PG_EINFRA, "%s", e.data + n);
+		pg_buf_release(&e);
+		return err->code;
+	}
+	pg_buf_release(&e);
+	return pg_err_set(err, PG_EINFRA, "the duet's second capture ended without a result");
+}
+
+static int duet(struct pg_paired_side **order, int swap, struct pg_result *r, struct pg_buf *prof,
+		struct pg_err *err)
+{
+	struct pg_err mine = PG_ERR_INIT;
+	struct duet_dir d = { 0 };
+	int status = 0, rc, rc2;
+	pid_t pid;
+
+	rc = dir_make(&d, err);
+	if (rc)
+		return rc;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		rc = pg_err_set(err, PG_EINFRA, "cannot fork the duet: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0)
+		child_main(order[1], swap ? 1 : 2, &d);
+	rc = pg_paired_capture_one(order[0], swap ? 2 : 1, &r[0], &prof[0], &mine);
+	if (rc)
+		kill(pid, SIGTERM);
+	if (reap(pid, &status) < 0 && !rc)
+		rc = pg_err_set(err, PG_EINFRA, "cannot wait for the duet: %s", strerror(errno));
+	rc2 = child_result(&d, status, &r[1], &prof[1], err);
+	if (rc)
+		*err = mine;
+	else
+		rc = rc2;
+	if (!rc && pg_sig_pending())
+		rc = pg_err_interrupted(err);
+out:
+	dir_remove(&d);
+	return rc;
+}
+
+/* A duet round: two duets, the CPUs swapped between them, each side's
+ * values averaged over both, so a faster CPU favours neither side. */
+int pg_paired_duet(struct pg_paired_side **order, int swap, struct pg_result *r,
+		   struct pg_buf *prof, struct pg_err *err)
+{
+	struct pg_result second[2];
+	int i, rc;
+
+	pg_result_init(&second[0]);
+	pg_result_init(&second[1]);
+	rc = duet(order, swap, r, prof, err);
+	if (!rc) {
+		pg_buf_release(&prof[0]);
+		pg_buf_release(&prof[1]);
+		rc = duet(order, !swap, second, prof, err);
+	}
+	for (i = 0; i < 2 && !rc; i++) {
+		rc = pg_result_append(&r[i], &second[i], err);
+		pg_result_collapse(&r[i]);
+	}
+	pg_result_release(&second[0]);
+	pg_result_release(&second[1]);
+	return rc;
+}

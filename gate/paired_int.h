@@ -1,0 +1,21 @@
+/* Internals of paired measurement shared by its files: one capture of one
+ * side, and the duet (paired_duet.c) that runs both sides of a round at
+ * once. */
+#ifndef PG_PAIRED_INT_H
+#define PG_PAIRED_INT_H
+
+#include "paired.h"
+
+/* One capture of one side: one run, into a result of its own, so a
+ * squeezed round can be dropped whole. cpu as in pg_capture_opts. */
+int pg_paired_capture_one(const struct pg_paired_side *s, int cpu, struct pg_result *out,
+			  struct pg_buf *prof, struct pg_err *err);
+
+/* A duet round: both sides at the same time, each on a CPU of its own,
+ * twice, the CPUs swapped in between (swap says which goes first); each
+ * side's metrics are the means of its two captures. Results and profiles
+ * (the second capture's) in the order's slots. */
+int pg_paired_duet(struct pg_paired_side **order, int swap, struct pg_result *r,
+		   struct pg_buf *prof, struct pg_err *err);
+
+#endif

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Paired mode end to end, as merge requests use it: a scratch repository
+# holding the demo service's source and a scenario with a build, a branch
+# off main, the reference from CI_MERGE_REQUEST_DIFF_BASE_SHA. perfgate
+# writes the reference commit's tree into a temporary directory, builds it
+# there and re-measures it interleaved with the branch:
+#   unchanged branch                 -> 0, decided from paired rounds
+#   a committed CPU regression       -> 1 naming cpu.seconds_per_req,
+#                                       interleaved and as a duet
+#   a reference commit that fails to build -> 3 naming it, with the log
+#   SIGTERM in the middle of a round -> 3
+# and after each: no temporary tree, cgroup, namespace or process left, and
+# the user's work tree and index untouched.
+source "$(dirname "$0")/capture_lib.sh"
+command -v go >/dev/null || { echo "SKIP: no go toolchain to build the service"; exit 77; }
+export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
+	GIT_COMMITTER_EMAIL=t@example.com
+unset ORDERS_REGRESS
+repo=$T/repo
+mkdir -p "$repo/svc"
+cp "$ROOT"/tests/workload/orders-api/{main.go,go.mod,regress.conf} "$repo/svc/"
+printf 'go 1.19\n\nuse ./svc\n' >"$repo/go.work"
+# GOCACHE: the suite's own warm cache, so each tree's build takes seconds.
+jq -n --arg l "$ROOT/scripts/load-wrk.sh" --arg m "$MARK" --arg c "$BUILD/gocache" '{
+	paired: { min_rounds: 3, max_rounds: 5 },
+	scenarios: [{
+		name: "orders-api",
+		build: { cmd: ["go", "build", "-o", "bin/orders-api", "./svc"],
+			 env: { GOPROXY: "off", GOCACHE: $c } },
+		workload: { cmd: ["bin/orders-api", "-addr", "127.0.0.1:8080"],
+			ready_url: "http://127.0.0.1:8080/healthz", ready_timeout_s: 10,
+			env: { GOMAXPROCS: "1", ($m): "1" }, isolate_network: true },
+		pprof_url: "http://127.0.0.1:8080/debug/pprof/profile",
+		load: { cmd: [$l], duration_s: 2, warmup_s: 1,
+			env: { CONNECTIONS: "4", PACE_MS: "5", ($m): "1" } },
+		gate: { "load.lat_p50_ms": { min_abs: 1 }, "load.lat_mean_ms": { min_abs: 1 },
+			"load.lat_p90_ms": { min_abs: 2 }, "load.lat_p99_ms": { min_abs: 5 } } }] }' \
+	>"$repo/perfgate.json"
+printf 'bin/\n' >"$repo/.gitignore"
+cd "$repo"
+git init -q -b main
+git add -A && git commit -qm "the service"
+base=$(git rev-parse HEAD)
+export CI_MERGE_REQUEST_DIFF_BASE_SHA=$base
+
+# paired NAME WANT [args]: run check, keep its output, check the exit
+# status and that nothing is left behind.
+paired() {
+	local name=$1 want=$2 rc=0 pid
+	shift 2
+	"$PERFGATE" check --report-dir "$T/$name" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	pid=$!
+	wait "$pid" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		cat "$T/$name.out" "$T/$name.err"
+		fail "$name: exit $rc, want $want"
+	else
+		ok "$name -> exit $rc"
+	fi
+	left=$(leftovers "$pid"
+		ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
+	[ -z "$left" ] && ok "$name: nothing left behind" || fail "$name: left $left"
+	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
+		fail "$name: the work tree or index changed"
+}
+
+git checkout -q -b unchanged
+echo "docs" >NOTES && git add NOTES && git commit -qm "docs only"
+paired unchanged 0
+jq -e '.measurement.mode == "paired" and .measurement.rounds >= 3
+	and .reference.commit == "'"$base"'"
+	and ([.comparison[] | select(.metric == "cpu.seconds_per_req")
+		| .interval_pct | length == 2] | all)' "$T/unchanged/result.json" >/dev/null &&
+	ok "unchanged: decided from paired rounds, interval reported" ||
+	fail "unchanged: result.json $(jq -c .measurement "$T/unchanged/result.json")"
+jq -e '.commit == "'"$base"'" and .scenario == "orders-api"' "$T/unchanged/reference.json" \
+	>/dev/null && ok "unchanged: reference.json is the re-measured reference" ||
+	fail "unchanged: reference.json"
+grep -q "re-measured here in" "$T/unchanged.out" || fail "unchanged: table does not say paired"
+
+# SIGTERM in the middle of the rounds: exit 3, the tree and the
+# workloads gone
+"$PERFGATE" check --report-dir "$T/term" >"$T/term.out" 2>"$T/term.err" &
+pid=$!
+for _ in $(seq 1 600); do
+	grep -q "round 1:" "$T/term.err" 2>/dev/null && break
+	sleep 0.1
+done
+sleep 1
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+[ "$rc" -eq 3 ] && ok "SIGTERM mid-round -> exit 3" || fail "SIGTERM: exit $rc"
+left=$(leftovers "$pid"
+	ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
+[ -z "$left" ] && ok "SIGTERM: nothing left behind" || fail "SIGTERM: left $left"
+
+git checkout -q main && git checkout -q -b slower
+echo cpu >>svc/regress.conf && git commit -qam "an integrity check per order"
+paired cpu 1
+jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0]
+	| .verdict == "regression" and .interval_pct[0] > 0' "$T/cpu/result.json" >/dev/null &&
+	ok "cpu: cpu.seconds_per_req regressed, interval above 0" ||
+	fail "cpu: $(jq -c '.comparison[] | select(.metric == "cpu.seconds_per_req")' \
+		"$T/cpu/result.json")"
+xmllint --xpath '//testcase[failure]/@name' "$T/cpu/junit.xml" | grep -q cpu.seconds_per_req ||
+	fail "cpu: junit.xml has no failure for cpu.seconds_per_req"
+# the same as a duet: both sides at once, the second in a forked process
+paired cpu-duet 1 --duet
+grep -q "round 1: duet" "$T/cpu-duet.err" || fail "cpu-duet: rounds were not duets"
+jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0].verdict == "regression"' \
+	"$T/cpu-duet/result.json" >/dev/null && ok "cpu-duet: cpu.seconds_per_req regressed" ||
+	fail "cpu-duet: no regression of cpu.seconds_per_req"
+
+git checkout -q main && git checkout -q -b broken-base
+echo 'func broken() {' >>svc/main.go && git commit -qam "a broken main"
+broken=$(git rev-parse HEAD)
+git checkout -q -b fix && git checkout -q "$base" -- svc/main.go && git commit -qm fix
+CI_MERGE_REQUEST_DIFF_BASE_SHA=$broken paired broken 3
+grep -q "the build of reference ${broken:0:12} exited with status" "$T/broken.err" &&
+	ok "broken: exit 3 names the reference and its build" || fail "broken: $(cat "$T/broken.err")"
+grep -q "svc/main.go" "$T/broken.err" || fail "broken: no build log tail"
+
+[ "$failures" -eq 0 ] && echo "PASS: paired mode end to end" || exit 1
