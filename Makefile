@@ -15,6 +15,18 @@ GO ?= go
 PKGS := libbpf libgit2 jansson libcurl libprotobuf-c zlib
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lm -lpthread
+# perfgate itself does not link libgit2 and libcurl: gate/dynlib.c loads them
+# on first use, by the soname of the library found here at build time. The
+# small libraries every command uses are linked in statically (their .a files
+# come with the same -dev packages), so a start maps libc and libm only.
+LAZY_PKGS := libgit2 libcurl
+soname = $(shell objdump -p $$(pkg-config --variable=libdir $(1) 2>/dev/null)/$(2).so \
+	2>/dev/null | awk '/SONAME/ { print $$2 }')
+LIBGIT2_SONAME := $(call soname,libgit2,libgit2)
+LIBCURL_SONAME := $(call soname,libcurl,libcurl)
+PERFGATE_LIBS := -Wl,-Bstatic \
+	$(shell pkg-config --libs --static $(filter-out $(LAZY_PKGS),$(PKGS)) 2>/dev/null) \
+	-Wl,-Bdynamic -lm -lpthread -ldl
 
 # libxml2 only for the unit tests, to read generated XML back.
 TEST_CFLAGS := $(shell pkg-config --cflags libxml-2.0 2>/dev/null)
@@ -58,7 +70,10 @@ deps:
 
 $(BUILD)/perfgate: $(GATE_OBJS)
 	@echo "  LD      $@"
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PERFGATE_LIBS)
+
+$(BUILD)/gate/dynlib.o: ALL_CFLAGS += -DPG_LIBGIT2_SONAME='"$(LIBGIT2_SONAME)"' \
+	-DPG_LIBCURL_SONAME='"$(LIBCURL_SONAME)"'
 
 $(BUILD)/gate/%.o: gate/%.c | $(SKELS) $(BUILD)/gen/profile.pb-c.h
 	@mkdir -p $(@D)
@@ -112,6 +127,19 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB_OBJS)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS) \
 		$(TEST_LIBS) -lcmocka
+
+# Holds BPF programs attached for the benchmarks: the one helper with libbpf.
+$(BUILD)/tests/helpers/bpf_attach: tests/helpers/bpf_attach.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -O2 -g $(WARN) $(PKG_CFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libbpf 2>/dev/null) -lelf -lz
+
+# Empty programs on the hooks a probe could use (scripts/bench-probes.sh).
+$(BUILD)/bench/%.bpf.o: tests/bench/bpf/%.bpf.c $(BUILD)/vmlinux.h
+	@mkdir -p $(@D)
+	@echo "  BPF     $@"
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
@@ -172,7 +200,7 @@ headercheck: | $(SKELS) $(BUILD)/gen/profile.pb-c.h
 	done; echo "headercheck: $(words $(HEADERS)) headers compile alone"
 
 FORMAT_SRCS = $(wildcard gate/*.c gate/*.h bpf/*.c bpf/*.h tests/unit/*.c tests/fuzz/*.c \
-	tests/helpers/*.c)
+	tests/helpers/*.c tests/bench/bpf/*.c)
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
 

@@ -12,10 +12,9 @@
 /* One per CPU (a single-entry BPF_MAP_TYPE_PERCPU_ARRAY), so one map lookup
  * per event finds the counters and the histogram together. */
 struct pg_getrandom_stats {
-	__u64 calls;		      /* completed calls seen from enter to exit */
 	__u64 lat_max_ns;	      /* this CPU's largest latency */
 	__u64 start_lost;	      /* enters not recorded: no task storage */
-	__u64 hist[PG_HIST_NBUCKETS]; /* see hist.h */
+	__u64 hist[PG_HIST_NBUCKETS]; /* see hist.h; their sum is the calls */
 };
 
 struct pg_tcp_stats {

@@ -10,10 +10,12 @@
 #include <bpf/bpf_tracing.h>
 #include "probes.h"
 
-/* Set by user space before load. 0 / no ports: that filter is off. */
-const volatile __u32 filter_netns_ino = 0;
-const volatile __u32 filter_nports = 0;
-const volatile __u16 filter_ports[PG_PROBE_NPORTS] = {};
+/* Set by user space after load and between runs (pg_probe_retarget), so one
+ * loaded object serves every run of a capture. 0 / no ports: that filter is
+ * off. */
+__u32 filter_netns_ino = 0;
+__u32 filter_nports = 0;
+__u16 filter_ports[PG_PROBE_NPORTS] = {};
 /* Since Linux 6.14 the tracepoint has a third argument, err, and also fires
  * for failed attempts; user space sets this from the kernel's BTF. */
 const volatile __u32 tp_has_err = 0;

@@ -8,10 +8,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "baseline.h"
 #include "buf.h"
+#include "dynlib.h"
 #include "fs.h"
 
 /* A walk longer than this is a runaway, not a history. */
@@ -28,7 +27,7 @@ struct pg_baseline_store {
 
 static int git_fail(struct pg_err *err, const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = pg_libgit2.error_last();
 
 	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
 }
@@ -37,9 +36,9 @@ static int read_shallow(struct pg_baseline_store *s, struct pg_err *err)
 {
 	char path[PATH_MAX];
 
-	if (!git_repository_is_shallow(s->repo))
+	if (!pg_libgit2.repository_is_shallow(s->repo))
 		return 0;
-	if (snprintf(path, sizeof(path), "%sshallow", git_repository_commondir(s->repo)) >=
+	if (snprintf(path, sizeof(path), "%sshallow", pg_libgit2.repository_commondir(s->repo)) >=
 	    (int)sizeof(path))
 		return pg_err_set(err, PG_EINPUT, "repository path too long");
 	return pg_buf_read_file(&s->shallow, path, err);
@@ -52,14 +51,17 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 	const char *bd = cfg->baselines_dir ? cfg->baselines_dir : "baselines";
 	int rc;
 
-	git_libgit2_init();
+	rc = pg_libgit2_load(err);
+	if (rc)
+		return rc;
+	pg_libgit2.libgit2_init();
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		git_libgit2_shutdown();
+		pg_libgit2.libgit2_shutdown();
 		return pg_err_nomem(err);
 	}
 	s->shallow = (struct pg_buf)PG_BUF_INIT(16 << 20);
-	if (git_repository_open_ext(&s->repo, cfg->dir, 0, NULL) < 0) {
+	if (pg_libgit2.repository_open_ext(&s->repo, cfg->dir, 0, NULL) < 0) {
 		rc = pg_err_set(err, PG_EINPUT,
 				"'%s' is not in a git repository; baselines are kept per commit",
 				cfg->dir);
@@ -86,12 +88,12 @@ void pg_baseline_store_free(struct pg_baseline_store *s)
 {
 	if (!s)
 		return;
-	git_repository_free(s->repo);
+	pg_libgit2.repository_free(s->repo);
 	pg_buf_release(&s->shallow);
 	free(s->dir);
 	free(s->scenario);
 	free(s);
-	git_libgit2_shutdown();
+	pg_libgit2.libgit2_shutdown();
 }
 
 int pg_baseline_path(const struct pg_baseline_store *s, const char *sha, const char *ext, char *out,
@@ -106,9 +108,9 @@ int pg_baseline_head(struct pg_baseline_store *s, char out[PG_SHA_LEN + 1], stru
 {
 	git_oid oid;
 
-	if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)
+	if (pg_libgit2.reference_name_to_id(&oid, s->repo, "HEAD") < 0)
 		return git_fail(err, "cannot resolve HEAD");
-	git_oid_tostr(out, PG_SHA_LEN + 1, &oid);
+	pg_libgit2.oid_tostr(out, PG_SHA_LEN + 1, &oid);
 	return 0;
 }
 
@@ -117,14 +119,14 @@ int pg_baseline_dirty(struct pg_baseline_store *s, int *out, struct pg_err *err)
 	git_status_options o;
 	git_status_list *list = NULL;
 
-	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
+	pg_libgit2.status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
 	/* tracked files only: no untracked, no ignored, submodules skipped */
 	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, s->repo, &o) < 0)
+	if (pg_libgit2.status_list_new(&list, s->repo, &o) < 0)
 		return git_fail(err, "cannot read the work tree's status");
-	*out = git_status_list_entrycount(list) > 0;
-	git_status_list_free(list);
+	*out = pg_libgit2.status_list_entrycount(list) > 0;
+	pg_libgit2.status_list_free(list);
 	return 0;
 }
 
@@ -212,14 +214,14 @@ static int walk(struct pg_baseline_store *s, const git_oid *start, struct pg_bas
 	char sha[PG_SHA_LEN + 1], from[PG_SHA_LEN + 1];
 	int n = 0, rc;
 
-	git_oid_tostr(from, sizeof(from), start);
-	if (git_commit_lookup(&c, s->repo, start) < 0) {
+	pg_libgit2.oid_tostr(from, sizeof(from), start);
+	if (pg_libgit2.commit_lookup(&c, s->repo, start) < 0) {
 		rc = pg_err_set(err, PG_ENOBASELINE,
 				"commit %.12s is not in this clone; " SHALLOW_HINT, from);
 		goto out;
 	}
 	for (;;) {
-		git_oid_tostr(sha, sizeof(sha), git_commit_id(c));
+		pg_libgit2.oid_tostr(sha, sizeof(sha), pg_libgit2.commit_id(c));
 		if (has_baseline(s, sha)) {
 			memcpy(out->commit, sha, sizeof(sha));
 			out->distance = n;
@@ -227,20 +229,20 @@ static int walk(struct pg_baseline_store *s, const git_oid *start, struct pg_bas
 			goto out;
 		}
 		n++;
-		if (in_shallow(s, sha) || !git_commit_parentcount(c) || n >= MAX_WALK) {
+		if (in_shallow(s, sha) || !pg_libgit2.commit_parentcount(c) || n >= MAX_WALK) {
 			rc = not_found(s, from, sha, n, 0, err);
 			goto out;
 		}
-		if (git_commit_parent(&parent, c, 0) < 0) {
+		if (pg_libgit2.commit_parent(&parent, c, 0) < 0) {
 			rc = not_found(s, from, sha, n, 1, err);
 			goto out;
 		}
-		git_commit_free(c);
+		pg_libgit2.commit_free(c);
 		c = parent;
 		parent = NULL;
 	}
 out:
-	git_commit_free(c);
+	pg_libgit2.commit_free(c);
 	return rc;
 }
 
@@ -249,14 +251,14 @@ static int rev_commit(struct pg_baseline_store *s, const char *rev, git_oid *out
 	git_object *obj = NULL, *c = NULL;
 	int rc = -1;
 
-	if (git_revparse_single(&obj, s->repo, rev) < 0)
+	if (pg_libgit2.revparse_single(&obj, s->repo, rev) < 0)
 		return -1;
-	if (git_object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
-		git_oid_cpy(out, git_object_id(c));
+	if (pg_libgit2.object_peel(&c, obj, GIT_OBJECT_COMMIT) == 0) {
+		pg_libgit2.oid_cpy(out, pg_libgit2.object_id(c));
 		rc = 0;
 	}
-	git_object_free(c);
-	git_object_free(obj);
+	pg_libgit2.object_free(c);
+	pg_libgit2.object_free(obj);
 	return rc;
 }
 
@@ -270,14 +272,14 @@ static int merge_base(struct pg_baseline_store *s, const char *base, git_oid *ou
 	git_oid head, branch;
 	size_t i;
 
-	if (!base || git_reference_name_to_id(&head, s->repo, "HEAD") < 0)
+	if (!base || pg_libgit2.reference_name_to_id(&head, s->repo, "HEAD") < 0)
 		return -1;
 	for (i = 0; i < 2; i++) {
 		if (snprintf(ref, sizeof(ref), "%s%s", prefix[i], base) >= (int)sizeof(ref))
 			return -1;
-		if (git_reference_name_to_id(&branch, s->repo, ref) < 0)
+		if (pg_libgit2.reference_name_to_id(&branch, s->repo, ref) < 0)
 			continue;
-		if (git_merge_base(out, s->repo, &head, &branch) < 0)
+		if (pg_libgit2.merge_base(out, s->repo, &head, &branch) < 0)
 			return -1;
 		snprintf(how, len, "merge base of HEAD and %s", ref + (i ? 11 : 13));
 		return 0;
@@ -308,11 +310,11 @@ int pg_baseline_reference(struct pg_baseline_store *s, const char *against, cons
 				env);
 		snprintf(out->how, sizeof(out->how), "CI_MERGE_REQUEST_DIFF_BASE_SHA");
 	} else if (merge_base(s, base_branch, &oid, out->how, sizeof(out->how)) < 0) {
-		if (git_reference_name_to_id(&oid, s->repo, "HEAD") < 0)
+		if (pg_libgit2.reference_name_to_id(&oid, s->repo, "HEAD") < 0)
 			return git_fail(err, "cannot resolve HEAD");
 		snprintf(out->how, sizeof(out->how), "HEAD");
 	}
-	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
+	pg_libgit2.oid_tostr(out->reference, sizeof(out->reference), &oid);
 	return 0;
 }
 
@@ -325,7 +327,7 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 	rc = pg_baseline_reference(s, against, base_branch, out, err);
 	if (rc)
 		return rc;
-	if (git_oid_fromstr(&oid, out->reference) < 0)
+	if (pg_libgit2.oid_fromstr(&oid, out->reference) < 0)
 		return git_fail(err, "bad reference commit");
 	return walk(s, &oid, out, err);
 }
@@ -340,7 +342,7 @@ int pg_baseline_nearest(struct pg_baseline_store *s, const char *rev, struct pg_
 		return pg_err_set(err, PG_EUSAGE, "'%s' does not name a commit of this repository",
 				  rev);
 	snprintf(out->how, sizeof(out->how), "%s", rev);
-	git_oid_tostr(out->reference, sizeof(out->reference), &oid);
+	pg_libgit2.oid_tostr(out->reference, sizeof(out->reference), &oid);
 	return walk(s, &oid, out, err);
 }
 
@@ -395,22 +397,23 @@ static void order(struct pg_baseline_store *s, struct pg_baseline_entry *e, size
 	git_oid head;
 	int k;
 
-	if (git_reference_name_to_id(&head, s->repo, "HEAD") < 0 ||
-	    git_commit_lookup(&c, s->repo, &head) < 0)
+	if (pg_libgit2.reference_name_to_id(&head, s->repo, "HEAD") < 0 ||
+	    pg_libgit2.commit_lookup(&c, s->repo, &head) < 0)
 		return;
 	for (k = 0; found < n && k < MAX_WALK; k++) {
-		git_oid_tostr(sha, sizeof(sha), git_commit_id(c));
+		pg_libgit2.oid_tostr(sha, sizeof(sha), pg_libgit2.commit_id(c));
 		for (i = 0; i < n; i++)
 			if (e[i].order < 0 && !strcmp(e[i].sha, sha)) {
 				e[i].order = k;
 				found++;
 			}
-		if (!git_commit_parentcount(c) || git_commit_parent(&parent, c, 0) < 0)
+		if (!pg_libgit2.commit_parentcount(c) ||
+		    pg_libgit2.commit_parent(&parent, c, 0) < 0)
 			break;
-		git_commit_free(c);
+		pg_libgit2.commit_free(c);
 		c = parent;
 	}
-	git_commit_free(c);
+	pg_libgit2.commit_free(c);
 }
 
 static int entry_cmp(const void *a, const void *b)

@@ -35,7 +35,8 @@ struct run {
 	const struct pg_capture_opts *o;
 	struct pg_progress *pr;
 	struct pg_workload w;
-	struct pg_probe *probe;
+	struct pg_probe **probes; /* the capture's, kept across runs */
+	struct pg_probe *probe;	  /* *probes once this run's target is set */
 	struct pprof_fetch pf;
 	char origin[256];
 	struct pg_probe_snapshot s0, s1;
@@ -112,13 +113,15 @@ static int pprof_join(struct run *r, struct pg_err *err)
 }
 
 static void run_init(struct run *r, const struct pg_config *cfg, const struct pg_scenario *sc,
-		     const struct pg_capture_opts *o, struct pg_progress *pr)
+		     const struct pg_capture_opts *o, struct pg_progress *pr,
+		     struct pg_probe **probes)
 {
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
 	r->tree = cfg->dir;
 	r->o = o;
 	r->pr = pr;
+	r->probes = probes;
 	pg_workload_init(&r->w);
 	r->pf.o = (struct pg_http_opts)PG_HTTP_OPTS_INIT;
 	r->pf.body = (struct pg_buf)PG_BUF_INIT(PPROF_MAX_BYTES);
@@ -128,7 +131,6 @@ static void run_init(struct run *r, const struct pg_config *cfg, const struct pg
  * fails fast instead of running out its seconds. */
 static void run_release(struct run *r)
 {
-	pg_probe_free(r->probe);
 	r->probe = NULL;
 	pg_workload_stop(&r->w);
 	if (r->pf.started) {
@@ -154,8 +156,13 @@ static int attach_probes(struct run *r, struct pg_err *err)
 		t.ports[0] = r->w.target.port;
 		t.nports = 1;
 	}
-	if (!pg_probe_new(&r->probe, &t, &perr))
+	/* Loading and verifying the programs is most of the cost of a probe
+	 * (~0.1 s here): the first run does it, later runs only retarget. */
+	if (*r->probes ? !pg_probe_retarget(*r->probes, &t, &perr)
+		       : !pg_probe_new(r->probes, &t, &perr)) {
+		r->probe = *r->probes;
 		return 0;
+	}
 	if (strstr(perr.msg, "--no-probes"))
 		return pg_err_set(err, PG_EINFRA, "%s", perr.msg);
 	return pg_err_set(err, PG_EINFRA, "%.200s; or capture without them: --no-probes", perr.msg);
@@ -249,7 +256,6 @@ static int run_one(struct run *r, struct pg_result *out, struct pg_buf *profile,
 
 	rc = run_phases(r, err);
 	pg_progress_phase(r->pr, "stop", 0);
-	pg_probe_free(r->probe);
 	r->probe = NULL;
 	pg_workload_stop(&r->w);
 	if (!rc)
@@ -267,6 +273,7 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 		   struct pg_err *err)
 {
 	struct pg_progress pr;
+	struct pg_probe *probes = NULL;
 	struct run r;
 	int i, n = o->runs > 0 ? o->runs : cfg->runs;
 	int rc = 0;
@@ -279,10 +286,13 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	out->runs = n;
 	for (i = 0; i < n && !rc; i++) {
 		pg_progress_run(&pr, i + 1);
-		run_init(&r, cfg, sc, o, &pr);
+		run_init(&r, cfg, sc, o, &pr, &probes);
 		rc = run_one(&r, out, profile, err);
 		run_release(&r);
 	}
+	/* Between runs the programs stay attached, filtering on a cgroup and
+	 * namespace that no longer exist; they go with the capture. */
+	pg_probe_free(probes);
 	pg_progress_done(&pr);
 	if (!rc)
 		pg_result_sort_funcs(out);

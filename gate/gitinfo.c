@@ -1,13 +1,16 @@
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include <git2.h>
-
+#include "dynlib.h"
 #include "gitinfo.h"
 
 static int git_fail(struct pg_err *err, const char *what, const char *dir)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = pg_libgit2.error_last();
 
 	return pg_err_set(err, PG_EINPUT, "cannot %s of '%s': %s", what, dir,
 			  e && e->message ? e->message : "unknown libgit2 error");
@@ -16,34 +19,67 @@ static int git_fail(struct pg_err *err, const char *what, const char *dir)
 /* Open the repository around dir: 1 if there is none. */
 static int open_repo(git_repository **out, const char *dir, struct pg_err *err)
 {
-	int rc = git_repository_open_ext(out, dir, 0, NULL);
+	int rc = pg_libgit2.repository_open_ext(out, dir, 0, NULL);
 
 	if (rc == GIT_ENOTFOUND)
 		return 1;
 	return rc < 0 ? git_fail(err, "open the git repository", dir) : 0;
 }
 
+/* Whether path names an existing file or directory (a worktree's .git is a
+ * file), and its device. */
+static int exists(const char *path, dev_t *dev)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return 0;
+	*dev = st.st_dev;
+	return 1;
+}
+
+/* A repository's own directory (bare, or a .git we are inside): HEAD,
+ * objects/ and refs/ side by side, as git's is_git_directory() checks. */
+static int is_gitdir(const char *dir)
+{
+	char p[PATH_MAX];
+	dev_t d;
+
+	return snprintf(p, sizeof(p), "%s/HEAD", dir) < (int)sizeof(p) && exists(p, &d) &&
+	       snprintf(p, sizeof(p), "%s/objects", dir) < (int)sizeof(p) && exists(p, &d) &&
+	       snprintf(p, sizeof(p), "%s/refs", dir) < (int)sizeof(p) && exists(p, &d);
+}
+
+/* git's discovery without libgit2, so that finding the config does not load
+ * it: walk up from dir to the first directory holding a .git, staying on one
+ * filesystem as libgit2 does without GIT_REPOSITORY_OPEN_CROSS_FS. A bare
+ * repository has no work tree (1); inside a .git, its parent is the root. */
 int pg_git_root(const char *dir, char *out, size_t n, struct pg_err *err)
 {
-	git_repository *repo = NULL;
-	const char *wd;
-	int rc;
+	char cur[PATH_MAX], probe[PATH_MAX + 8], *slash;
+	dev_t first, d;
 
-	git_libgit2_init();
-	rc = open_repo(&repo, dir, err);
-	if (rc)
-		goto out;
-	wd = git_repository_workdir(repo);
-	if (!wd) {
-		rc = 1; /* bare: no work tree to hold a config */
-		goto out;
+	if (!realpath(dir, cur))
+		return pg_err_set(err, PG_EINPUT, "cannot open the git repository of '%s': %s", dir,
+				  strerror(errno));
+	if (!exists(cur, &first))
+		return 1;
+	for (;;) {
+		snprintf(probe, sizeof(probe), "%s/.git", strcmp(cur, "/") ? cur : "");
+		if (exists(probe, &d))
+			break;
+		slash = strrchr(cur, '/');
+		if (is_gitdir(cur) && strcmp(slash + 1, ".git"))
+			return 1; /* bare: no work tree to hold a config */
+		if (slash == cur || !exists(cur, &d) || d != first)
+			return 1;
+		*slash = '\0';
+		if (!exists(cur, &d) || d != first)
+			return 1;
 	}
-	if (snprintf(out, n, "%s", wd) >= (int)n)
-		rc = pg_err_set(err, PG_EINPUT, "repository path '%s' is too long", wd);
-out:
-	git_repository_free(repo);
-	git_libgit2_shutdown();
-	return rc;
+	if (snprintf(out, n, "%s/", strcmp(cur, "/") ? cur : "") >= (int)n)
+		return pg_err_set(err, PG_EINPUT, "repository path '%s' is too long", cur);
+	return 0;
 }
 
 /* Tracked files changed in the index or the work tree. */
@@ -52,15 +88,15 @@ static int is_dirty(git_repository *repo, int *dirty, const char *dir, struct pg
 	git_status_options o;
 	git_status_list *list = NULL;
 
-	if (git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) < 0)
+	if (pg_libgit2.status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) < 0)
 		return git_fail(err, "read the status", dir);
 
 	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
-	if (git_status_list_new(&list, repo, &o) < 0)
+	if (pg_libgit2.status_list_new(&list, repo, &o) < 0)
 		return git_fail(err, "read the status", dir);
-	*dirty = git_status_list_entrycount(list) > 0;
-	git_status_list_free(list);
+	*dirty = pg_libgit2.status_list_entrycount(list) > 0;
+	pg_libgit2.status_list_free(list);
 	return 0;
 }
 
@@ -72,13 +108,16 @@ int pg_git_head(const char *dir, char *sha_out, int *dirty, struct pg_err *err)
 
 	sha_out[0] = '\0';
 	*dirty = 0;
-	git_libgit2_init();
+	rc = pg_libgit2_load(err);
+	if (rc)
+		return rc;
+	pg_libgit2.libgit2_init();
 	rc = open_repo(&repo, dir, err);
 	if (rc) {
 		rc = rc > 0 ? 0 : rc;
 		goto out;
 	}
-	rc = git_reference_name_to_id(&oid, repo, "HEAD");
+	rc = pg_libgit2.reference_name_to_id(&oid, repo, "HEAD");
 	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
 		rc = 0;
 		goto out;
@@ -87,10 +126,10 @@ int pg_git_head(const char *dir, char *sha_out, int *dirty, struct pg_err *err)
 		rc = git_fail(err, "read HEAD", dir);
 		goto out;
 	}
-	git_oid_tostr(sha_out, PG_GIT_SHA_LEN + 1, &oid);
+	pg_libgit2.oid_tostr(sha_out, PG_GIT_SHA_LEN + 1, &oid);
 	rc = is_dirty(repo, dirty, dir, err);
 out:
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	pg_libgit2.repository_free(repo);
+	pg_libgit2.libgit2_shutdown();
 	return rc;
 }

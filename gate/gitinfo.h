@@ -12,7 +12,8 @@
 #define PG_GIT_SHA_LEN 40
 
 /* The work tree root of the repository containing dir: 0 and out filled,
- * 1 when dir is in no repository, negative on error. */
+ * 1 when dir is in no repository (or a bare one), negative on error. Found
+ * by looking for .git upwards, without loading libgit2 (see dynlib.h). */
 int pg_git_root(const char *dir, char *out, size_t n, struct pg_err *err);
 
 /* HEAD's full sha (sha_out[PG_GIT_SHA_LEN + 1]) and dirtiness of the

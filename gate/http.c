@@ -6,8 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <curl/curl.h>
-
+#include "dynlib.h"
 #include "http.h"
 #include "sig.h"
 
@@ -32,7 +31,7 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 
 static void curl_init(void)
 {
-	curl_init_rc = curl_global_init(CURL_GLOBAL_ALL);
+	curl_init_rc = pg_libcurl.global_init(CURL_GLOBAL_ALL);
 }
 
 static int http_scheme(const char *url)
@@ -67,20 +66,20 @@ static void setup(CURL *h, struct get_job *j, char *errbuf)
 {
 	long total_ms = (long)(j->timeout_s * 1000);
 
-	curl_easy_setopt(h, CURLOPT_URL, j->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, j);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-			 total_ms < CONNECT_TIMEOUT_MS ? total_ms : CONNECT_TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
+	pg_libcurl.easy_setopt(h, CURLOPT_URL, j->url);
+	pg_libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	pg_libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	pg_libcurl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEDATA, j);
+	pg_libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	pg_libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	pg_libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+	pg_libcurl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+			       total_ms < CONNECT_TIMEOUT_MS ? total_ms : CONNECT_TIMEOUT_MS);
+	pg_libcurl.easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
 	/* Loopback and namespace-local targets: never a proxy from the env. */
-	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
+	pg_libcurl.easy_setopt(h, CURLOPT_NOPROXY, "*");
 }
 
 /* Turn a finished transfer into PG_EINFRA with the most useful cause. */
@@ -97,7 +96,7 @@ static int transfer_error(struct get_job *j, CURLcode cc, const char *errbuf)
 		return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: no response within %g s",
 				  j->url, j->timeout_s);
 	return pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: %s", j->url,
-			  errbuf[0] ? errbuf : curl_easy_strerror(cc));
+			  errbuf[0] ? errbuf : pg_libcurl.easy_strerror(cc));
 }
 
 static int run_get(struct get_job *j)
@@ -110,15 +109,15 @@ static int run_get(struct get_job *j)
 	rc = pg_buf_append(j->body, "", 0, j->err);
 	if (rc)
 		goto out;
-	h = curl_easy_init();
+	h = pg_libcurl.easy_init();
 	if (!h) {
 		rc = pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: cannot set up libcurl",
 				j->url);
 		goto out;
 	}
 	setup(h, j, errbuf);
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &j->status);
+	cc = pg_libcurl.easy_perform(h);
+	pg_libcurl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &j->status);
 	if (cc != CURLE_OK) {
 		rc = transfer_error(j, cc, errbuf);
 		goto out;
@@ -126,7 +125,7 @@ static int run_get(struct get_job *j)
 	if (j->status < 200 || j->status > 299)
 		rc = pg_err_set(j->err, PG_EINFRA, "GET '%s' failed: HTTP %ld", j->url, j->status);
 out:
-	curl_easy_cleanup(h);
+	pg_libcurl.easy_cleanup(h);
 	return rc;
 }
 
@@ -161,10 +160,13 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 	if (!http_scheme(url))
 		return pg_err_set(err, PG_EINFRA, "GET '%s' failed: only http:// and https:// URLs",
 				  url);
+	rc = pg_libcurl_load(err);
+	if (rc)
+		return rc;
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_rc != CURLE_OK)
 		return pg_err_set(err, PG_EINFRA, "cannot initialise libcurl: %s",
-				  curl_easy_strerror(curl_init_rc));
+				  pg_libcurl.easy_strerror(curl_init_rc));
 	if (j.netns_fd < 0) {
 		rc = run_get(&j);
 	} else {
@@ -186,8 +188,8 @@ static int origin_from(CURLU *u, const char *url, char *out, size_t n, struct pg
 	char *scheme = NULL, *host = NULL, *port = NULL;
 	int rc = 0, len;
 
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) || !host[0]) {
+	if (pg_libcurl.url_get(u, CURLUPART_SCHEME, &scheme, 0) ||
+	    pg_libcurl.url_get(u, CURLUPART_HOST, &host, 0) || !host[0]) {
 		rc = pg_err_set(err, PG_EINPUT, "URL '%s' has no host", url);
 		goto out;
 	}
@@ -195,14 +197,14 @@ static int origin_from(CURLU *u, const char *url, char *out, size_t n, struct pg
 		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
 		goto out;
 	}
-	curl_url_get(u, CURLUPART_PORT, &port, 0);
+	pg_libcurl.url_get(u, CURLUPART_PORT, &port, 0);
 	len = snprintf(out, n, "%s://%s%s%s", scheme, host, port ? ":" : "", port ? port : "");
 	if (len < 0 || (size_t)len >= n)
 		rc = pg_err_set(err, PG_EINPUT, "URL '%s' is too long", url);
 out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(port);
+	pg_libcurl.free(scheme);
+	pg_libcurl.free(host);
+	pg_libcurl.free(port);
 	return rc;
 }
 
@@ -214,16 +216,20 @@ int pg_http_origin(const char *url, char *out, size_t n, struct pg_err *err)
 
 	if (!http_scheme(url))
 		return pg_err_set(err, PG_EINPUT, "URL '%s' is not http:// or https://", url);
-	u = curl_url();
+	rc = pg_libcurl_load(err);
+	if (rc)
+		return rc;
+	u = pg_libcurl.url();
 	if (!u)
 		return pg_err_nomem(err);
-	uc = curl_url_set(u, CURLUPART_URL, url, 0);
+	uc = pg_libcurl.url_set(u, CURLUPART_URL, url, 0);
 	if (uc) {
-		rc = pg_err_set(err, PG_EINPUT, "bad URL '%s': %s", url, curl_url_strerror(uc));
+		rc = pg_err_set(err, PG_EINPUT, "bad URL '%s': %s", url,
+				pg_libcurl.url_strerror(uc));
 		goto out;
 	}
 	rc = origin_from(u, url, out, n, err);
 out:
-	curl_url_cleanup(u);
+	pg_libcurl.url_cleanup(u);
 	return rc;
 }

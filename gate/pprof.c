@@ -167,7 +167,15 @@ Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, str
 {
 	const ProtobufCBinaryData *b = &p->raw->sample[i];
 
-	return perftools__profiles__sample__unpack(&a->pc, b->len, b->data);
+	return pp_sample_decode(b->data, b->len, 1, a);
+}
+
+Perftools__Profiles__Sample *pp_sample_stack(const struct pg_profile *p, size_t i,
+					     struct pp_arena *a)
+{
+	const ProtobufCBinaryData *b = &p->raw->sample[i];
+
+	return pp_sample_decode(b->data, b->len, 0, a);
 }
 
 static int is_str(const struct pg_profile *p, int64_t i, const char *s)
@@ -240,7 +248,7 @@ static int check_samples(struct pg_profile *p, struct pg_err *err)
 	size_t i;
 	int rc = 0;
 
-	pp_arena_init(&tmp, 4096);
+	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample && !rc; i++) {
 		s = pp_sample(p, i, &tmp);
 		if (!s)
@@ -256,29 +264,6 @@ static int check_samples(struct pg_profile *p, struct pg_err *err)
 	return rc;
 }
 
-static int unpack(struct pg_profile *p, const uint8_t *data, size_t len, struct pg_err *err)
-{
-	size_t i;
-
-	if (!len)
-		return pg_err_set(err, PG_EINPUT, "empty profile");
-	p->raw = perftools__profiles__profile_lazy__unpack(&p->arena.pc, len, data);
-	if (!p->raw)
-		return pg_err_set(err, PG_EINPUT,
-				  "not a pprof protobuf profile (or a truncated one)");
-	p->nstr = p->raw->n_string_table;
-	p->str = pp_arena_alloc(&p->arena, (p->nstr + 1) * sizeof(*p->str));
-	if (!p->str)
-		return pg_err_nomem(err);
-	for (i = 0; i < p->nstr; i++) {
-		p->str[i].p = p->raw->string_table[i].data;
-		p->str[i].n = p->raw->string_table[i].len;
-		if (!p->str[i].p)
-			p->str[i].p = (const uint8_t *)"";
-	}
-	return 0;
-}
-
 /* Parse data; with *owned set, the input buffer is ours to free as soon as
  * it is no longer needed (after inflating, or after unpacking raw input),
  * which keeps the peak memory near twice the decompressed size. */
@@ -286,15 +271,14 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 		 struct pg_err *err)
 {
 	struct pg_profile *p = NULL;
-	uint8_t *plain = NULL;
+	uint8_t *plain = NULL; /* the protobuf bytes, when they are ours */
 	size_t plain_len = len;
 	int rc;
 
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return pg_err_nomem(err);
-	/* The unpacked profile takes about its encoded size. */
-	pp_arena_init(&p->arena, len < 4096 ? 4096 : len < (1 << 20) ? len : 1 << 20);
+	pp_arena_init(&p->arena, 4096);
 	if (len >= 2 && in[0] == 0x1f && in[1] == 0x8b) {
 		rc = gunzip(in, len, &plain, &plain_len, err);
 		if (rc)
@@ -303,15 +287,19 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 			free(*owned);
 			*owned = NULL;
 		}
-		in = plain;
-	}
-	rc = unpack(p, in, plain_len, err);
-	free(plain);
-	plain = NULL;
-	if (owned) {
-		free(*owned);
+	} else if (owned) {
+		plain = *owned;
 		*owned = NULL;
+	} else if (len && !(plain = malloc(len))) {
+		rc = pg_err_nomem(err);
+		goto out;
+	} else if (len) {
+		memcpy(plain, in, len); /* the caller's: one copy, which p keeps */
 	}
+	rc = pp_unpack(p, plain ? plain : (uint8_t *)in, plain_len, plain != NULL, err);
+	if (p->plain != plain)
+		free(plain);
+	plain = NULL;
 	if (!rc)
 		rc = check_header(p, err);
 	if (!rc)
@@ -416,6 +404,7 @@ void pg_profile_free(struct pg_profile *p)
 	free(p->node_hash);
 	free(p->diff_base);
 	pp_arena_release(&p->arena);
+	free(p->plain);
 	free(p);
 }
 

@@ -17,13 +17,17 @@ static int str_eq(struct pp_str a, struct pp_str b)
 	return a.n == b.n && (a.n == 0 || !memcmp(a.p, b.p, a.n));
 }
 
+/* memchr finds the rare first byte of the needles used here fast. */
 static int contains(struct pp_str s, const char *needle)
 {
-	size_t n = strlen(needle), i;
+	const uint8_t *q = s.p, *end = s.p + s.n;
+	size_t n = strlen(needle);
 
-	for (i = 0; i + n <= s.n; i++)
-		if (!memcmp(s.p + i, needle, n))
+	while ((q = memchr(q, needle[0], (size_t)(end - q))) != NULL) {
+		if ((size_t)(end - q) >= n && !memcmp(q, needle, n))
 			return 1;
+		q++;
+	}
 	return 0;
 }
 
@@ -274,7 +278,7 @@ static int index_functions(struct pg_profile *p, struct pp_arena *tmp, struct pg
 		rc = pg_err_nomem(err);
 	for (i = 0; i < p->nfunc && !rc; i++) {
 		b = &p->raw->function[i];
-		f = perftools__profiles__function__unpack(&tmp->pc, b->len, b->data);
+		f = pp_function_decode(b->data, b->len, tmp);
 		rc = check_func(p, f, err);
 		if (!rc && func_name(p, pp_string(p, f->name), pp_string(p, f->system_name),
 				     &p->func_name[i]))
@@ -363,7 +367,7 @@ static int index_locations(struct pg_profile *p, struct pp_arena *tmp, struct pg
 		rc = pg_err_nomem(err);
 	for (p->nloc = 0; p->nloc < n && !rc; p->nloc++) {
 		b = &p->raw->location[p->nloc];
-		l = perftools__profiles__location__unpack(&tmp->pc, b->len, b->data);
+		l = pp_location_decode(b->data, b->len, tmp);
 		if (!l)
 			rc = pg_err_set(err, PG_EINPUT, "malformed profile: undecodable location");
 		else if (!l->id)

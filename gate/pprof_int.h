@@ -26,10 +26,30 @@ struct pp_arena {
 	struct pp_chunk *chunks; /* newest first */
 	struct pp_big *big;	 /* large blocks, malloc'd one by one */
 	size_t next_size;
+	unsigned char *next, *end; /* the free part of the newest chunk */
 };
 
 void pp_arena_init(struct pp_arena *a, size_t first_chunk);
-void *pp_arena_alloc(struct pp_arena *a, size_t size);
+/* The first chunk of an arena that one decoded sample at a time goes into:
+ * large enough that a sample's arrays (up to 16 bytes per encoded byte)
+ * stay in it instead of a malloc and free per sample. */
+#define PP_SAMPLE_ARENA (64u << 10)
+#define PP_ARENA_ALIGN 16
+
+void *pp_arena_alloc_slow(struct pp_arena *a, size_t size);
+
+/* Inline: decoding makes a few allocations per sample, in every pass. The
+ * slow path takes empty, large and chunk-crossing requests. */
+static inline void *pp_arena_alloc(struct pp_arena *a, size_t size)
+{
+	size_t need = (size + PP_ARENA_ALIGN - 1) & ~(size_t)(PP_ARENA_ALIGN - 1);
+
+	if (size && size < a->next_size / 4 && need >= size && need <= (size_t)(a->end - a->next)) {
+		a->next += need;
+		return a->next - need;
+	}
+	return pp_arena_alloc_slow(a, size);
+}
 /* Forget every allocation but keep the first chunk, for per-element reuse. */
 void pp_arena_reset(struct pp_arena *a);
 void pp_arena_release(struct pp_arena *a);
@@ -45,7 +65,15 @@ struct pp_idmap {
 
 /* Insert; 1 if id is already there, 0 if added, PG_ENOMEM. */
 int pp_idmap_build(struct pp_idmap *m, const uint64_t *ids, size_t n, uint64_t *dup);
-uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id);
+uint32_t pp_idmap_get_sparse(const struct pp_idmap *m, uint64_t id);
+
+/* Inline: every pass over the samples maps each location id through it. */
+static inline uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id)
+{
+	if (m->dense)
+		return id < m->dense_len ? m->dense[id] : PP_NONE;
+	return pp_idmap_get_sparse(m, id);
+}
 void pp_idmap_release(struct pp_idmap *m);
 
 /* A graph node of pprof's "functions" granularity: a function name, or for
@@ -68,6 +96,7 @@ struct pp_str {
 struct pg_profile {
 	struct pp_arena arena;
 	Perftools__Profiles__ProfileLazy *raw;
+	uint8_t *plain; /* the protobuf bytes raw points into, or NULL (copied) */
 	size_t nstr;
 	struct pp_str *str;
 	/* Mappings, with the file pprof shows after merging equal mappings. */
@@ -120,8 +149,28 @@ static inline struct pp_str pp_base(struct pp_str s)
 	return s;
 }
 
-/* Decode sample i into a, which the caller resets. NULL: out of memory. */
+/* Unpack len protobuf bytes into p->raw and p->str. With keep, data is
+ * the caller's malloc'd buffer and p may keep it (p->plain == data after):
+ * the elements then point into it instead of being copied (pprof_lazy.c). */
+int pp_unpack(struct pg_profile *p, uint8_t *data, size_t len, int keep, struct pg_err *err);
+
+/* Decode sample i into a, which the caller resets. NULL: malformed, or out
+ * of memory. */
 Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, struct pp_arena *a);
+/* The same without its labels (n_label 0): for the passes that need only
+ * stacks and values, once pg_profile_parse has checked the labels. */
+Perftools__Profiles__Sample *pp_sample_stack(const struct pg_profile *p, size_t i,
+					     struct pp_arena *a);
+
+/* One encoded Sample (labels decoded or not), Function or Location message,
+ * read by hand as protobuf-c would unpack it (pprof_wire.c). NULL:
+ * malformed, or out of memory. */
+Perftools__Profiles__Sample *pp_sample_decode(const uint8_t *data, size_t len, int labels,
+					      struct pp_arena *a);
+Perftools__Profiles__Function *pp_function_decode(const uint8_t *data, size_t len,
+						  struct pp_arena *a);
+Perftools__Profiles__Location *pp_location_decode(const uint8_t *data, size_t len,
+						  struct pp_arena *a);
 
 /* Build mapping files, function names, nodes and location node lists. */
 int pp_index(struct pg_profile *p, struct pg_err *err);

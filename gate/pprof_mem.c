@@ -7,12 +7,12 @@
 
 #include "pprof_int.h"
 
-#define ALIGN 16
+#define ALIGN PP_ARENA_ALIGN
 #define MAX_CHUNK (64u << 20)
 
 struct pp_chunk {
 	struct pp_chunk *next;
-	size_t size, used;
+	size_t size; /* the newest chunk's free part is a->next..a->end */
 	_Alignas(ALIGN) unsigned char data[];
 };
 
@@ -82,9 +82,9 @@ static void *big_alloc(struct pp_arena *a, size_t size)
 	return b->data;
 }
 
-void *pp_arena_alloc(struct pp_arena *a, size_t size)
+void *pp_arena_alloc_slow(struct pp_arena *a, size_t size)
 {
-	struct pp_chunk *c = a->chunks;
+	struct pp_chunk *c;
 	size_t need;
 
 	if (size == 0)
@@ -92,19 +92,20 @@ void *pp_arena_alloc(struct pp_arena *a, size_t size)
 	if (size > SIZE_MAX - ALIGN || size >= a->next_size / 4 || size >= MAX_CHUNK / 4)
 		return big_alloc(a, size);
 	need = (size + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-	if (!c || c->size - c->used < need) {
+	if (!a->chunks || (size_t)(a->end - a->next) < need) {
 		c = malloc(sizeof(*c) + a->next_size);
 		if (!c)
 			return NULL;
 		c->size = a->next_size;
-		c->used = 0;
 		c->next = a->chunks;
 		a->chunks = c;
+		a->next = c->data;
+		a->end = c->data + c->size;
 		if (a->next_size < MAX_CHUNK)
 			a->next_size *= 2;
 	}
-	c->used += need;
-	return c->data + c->used - need;
+	a->next += need;
+	return a->next - need;
 }
 
 static void free_big(struct pp_arena *a)
@@ -131,7 +132,8 @@ void pp_arena_reset(struct pp_arena *a)
 		free(c);
 	}
 	a->chunks->next = NULL;
-	a->chunks->used = 0;
+	a->next = a->chunks->data;
+	a->end = a->chunks->data + a->chunks->size;
 }
 
 void pp_arena_release(struct pp_arena *a)
@@ -144,6 +146,7 @@ void pp_arena_release(struct pp_arena *a)
 		free(c);
 	}
 	a->chunks = NULL;
+	a->next = a->end = NULL;
 }
 
 static uint64_t mix(uint64_t x)
@@ -216,12 +219,10 @@ int pp_idmap_build(struct pp_idmap *m, const uint64_t *ids, size_t n, uint64_t *
 	return 0;
 }
 
-uint32_t pp_idmap_get(const struct pp_idmap *m, uint64_t id)
+uint32_t pp_idmap_get_sparse(const struct pp_idmap *m, uint64_t id)
 {
 	size_t i;
 
-	if (m->dense)
-		return id < m->dense_len ? m->dense[id] : PP_NONE;
 	if (!m->keys || !id)
 		return PP_NONE;
 	for (i = mix(id) & (m->cap - 1); m->keys[i]; i = (i + 1) & (m->cap - 1))

@@ -82,12 +82,12 @@ int pg_profile_foreach_stack(const struct pg_profile *p, int si, pg_profile_stac
 
 	if (si < 0 || (size_t)si >= p->raw->n_sample_type)
 		return pg_err_set(err, PG_EUSAGE, "sample index %d is out of range", si);
-	pp_arena_init(&tmp, 4096);
+	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	w.names = calloc(p->nnodes + 1, sizeof(*w.names));
 	if (!w.names)
 		rc = pg_err_nomem(err);
 	for (i = 0; !rc && i < p->raw->n_sample; i++) {
-		s = pp_sample(p, i, &tmp);
+		s = pp_sample_stack(p, i, &tmp);
 		if (!s || stack_frames(p, &w, s, &n))
 			rc = pg_err_nomem(err);
 		else if (s->value[si] && n)

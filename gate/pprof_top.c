@@ -23,6 +23,7 @@ struct agg {
 	uint32_t *g; /* the graph: node ids shown */
 	size_t ng;
 	int64_t total, flat_total;
+	uint8_t *inl; /* bit per sample: its stack has a node inlined somewhere */
 };
 
 struct edge {
@@ -46,17 +47,21 @@ static int next_seq(struct agg *a, size_t nnodes)
 	return 0;
 }
 
-static void add_values(const struct pg_profile *p, struct agg *a,
-		       const Perftools__Profiles__Sample *s, int64_t v)
+/* Returns whether a node of the stack is inlined somewhere: only such
+ * samples can add the edges that decide inline labels. */
+static int add_values(const struct pg_profile *p, struct agg *a,
+		      const Perftools__Profiles__Sample *s, int64_t v)
 {
 	uint32_t li, k, n;
 	size_t j;
+	int inl = 0;
 
 	next_seq(a, p->nnodes);
 	for (j = s->n_location_id; j-- > 0;) {
 		li = pp_idmap_get(&p->loc_ids, s->location_id[j]);
 		for (k = p->loc_off[li + 1]; k-- > p->loc_off[li];) {
 			n = p->loc_nodes[k];
+			inl |= p->nodes[n].inl;
 			if (a->stamp[n] != a->seq) {
 				a->stamp[n] = a->seq;
 				a->cum[n] = pp_add(a->cum[n], v);
@@ -66,6 +71,7 @@ static void add_values(const struct pg_profile *p, struct agg *a,
 	li = pp_idmap_get(&p->loc_ids, s->location_id[0]);
 	n = p->loc_nodes[p->loc_off[li]];
 	a->flat[n] = pp_add(a->flat[n], v);
+	return inl;
 }
 
 static int pass_values(const struct pg_profile *p, int si, struct agg *a, struct pg_err *err)
@@ -76,9 +82,9 @@ static int pass_values(const struct pg_profile *p, int si, struct agg *a, struct
 	size_t i;
 	int rc = 0;
 
-	pp_arena_init(&tmp, 4096);
+	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample; i++) {
-		s = pp_sample(p, i, &tmp);
+		s = pp_sample_stack(p, i, &tmp);
 		if (!s) {
 			rc = pg_err_nomem(err);
 			break;
@@ -87,8 +93,8 @@ static int pass_values(const struct pg_profile *p, int si, struct agg *a, struct
 		a->total = pp_add(a->total, pp_abs(v));
 		if (p->diff_base && p->diff_base[i])
 			diff_total = pp_add(diff_total, pp_abs(v));
-		if (v && s->n_location_id)
-			add_values(p, a, s, v);
+		if (v && s->n_location_id && add_values(p, a, s, v))
+			a->inl[i / 8] |= (uint8_t)(1u << (i % 8));
 		pp_arena_reset(&tmp);
 	}
 	pp_arena_release(&tmp);
@@ -177,9 +183,11 @@ static int pass_edges(const struct pg_profile *p, int si, struct agg *a, struct 
 	size_t i;
 	int rc = 0;
 
-	pp_arena_init(&tmp, 4096);
+	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample && !rc; i++) {
-		s = pp_sample(p, i, &tmp);
+		if (!(a->inl[i / 8] >> (i % 8) & 1))
+			continue; /* no edge of it can be an inlined one */
+		s = pp_sample_stack(p, i, &tmp);
 		if (!s || (s->value[si] && add_edges(p, a, t, s, s->value[si])))
 			rc = pg_err_nomem(err);
 		pp_arena_reset(&tmp);
@@ -341,15 +349,16 @@ static char *dup_str(struct pp_str s)
 	return d;
 }
 
-static int agg_init(struct agg *a, size_t nnodes)
+static int agg_init(struct agg *a, size_t nnodes, size_t nsamples)
 {
 	memset(a, 0, sizeof(*a));
+	a->inl = calloc(nsamples / 8 + 1, 1);
 	a->flat = calloc(nnodes + 1, sizeof(*a->flat));
 	a->cum = calloc(nnodes + 1, sizeof(*a->cum));
 	a->stamp = calloc(nnodes + 1, sizeof(*a->stamp));
 	a->kept = calloc(nnodes + 1, 1);
 	a->label = calloc(nnodes + 1, 1);
-	return a->flat && a->cum && a->stamp && a->kept && a->label ? 0 : PG_ENOMEM;
+	return a->flat && a->cum && a->stamp && a->kept && a->label && a->inl ? 0 : PG_ENOMEM;
 }
 
 static void agg_release(struct agg *a)
@@ -359,6 +368,7 @@ static void agg_release(struct agg *a)
 	free(a->stamp);
 	free(a->kept);
 	free(a->label);
+	free(a->inl);
 	free(a->g);
 }
 
@@ -390,7 +400,7 @@ int pg_profile_top_opts(const struct pg_profile *p, int si, const struct pg_top_
 	o.edge_fraction = o.edge_fraction > 0 && o.edge_fraction <= 1 ? o.edge_fraction : 0;
 	rc = top_header(p, si, &o, out);
 	if (!rc)
-		rc = agg_init(&a, p->nnodes);
+		rc = agg_init(&a, p->nnodes, p->raw->n_sample);
 	if (rc) {
 		pg_top_release(out);
 		return pg_err_nomem(err);

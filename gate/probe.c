@@ -1,7 +1,7 @@
 /* The skeleton lifecycle of perfgate's two BPF objects (bpf/getrandom.bpf.c,
- * bpf/tcp_retransmit.bpf.c): open, set the target in rodata, load, attach,
- * read the per-CPU statistics, destroy. Every link is owned by its skeleton,
- * so destroying the skeletons detaches everything this module attached. */
+ * bpf/tcp_retransmit.bpf.c): open, load, set the target in their global
+ * data, attach, read the per-CPU statistics, retarget, destroy. Every link is owned by its
+ * skeleton, so destroying the skeletons detaches everything this module attached. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -184,11 +184,11 @@ static int start_getrandom(struct pg_probe *p, const struct pg_probe_target *t, 
 	s = p->gr = getrandom_bpf__open();
 	if (!s)
 		return fail(err, "cannot open the getrandom BPF object", errno);
-	s->rodata->filter_cgroup_id = t->cgroup_id;
-	s->rodata->filter_cgroup_level = t->cgroup_level > 0 ? (__u32)t->cgroup_level : 0;
 	rc = getrandom_bpf__load(s);
 	if (rc)
 		return fail(err, "cannot load the getrandom BPF programs", -rc);
+	s->bss->filter_cgroup_level = t->cgroup_level > 0 ? (__u32)t->cgroup_level : 0;
+	s->bss->filter_cgroup_id = t->cgroup_id;
 	rc = attach_tp(s->progs.sys_enter_getrandom, "syscalls", "sys_enter_getrandom",
 		       &s->links.sys_enter_getrandom, err);
 	if (rc)
@@ -221,11 +221,23 @@ static int tcp_tp_has_err(int *out, struct pg_err *err)
 	return rc;
 }
 
+/* The filter is three globals the program reads on every event: the port
+ * count last, so that a concurrent event never sees more ports than set. */
+static void set_tcp_filter(struct tcp_retransmit_bpf *s, const struct pg_probe_target *t)
+{
+	size_t i;
+
+	s->bss->filter_nports = 0;
+	s->bss->filter_netns_ino = (__u32)t->netns_ino;
+	for (i = 0; i < PG_PROBE_NPORTS; i++)
+		s->bss->filter_ports[i] = i < t->nports ? t->ports[i] : 0;
+	__atomic_store_n(&s->bss->filter_nports, (__u32)t->nports, __ATOMIC_RELEASE);
+}
+
 static int start_tcp(struct pg_probe *p, const struct pg_probe_target *t, struct pg_err *err)
 {
 	struct tcp_retransmit_bpf *s;
 	int rc, has_err = 0;
-	size_t i;
 
 	rc = tcp_tp_has_err(&has_err, err);
 	if (rc)
@@ -233,14 +245,11 @@ static int start_tcp(struct pg_probe *p, const struct pg_probe_target *t, struct
 	s = p->tr = tcp_retransmit_bpf__open();
 	if (!s)
 		return fail(err, "cannot open the TCP retransmit BPF object", errno);
-	s->rodata->filter_netns_ino = (__u32)t->netns_ino;
-	s->rodata->filter_nports = (__u32)t->nports;
-	for (i = 0; i < t->nports; i++)
-		s->rodata->filter_ports[i] = t->ports[i];
 	s->rodata->tp_has_err = has_err;
 	rc = tcp_retransmit_bpf__load(s);
 	if (rc)
 		return fail(err, "cannot load the TCP retransmit BPF program", -rc);
+	set_tcp_filter(s, t);
 	s->links.tcp_retransmit_skb = bpf_program__attach(s->progs.tcp_retransmit_skb);
 	if (!s->links.tcp_retransmit_skb)
 		return errno == ENOENT
@@ -313,12 +322,14 @@ static void sum_getrandom(struct pg_probe_snapshot *out, const struct pg_getrand
 	int c;
 
 	for (c = 0; c < ncpu; c++) {
-		out->getrandom_calls += v[c].calls;
 		out->getrandom_start_lost += v[c].start_lost;
 		if (v[c].lat_max_ns > out->getrandom_lat_max_ns)
 			out->getrandom_lat_max_ns = v[c].lat_max_ns;
-		for (b = 0; b < PG_HIST_NBUCKETS; b++)
+		/* The program counts a call only in its bucket: one add less. */
+		for (b = 0; b < PG_HIST_NBUCKETS; b++) {
 			out->getrandom_hist[b] += v[c].hist[b];
+			out->getrandom_calls += v[c].hist[b];
+		}
 	}
 }
 
@@ -357,6 +368,57 @@ out:
 	free(gv);
 	free(tv);
 	return rc;
+}
+
+/* Zero a per-CPU statistics map: every CPU's copy of its one entry. */
+static int zero_percpu(struct bpf_map *map, size_t size, struct pg_err *err)
+{
+	__u32 zero = 0;
+	void *v;
+	int ncpu, rc = 0;
+
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0)
+		return fail(err, "cannot count the possible CPUs", -ncpu);
+	v = calloc((size_t)ncpu, size);
+	if (!v)
+		return pg_err_nomem(err);
+	if (bpf_map__update_elem(map, &zero, sizeof(zero), v, size * (size_t)ncpu, BPF_ANY))
+		rc = fail(err, "cannot reset a probe map", errno);
+	free(v);
+	return rc;
+}
+
+/* The statistics are zeroed while the old filter still holds (its cgroup
+ * and namespace are gone by then, so nothing is counted meanwhile), then
+ * the new filter is set: the totals start from zero, as after pg_probe_new,
+ * and the maximum latency is the new target's alone. */
+int pg_probe_retarget(struct pg_probe *p, const struct pg_probe_target *t, struct pg_err *err)
+{
+	int rc;
+
+	rc = check_target(t, err);
+	if (rc)
+		return rc;
+	if (!t->cgroup_id != !p->gr || !(t->netns_ino || t->nports) != !p->tr)
+		return pg_err_set(err, PG_EINFRA,
+				  "the probes cannot change what they probe; "
+				  "make a new probe set for another kind of target");
+	if (p->gr) {
+		rc = zero_percpu(p->gr->maps.getrandom_stats, sizeof(struct pg_getrandom_stats),
+				 err);
+		if (rc)
+			return rc;
+		p->gr->bss->filter_cgroup_level = t->cgroup_level > 0 ? (__u32)t->cgroup_level : 0;
+		__atomic_store_n(&p->gr->bss->filter_cgroup_id, t->cgroup_id, __ATOMIC_RELEASE);
+	}
+	if (p->tr) {
+		rc = zero_percpu(p->tr->maps.tcp_stats, sizeof(struct pg_tcp_stats), err);
+		if (rc)
+			return rc;
+		set_tcp_filter(p->tr, t);
+	}
+	return 0;
 }
 
 void pg_probe_free(struct pg_probe *p)

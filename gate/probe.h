@@ -1,7 +1,7 @@
 /* The eBPF probes of one target: getrandom() calls and latency of the tasks
  * in one cgroup v2, and TCP retransmits of one network namespace (or of a set
- * of local ports). Lifecycle of the libbpf skeleton: open, set the target in
- * rodata, load, attach, read, destroy. struct pg_probe is owned by the
+ * of local ports). Lifecycle of the libbpf skeleton: open, load, set the
+ * target, attach, read, retarget, destroy. struct pg_probe is owned by the
  * caller; pg_probe_free detaches everything it attached. */
 #ifndef PG_PROBE_H
 #define PG_PROBE_H
@@ -41,7 +41,13 @@ struct pg_probe;
  * kernel refuses (not root, no BTF, tracepoint missing). */
 int pg_probe_new(struct pg_probe **out, const struct pg_probe_target *t, struct pg_err *err);
 
-/* Totals since attach. */
+/* Point the loaded, attached probes at another target of the same kind
+ * (same filters set, e.g. the next run's cgroup and namespace) and restart
+ * their totals from zero, without loading and verifying the programs again.
+ * PG_EINFRA when t sets filters the probes were not made with. */
+int pg_probe_retarget(struct pg_probe *p, const struct pg_probe_target *t, struct pg_err *err);
+
+/* Totals since attach or the last retarget. */
 int pg_probe_read(struct pg_probe *p, struct pg_probe_snapshot *out, struct pg_err *err);
 
 /* Detach and destroy; NULL-safe. */

@@ -6,9 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <git2.h>
-
 #include "buf.h"
+#include "dynlib.h"
 #include "fs.h"
 #include "reftree.h"
 
@@ -21,7 +20,7 @@ void pg_reftree_init(struct pg_reftree *t)
 
 static int git_fail(struct pg_err *err, int code, const char *what, const char *sha)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = pg_libgit2.error_last();
 
 	return pg_err_set(err, code, "cannot %s %.12s: %s", what, sha,
 			  e && e->message ? e->message : "unknown libgit2 error");
@@ -46,7 +45,7 @@ static int make_dir(struct pg_reftree *t, struct pg_err *err)
 static int place_config(struct pg_reftree *t, git_repository *repo, const struct pg_config *cur,
 			struct pg_err *err)
 {
-	const char *wd = git_repository_workdir(repo), *base;
+	const char *wd = pg_libgit2.repository_workdir(repo), *base;
 	size_t n = wd ? strlen(wd) : 0;
 	const char *rel = cur->dir;
 
@@ -72,9 +71,9 @@ static int checkout(struct pg_reftree *t, git_repository *repo, const char *sha,
 	git_object *commit = NULL;
 	int rc = 0;
 
-	git_checkout_options_init(&o, GIT_CHECKOUT_OPTIONS_VERSION);
-	if (git_revparse_single(&commit, repo, sha) < 0 ||
-	    git_object_type(commit) != GIT_OBJECT_COMMIT) {
+	pg_libgit2.checkout_options_init(&o, GIT_CHECKOUT_OPTIONS_VERSION);
+	if (pg_libgit2.revparse_single(&commit, repo, sha) < 0 ||
+	    pg_libgit2.object_type(commit) != GIT_OBJECT_COMMIT) {
 		rc = git_fail(err, PG_EINPUT, "find the reference commit", sha);
 		goto out;
 	}
@@ -82,10 +81,10 @@ static int checkout(struct pg_reftree *t, git_repository *repo, const char *sha,
 	 * index must not learn about this checkout */
 	o.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
 	o.target_directory = t->dir;
-	if (git_checkout_tree(repo, commit, &o) < 0)
+	if (pg_libgit2.checkout_tree(repo, commit, &o) < 0)
 		rc = git_fail(err, PG_EINFRA, "write the tree of", sha);
 out:
-	git_object_free(commit);
+	pg_libgit2.object_free(commit);
 	return rc;
 }
 
@@ -95,9 +94,12 @@ int pg_reftree_checkout(struct pg_reftree *t, const struct pg_config *cur, const
 	git_repository *repo = NULL;
 	int rc;
 
-	git_libgit2_init();
+	rc = pg_libgit2_load(err);
+	if (rc)
+		return rc;
+	pg_libgit2.libgit2_init();
 	snprintf(t->sha, sizeof(t->sha), "%s", sha);
-	if (git_repository_open_ext(&repo, cur->dir, 0, NULL) < 0) {
+	if (pg_libgit2.repository_open_ext(&repo, cur->dir, 0, NULL) < 0) {
 		rc = git_fail(err, PG_EINPUT, "open the repository to check out", sha);
 		goto out;
 	}
@@ -109,8 +111,8 @@ int pg_reftree_checkout(struct pg_reftree *t, const struct pg_config *cur, const
 out:
 	if (rc)
 		pg_reftree_remove(t);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	pg_libgit2.repository_free(repo);
+	pg_libgit2.libgit2_shutdown();
 	return rc;
 }
 

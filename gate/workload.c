@@ -188,7 +188,7 @@ int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeou
 {
 	struct pg_http_opts o = PG_HTTP_OPTS_INIT;
 	struct pg_err last = PG_ERR_INIT;
-	double end = pg_now() + timeout_s;
+	double end = pg_now() + timeout_s, pause = 0.002;
 	struct pg_buf body = PG_BUF_INIT(1 << 16);
 	char tail[80];
 	int rc;
@@ -208,7 +208,10 @@ int pg_workload_wait_ready(struct pg_workload *w, const char *url, double timeou
 		body.len = 0;
 		if (!pg_http_get(url, &o, &body, NULL, &last))
 			goto out;
-		pg_sleep(0.02);
+		/* Most services answer within a few ms of binding: poll fast
+		 * first, then back off to 20 ms so a slow start is not spun on. */
+		pg_sleep(pause);
+		pause = pause * 2 < 0.02 ? pause * 2 : 0.02;
 	}
 	pg_child_tail(&w->child, tail, sizeof(tail));
 	rc = pg_err_set(err, PG_EINFRA,

@@ -88,7 +88,7 @@ static void test_gitinfo_head_and_dirty(void **state)
 static void test_gitinfo_root(void **state)
 {
 	struct repo *r = *state;
-	char root[PATH_MAX], want[PATH_MAX + 1], sub[PATH_MAX + 8];
+	char root[PATH_MAX], want[PATH_MAX + 1], sub[PATH_MAX + 16];
 	struct pg_err err = PG_ERR_INIT;
 
 	assert_int_equal(sh(r->dir, "mkdir -p a/b"), 0);
@@ -96,6 +96,30 @@ static void test_gitinfo_root(void **state)
 	snprintf(want, sizeof(want), "%s/", r->dir);
 	assert_int_equal(pg_git_root(sub, root, sizeof(root), &err), 0);
 	assert_string_equal(root, want);
+	/* Inside .git, the root is still the work tree around it. */
+	snprintf(sub, sizeof(sub), "%s/.git/refs", r->dir);
+	assert_int_equal(pg_git_root(sub, root, sizeof(root), &err), 0);
+	assert_string_equal(root, want);
+}
+
+/* A linked worktree's .git is a file; a bare repository has no work tree. */
+static void test_gitinfo_root_worktree_and_bare(void **state)
+{
+	struct repo *r = *state;
+	char root[PATH_MAX], want[PATH_MAX + 8], sub[PATH_MAX + 16];
+	struct pg_err err = PG_ERR_INIT;
+
+	assert_int_equal(sh(r->dir, "git worktree add -q wt && mkdir wt/x && "
+				    "git clone -q --bare . bare.git"),
+			 0);
+	snprintf(sub, sizeof(sub), "%s/wt/x", r->dir);
+	snprintf(want, sizeof(want), "%s/wt/", r->dir);
+	assert_int_equal(pg_git_root(sub, root, sizeof(root), &err), 0);
+	assert_string_equal(root, want);
+	snprintf(sub, sizeof(sub), "%s/bare.git", r->dir);
+	assert_int_equal(pg_git_root(sub, root, sizeof(root), &err), 1);
+	snprintf(sub, sizeof(sub), "%s/no-such-dir", r->dir);
+	assert_int_equal(pg_git_root(sub, root, sizeof(root), &err), PG_EINPUT);
 }
 
 static void test_gitinfo_outside_repo(void **state)
@@ -119,6 +143,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_gitinfo_head_and_dirty, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gitinfo_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gitinfo_root_worktree_and_bare, setup,
+						teardown),
 		cmocka_unit_test(test_gitinfo_outside_repo),
 	};
 

@@ -1,0 +1,83 @@
+/* libgit2 and libcurl, loaded with dlopen() the first time a command needs
+ * them, so that profile, compare and the --help/--version paths do not pay
+ * for mapping and relocating their ~40 transitive libraries at every start.
+ * The tables are process-wide, filled once, never unloaded; call sites use
+ * pg_libgit2.<fn> / pg_libcurl.<fn> after a successful _load. */
+#ifndef PG_DYNLIB_H
+#define PG_DYNLIB_H
+
+#include <curl/curl.h>
+#include <git2.h>
+
+#include "err.h"
+
+/* The functions perfgate calls, without their library prefix. */
+#define PG_LIBGIT2_FNS(X)         \
+	X(libgit2_init)           \
+	X(libgit2_shutdown)       \
+	X(error_last)             \
+	X(oid_tostr)              \
+	X(oid_cpy)                \
+	X(reference_name_to_id)   \
+	X(repository_open_ext)    \
+	X(repository_free)        \
+	X(repository_workdir)     \
+	X(repository_is_shallow)  \
+	X(repository_commondir)   \
+	X(status_options_init)    \
+	X(status_list_new)        \
+	X(status_list_free)       \
+	X(status_list_entrycount) \
+	X(commit_lookup)          \
+	X(commit_free)            \
+	X(commit_id)              \
+	X(commit_parentcount)     \
+	X(commit_parent)          \
+	X(revparse_single)        \
+	X(object_peel)            \
+	X(object_id)              \
+	X(object_free)            \
+	X(merge_base)             \
+	X(oid_fromstr)            \
+	X(object_type)            \
+	X(checkout_options_init)  \
+	X(checkout_tree)
+
+#define PG_LIBCURL_FNS(X) \
+	X(global_init)    \
+	X(easy_init)      \
+	X(easy_setopt)    \
+	X(easy_perform)   \
+	X(easy_getinfo)   \
+	X(easy_cleanup)   \
+	X(easy_strerror)  \
+	X(url)            \
+	X(url_set)        \
+	X(url_get)        \
+	X(url_cleanup)    \
+	X(url_strerror)   \
+	X(free)
+
+/* __typeof__ keeps every call type-checked against the library's header. */
+#define PG_DYNLIB_GIT_PTR(f) __typeof__(git_##f) *f;
+#define PG_DYNLIB_CURL_PTR(f) __typeof__(curl_##f) *f;
+
+struct pg_libgit2 {
+	PG_LIBGIT2_FNS(PG_DYNLIB_GIT_PTR)
+};
+
+struct pg_libcurl {
+	PG_LIBCURL_FNS(PG_DYNLIB_CURL_PTR)
+};
+
+/* Valid after the matching _load returned 0. */
+extern struct pg_libgit2 pg_libgit2;
+extern struct pg_libcurl pg_libcurl;
+
+/* Load the library and resolve every function, once per process (thread-
+ * safe); later calls return the first outcome. PG_EINFRA when the library
+ * or a symbol is missing. */
+int pg_libgit2_load(struct pg_err *err);
+int pg_libcurl_load(struct pg_err *err);
+
+#endif
