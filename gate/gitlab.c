@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "dynlib.h"
 #include "gitlab.h"
 #include "sig.h"
 
@@ -92,7 +93,7 @@ static int call_run(const struct pg_gitlab_mr *mr, struct call *c, struct pg_err
 {
 	char auth[512], errbuf[CURL_ERROR_SIZE] = "";
 	struct curl_slist *hdrs = NULL, *h2 = NULL;
-	CURL *h = curl_easy_init();
+	CURL *h = pg_libcurl.easy_init();
 	CURLcode cc;
 	int rc = 0;
 
@@ -102,33 +103,33 @@ static int call_run(const struct pg_gitlab_mr *mr, struct call *c, struct pg_err
 		rc = pg_err_set(err, PG_EUSAGE, "PERFGATE_GITLAB_TOKEN is too long");
 		goto out;
 	}
-	hdrs = curl_slist_append(NULL, auth);
-	h2 = hdrs ? curl_slist_append(hdrs, "Content-Type: application/json") : NULL;
+	hdrs = pg_libcurl.slist_append(NULL, auth);
+	h2 = hdrs ? pg_libcurl.slist_append(hdrs, "Content-Type: application/json") : NULL;
 	if (!h2) {
 		rc = pg_err_nomem(err);
 		goto out;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, c->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
+	pg_libcurl.easy_setopt(h, CURLOPT_URL, c->url);
+	pg_libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	pg_libcurl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
 	if (c->json)
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, c->json);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, c);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, c);
-	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
-	cc = curl_easy_perform(h);
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
+		pg_libcurl.easy_setopt(h, CURLOPT_POSTFIELDS, c->json);
+	pg_libcurl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+	pg_libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	pg_libcurl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEDATA, c);
+	pg_libcurl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+	pg_libcurl.easy_setopt(h, CURLOPT_HEADERDATA, c);
+	pg_libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	pg_libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	pg_libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
+	pg_libcurl.easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
+	cc = pg_libcurl.easy_perform(h);
+	pg_libcurl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
 	if (cc != CURLE_OK)
 		rc = pg_err_set(err, PG_EINFRA, "GitLab API %s %s: %s", c->method, c->url,
-				errbuf[0] ? errbuf : curl_easy_strerror(cc));
+				errbuf[0] ? errbuf : pg_libcurl.easy_strerror(cc));
 	else if (c->status < 200 || c->status > 299)
 		rc = pg_err_set(err, PG_EINFRA, "GitLab API %s %s: HTTP %ld%s", c->method, c->url,
 				c->status,
@@ -137,8 +138,8 @@ static int call_run(const struct pg_gitlab_mr *mr, struct call *c, struct pg_err
 					: "");
 out:
 	explicit_bzero(auth, sizeof(auth));
-	curl_slist_free_all(hdrs);
-	curl_easy_cleanup(h);
+	pg_libcurl.slist_free_all(hdrs);
+	pg_libcurl.easy_cleanup(h);
 	return rc;
 }
 
@@ -211,7 +212,7 @@ static int find_note(const struct pg_gitlab_mr *mr, const char *notes, const cha
 
 static int notes_url(const struct pg_gitlab_mr *mr, char *out, size_t n, struct pg_err *err)
 {
-	char *project = curl_easy_escape(NULL, mr->project, 0);
+	char *project = pg_libcurl.easy_escape(NULL, mr->project, 0);
 	size_t alen = strlen(mr->api);
 	int len;
 
@@ -221,7 +222,7 @@ static int notes_url(const struct pg_gitlab_mr *mr, char *out, size_t n, struct 
 		alen--;
 	len = snprintf(out, n, "%.*s/projects/%s/merge_requests/%s/notes", (int)alen, mr->api,
 		       project, mr->iid);
-	curl_free(project);
+	pg_libcurl.free(project);
 	if (len >= (int)n || strspn(mr->iid, "0123456789") != strlen(mr->iid))
 		return pg_err_set(err, PG_EUSAGE,
 				  "CI_MERGE_REQUEST_IID is not a number or CI_API_V4_URL is too "
@@ -239,7 +240,7 @@ int pg_gitlab_note_upsert(const struct pg_gitlab_mr *mr, const char *marker, con
 	int rc;
 
 	*created = 0;
-	if ((rc = notes_url(mr, notes, sizeof(notes), err)) ||
+	if ((rc = pg_libcurl_load(err)) || (rc = notes_url(mr, notes, sizeof(notes), err)) ||
 	    (rc = find_note(mr, notes, marker, note_id, err)))
 		goto out;
 	req = json_pack("{s:s}", "body", body);
@@ -284,8 +285,10 @@ int pg_gitlab_mr_describe(const struct pg_gitlab_mr *mr, const char *source_bran
 	long iid;
 	int rc = 0;
 
-	project = curl_easy_escape(NULL, mr->project, 0);
-	branch = curl_easy_escape(NULL, source_branch, 0);
+	if ((rc = pg_libcurl_load(err)))
+		return rc;
+	project = pg_libcurl.easy_escape(NULL, mr->project, 0);
+	branch = pg_libcurl.easy_escape(NULL, source_branch, 0);
 	req = json_pack("{s:s}", "description", description);
 	json = req ? json_dumps(req, JSON_COMPACT) : NULL;
 	if (!project || !branch || !json) {
@@ -308,7 +311,7 @@ out:
 	pg_buf_release(&c.resp);
 	free(json);
 	json_decref(req);
-	curl_free(branch);
-	curl_free(project);
+	pg_libcurl.free(branch);
+	pg_libcurl.free(project);
 	return rc;
 }

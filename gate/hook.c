@@ -5,6 +5,7 @@
 #include <git2.h>
 
 #include "buf.h"
+#include "dynlib.h"
 #include "fs.h"
 #include "hook.h"
 
@@ -23,19 +24,19 @@ const char *pg_hook_script(void)
  * into out; -1 on failure. */
 static int hooks_dir(git_repository *repo, char *out, size_t n)
 {
-	const char *wd = git_repository_workdir(repo);
+	const char *wd = pg_libgit2.repository_workdir(repo);
 	git_config *cfg = NULL;
 	git_buf hp = { 0 }, item = { 0 };
 	int len = -1;
 
-	if (!git_repository_config_snapshot(&cfg, repo) &&
-	    !git_config_get_string_buf(&hp, cfg, "core.hooksPath") && hp.size)
+	if (!pg_libgit2.repository_config_snapshot(&cfg, repo) &&
+	    !pg_libgit2.config_get_string_buf(&hp, cfg, "core.hooksPath") && hp.size)
 		len = snprintf(out, n, "%s%s", hp.ptr[0] == '/' || !wd ? "" : wd, hp.ptr);
-	else if (!git_repository_item_path(&item, repo, GIT_REPOSITORY_ITEM_HOOKS))
+	else if (!pg_libgit2.repository_item_path(&item, repo, GIT_REPOSITORY_ITEM_HOOKS))
 		len = snprintf(out, n, "%s", item.ptr);
-	git_buf_dispose(&item);
-	git_buf_dispose(&hp);
-	git_config_free(cfg);
+	pg_libgit2.buf_dispose(&item);
+	pg_libgit2.buf_dispose(&hp);
+	pg_libgit2.config_free(cfg);
 	return len < 0 || len >= (int)n ? -1 : 0;
 }
 
@@ -61,8 +62,11 @@ int pg_hook_install(const char *dir, char *out, size_t n, int *replaced, struct 
 	size_t hl;
 	int rc = 0, mine;
 
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, dir, 0, NULL) || hooks_dir(repo, hooks, sizeof(hooks))) {
+	if ((rc = pg_libgit2_load(err)))
+		return rc;
+	pg_libgit2.libgit2_init();
+	if (pg_libgit2.repository_open_ext(&repo, dir, 0, NULL) ||
+	    hooks_dir(repo, hooks, sizeof(hooks))) {
 		rc = pg_err_set(err, PG_EUSAGE, "'%s' is not in a git repository", dir);
 		goto out;
 	}
@@ -87,7 +91,7 @@ int pg_hook_install(const char *dir, char *out, size_t n, int *replaced, struct 
 	    !(rc = pg_fs_write_atomic(out, script, strlen(script), 0, err)) && chmod(out, 0755))
 		rc = pg_err_set(err, PG_EINPUT, "cannot make '%s' executable", out);
 out:
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	pg_libgit2.repository_free(repo);
+	pg_libgit2.libgit2_shutdown();
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "child.h"
+#include "dynlib.h"
 #include "propose.h"
 
 #define MAX_FILE (256u << 20)
@@ -15,7 +16,7 @@
 
 static int git_fail(struct pg_err *err, const char *what)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = pg_libgit2.error_last();
 
 	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
 }
@@ -26,17 +27,17 @@ static int signature(git_signature **out, git_repository *repo)
 {
 	const char *name = getenv("GITLAB_USER_NAME"), *mail = getenv("GITLAB_USER_EMAIL");
 
-	if (!git_signature_default(out, repo))
+	if (!pg_libgit2.signature_default(out, repo))
 		return 0;
-	return git_signature_now(out, name && *name ? name : "perfgate",
-				 mail && *mail ? mail : "perfgate@localhost");
+	return pg_libgit2.signature_now(out, name && *name ? name : "perfgate",
+					mail && *mail ? mail : "perfgate@localhost");
 }
 
 /* Put each file into idx as a blob at its path relative to the work tree. */
 static int add_files(git_repository *repo, git_index *idx, const struct pg_propose *p,
 		     struct pg_err *err)
 {
-	const char *wd = git_repository_workdir(repo);
+	const char *wd = pg_libgit2.repository_workdir(repo);
 	size_t i, wl = wd ? strlen(wd) : 0;
 	git_index_entry e;
 	int rc = 0;
@@ -51,8 +52,9 @@ static int add_files(git_repository *repo, git_index *idx, const struct pg_propo
 		e.mode = GIT_FILEMODE_BLOB;
 		e.path = p->files[i] + wl;
 		rc = pg_buf_read_file(&b, p->files[i], err);
-		if (!rc && (git_blob_create_from_buffer(&e.id, repo, b.data ? b.data : "", b.len) ||
-			    git_index_add(idx, &e)))
+		if (!rc &&
+		    (pg_libgit2.blob_create_from_buffer(&e.id, repo, b.data ? b.data : "", b.len) ||
+		     pg_libgit2.index_add(idx, &e)))
 			rc = git_fail(err, "cannot add the baseline to the commit");
 		pg_buf_release(&b);
 	}
@@ -71,39 +73,41 @@ int pg_propose_commit(const struct pg_propose *p, char out[41], struct pg_err *e
 	git_oid tid, cid;
 	int rc = 0;
 
-	git_libgit2_init();
-	if (git_repository_open_ext(&repo, p->repo_dir, 0, NULL) ||
-	    git_revparse_single(&head, repo, "HEAD^{commit}") ||
-	    git_commit_tree(&tree, (git_commit *)head) || git_index_new(&idx) ||
-	    git_index_read_tree(idx, tree)) {
+	if ((rc = pg_libgit2_load(err)))
+		return rc;
+	pg_libgit2.libgit2_init();
+	if (pg_libgit2.repository_open_ext(&repo, p->repo_dir, 0, NULL) ||
+	    pg_libgit2.revparse_single(&head, repo, "HEAD^{commit}") ||
+	    pg_libgit2.commit_tree(&tree, (git_commit *)head) || pg_libgit2.index_new(&idx) ||
+	    pg_libgit2.index_read_tree(idx, tree)) {
 		rc = git_fail(err, "cannot read HEAD");
 		goto out;
 	}
 	if ((rc = add_files(repo, idx, p, err)))
 		goto out;
-	if (git_index_write_tree_to(&tid, idx, repo) || git_tree_lookup(&ntree, repo, &tid) ||
-	    signature(&sig, repo) ||
-	    git_commit_create(&cid, repo, NULL, sig, sig, NULL, p->message, ntree, 1,
-			      (const git_commit **)&head) ||
-	    git_commit_lookup(&ncommit, repo, &cid)) {
+	if (pg_libgit2.index_write_tree_to(&tid, idx, repo) ||
+	    pg_libgit2.tree_lookup(&ntree, repo, &tid) || signature(&sig, repo) ||
+	    pg_libgit2.commit_create(&cid, repo, NULL, sig, sig, NULL, p->message, ntree, 1,
+				     (const git_commit **)&head) ||
+	    pg_libgit2.commit_lookup(&ncommit, repo, &cid)) {
 		rc = git_fail(err, "cannot commit the baseline");
 		goto out;
 	}
-	if (git_branch_create(&ref, repo, p->branch, ncommit, 0)) {
+	if (pg_libgit2.branch_create(&ref, repo, p->branch, ncommit, 0)) {
 		rc = git_fail(err, "cannot create the baseline branch (delete it if it is stale)");
 		goto out;
 	}
-	git_oid_tostr(out, 41, &cid);
+	pg_libgit2.oid_tostr(out, 41, &cid);
 out:
-	git_reference_free(ref);
-	git_commit_free(ncommit);
-	git_signature_free(sig);
-	git_index_free(idx);
-	git_tree_free(ntree);
-	git_tree_free(tree);
-	git_object_free(head);
-	git_repository_free(repo);
-	git_libgit2_shutdown();
+	pg_libgit2.reference_free(ref);
+	pg_libgit2.commit_free(ncommit);
+	pg_libgit2.signature_free(sig);
+	pg_libgit2.index_free(idx);
+	pg_libgit2.tree_free(ntree);
+	pg_libgit2.tree_free(tree);
+	pg_libgit2.object_free(head);
+	pg_libgit2.repository_free(repo);
+	pg_libgit2.libgit2_shutdown();
 	return rc;
 }
 

@@ -20,9 +20,11 @@ fail() {
 # directory: go.mod at the root, the service in orders-api/, the load
 # script in scripts/.
 scratch_app() {
+	local f
 	mkdir -p orders-api scripts
-	cp "$ROOT/tests/workload/orders-api/main.go" orders-api/
-	cp "$ROOT/tests/workload/orders-api/go.mod" .
+	for f in "$ROOT"/tests/workload/orders-api/*; do
+		case $f in */go.mod) cp "$f" . ;; *) cp "$f" orders-api/ ;; esac
+	done
 	cp "$ROOT/scripts/load-wrk.sh" "$ROOT/scripts/load-wrk.lua" scripts/
 }
 
