@@ -92,6 +92,14 @@ $(BUILD)/gen/profile.pb-c.o: $(BUILD)/gen/profile.pb-c.c
 	@echo "  CC      $@"
 	$(Q)$(CC) -std=gnu11 $(CFLAGS) $(SANFLAGS) $(PKG_CFLAGS) -I$(BUILD)/gen -c -o $@ $<
 
+# The pre-push hook, compiled into perfgate as a C string.
+$(BUILD)/gen/pre_push.h: ci-templates/pre-push
+	@mkdir -p $(@D)
+	@echo "  GEN     $@"
+	$(Q)sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $< >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gate/hook.o: $(BUILD)/gen/pre_push.h
+
 # BPF: vmlinux.h from the running kernel's BTF, CO-RE object, skeleton.
 $(BUILD)/vmlinux.h:
 	@mkdir -p $(@D)

@@ -230,7 +230,7 @@ static int measure(struct run *r, struct pg_err *err)
 		return rc;
 	if (r->vdso && (rc = pg_uprobe_read(r->vdso, &r->vdso0, err)))
 		return rc;
-	rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu0, err);
+	rc = pg_workload_cpu_usec(&r->w, &r->cpu0, err);
 	pg_pressure_read(&r->w.target.cg, &r->p0);
 	if (!rc && r->sc->pprof_url)
 		rc = pprof_start(r, d, err);
@@ -240,7 +240,7 @@ static int measure(struct run *r, struct pg_err *err)
 	if (!rc)
 		rc = pprof_join(r, err);
 	if (!rc)
-		rc = pg_cgroup_cpu_usec(&r->w.target.cg, &r->cpu1, err);
+		rc = pg_workload_cpu_usec(&r->w, &r->cpu1, err);
 	pg_pressure_read(&r->w.target.cg, &r->p1);
 	if (!rc && r->probe)
 		rc = pg_probe_read(r->probe, &r->s1, err);
@@ -252,7 +252,9 @@ static int measure(struct run *r, struct pg_err *err)
 static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
-	struct pg_workload_opts wo = { workload_cpu(r->o), r->o->verbose > 1, 0, r->tree };
+	/* without probes and without root: no cgroup, no namespace */
+	struct pg_workload_opts wo = { workload_cpu(r->o), r->o->verbose > 1, 0, r->tree,
+				       r->o->no_probes && geteuid() != 0 };
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
@@ -349,5 +351,9 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	if (!rc && o->no_probes)
 		fprintf(stderr, "perfgate: captured without probes (--no-probes): the "
 				"getrandom.* and tcp.* metrics are absent\n");
+	if (!rc && o->no_probes && geteuid() != 0)
+		fprintf(stderr, "perfgate: without root: no cgroup and no network namespace; "
+				"cpu.seconds_per_req counts the workload's main process only "
+				"(not its children) and it shares this host's network\n");
 	return rc;
 }

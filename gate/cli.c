@@ -19,6 +19,9 @@ static const struct pg_cmd commands[] = {
 	{ "profile", pg_cmd_profile, "read pprof profiles: top, diff, flame graph, folded",
 	  pg_usage_profile },
 	{ "probe", pg_cmd_probe, "attach the eBPF probes to a cgroup or process", pg_usage_probe },
+	{ "hook", pg_cmd_hook, "install the git pre-push hook", pg_usage_hook },
+	{ "build", pg_cmd_build, "run the scenario's build, as check does before measuring",
+	  pg_usage_build },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

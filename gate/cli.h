@@ -80,8 +80,11 @@ int pg_cmd_profile(int argc, char **argv, struct pg_err *err);
  * argv[0] is none of them. */
 int pg_profile_tool(int argc, char **argv, struct pg_err *err);
 int pg_cmd_probe(int argc, char **argv, struct pg_err *err);
+int pg_cmd_build(int argc, char **argv, struct pg_err *err);
+int pg_cmd_hook(int argc, char **argv, struct pg_err *err);
 
 extern const char pg_usage_check[], pg_usage_capture[], pg_usage_compare[];
 extern const char pg_usage_baseline[], pg_usage_profile[], pg_usage_probe[];
+extern const char pg_usage_build[], pg_usage_hook[];
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "baseline.h"
+#include "baseline_diff.h"
 #include "buf.h"
 #include "measure.h"
 #include "cli.h"
@@ -15,6 +16,7 @@
 #include "fs.h"
 #include "gitinfo.h"
 #include "pprof.h"
+#include "propose.h"
 #include "report.h"
 
 const char pg_usage_baseline[] =
@@ -22,8 +24,10 @@ const char pg_usage_baseline[] =
 	"                                [--force] [--allow-dirty] [--runs N] [--no-probes]\n"
 	"       perfgate baseline list [-c FILE] [-s SCENARIO]\n"
 	"       perfgate baseline show [REV] [-c FILE] [-s SCENARIO]\n"
-	"       perfgate baseline diff REV1 REV2 [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline diff [REV1] REV2 [--format text|markdown] [-c FILE]\n"
+	"                              [-s SCENARIO]\n"
 	"       perfgate baseline prune --keep N [-c FILE] [-s SCENARIO]\n"
+	"       perfgate baseline propose [record's options] [--remote R] [--no-push]\n"
 	"\n"
 	"Baselines are files <baselines_dir>/<scenario>/<commit>.json (+ .pb.gz, the\n"
 	"CPU profile), committed with the code they measure.\n"
@@ -34,8 +38,18 @@ const char pg_usage_baseline[] =
 	"               modified tracked files without --allow-dirty\n"
 	"  list         baselines, newest first on HEAD's first-parent history\n"
 	"  show [REV]   the baseline a check from REV (default HEAD) would use\n"
-	"  diff A B     per metric medians of the baselines of A and B, and the change\n"
+	"  diff REV     REV's baseline against the one before it (first-parent history):\n"
+	"               per metric old and new medians, the change, and whether the runs\n"
+	"               overlap (inside the noise); top movers; both hosts\n"
+	"  diff A B     the same for the baselines of A and B (never one with itself)\n"
 	"  prune        remove all but the --keep N newest baselines\n"
+	"  propose      record HEAD's baseline, commit it on perfgate/baseline-<sha>\n"
+	"               (work tree, index and HEAD untouched) and push it to --remote\n"
+	"               (default $PERFGATE_PUSH_URL, else origin) with GitLab's\n"
+	"               merge-request push options; the description (old -> new per\n"
+	"               metric, noise, movers, hosts) is printed, in the commit\n"
+	"               message, and set through the API when PERFGATE_GITLAB_TOKEN\n"
+	"               is set in a GitLab CI job\n"
 	"\n"
 	"  -c FILE      config (default: perfgate.json at the repository root)\n"
 	"  -s SCENARIO  scenario (may be omitted when the config has one)\n";
@@ -43,7 +57,8 @@ const char pg_usage_baseline[] =
 struct baseline_args {
 	struct pg_scenario_args sc;
 	const char *from;
-	int force, allow_dirty, has_keep;
+	int force, allow_dirty, has_keep, markdown, no_push;
+	const char *remote;
 	unsigned long keep;
 	char **pos; /* positional arguments after the subcommand */
 	int npos;
@@ -66,6 +81,19 @@ static int take(void *args, int c, const char *arg, struct pg_err *err)
 	case 'k':
 		a->has_keep = 1;
 		return pg_cli_parse_uint(arg, "--keep", 1000000, &a->keep, err);
+	case 'm':
+		if (strcmp(arg, "text") && strcmp(arg, "markdown"))
+			return pg_err_set(
+				err, PG_EUSAGE,
+				"'baseline diff --format' takes text or markdown, not '%s'", arg);
+		a->markdown = !strcmp(arg, "markdown");
+		return 0;
+	case 'R':
+		a->remote = arg;
+		return 0;
+	case 'N':
+		a->no_push = 1;
+		return 0;
 	}
 	return pg_cli_scenario_opt(&a->sc, c, arg, err);
 }
@@ -78,6 +106,9 @@ static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *
 		{ "force", no_argument, NULL, 'f' },
 		{ "allow-dirty", no_argument, NULL, 'd' },
 		{ "keep", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'm' },
+		{ "remote", required_argument, NULL, 'R' },
+		{ "no-push", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct pg_cli_opts opts = { "baseline", PG_SCENARIO_SHORTOPTS, longopts,
@@ -112,18 +143,6 @@ static void ctx_close(struct ctx *x)
 	pg_config_release(&x->cfg);
 }
 
-/* The baseline nearest to rev (a check from rev would use it), loaded. */
-static int load_nearest(struct ctx *x, const char *rev, struct pg_result *r,
-			struct pg_baseline_ref *ref, struct pg_err *err)
-{
-	int rc;
-
-	/* pg_baseline_load refuses a file that is not regular or resolves
-	 * outside the scenario's directory, and validates it */
-	rc = pg_baseline_nearest(x->store, rev, ref, err);
-	return rc ? rc : pg_baseline_load(x->store, ref->commit, r, NULL, err);
-}
-
 /* Baselines come from merge requests: every string is printed inert. */
 #define ESC(buf, s) pg_esc_text(buf, sizeof(buf), (s) ? (s) : "?", 0)
 
@@ -151,6 +170,30 @@ static void show_result(const struct pg_result *r, const struct pg_baseline_ref 
 	}
 }
 
+/* The file, and the previous baseline's file: what a reviewer diffs. */
+static int show_paths(struct ctx *x, const struct pg_baseline_ref *ref, struct pg_err *err)
+{
+	struct pg_baseline_ref prev;
+	struct pg_result r;
+	char path[4096];
+	int rc;
+
+	if ((rc = pg_baseline_path(x->store, ref->commit, ".json", path, sizeof(path), err)))
+		return rc;
+	printf("file     %s\n", path);
+	pg_result_init(&r);
+	rc = pg_baseline_diff_previous(x->store, ref->commit, &r, &prev, err);
+	pg_result_release(&r);
+	if (rc == PG_ENOBASELINE) {
+		printf("previous (none: the first baseline on this history)\n");
+		return 0;
+	}
+	if (!rc &&
+	    !(rc = pg_baseline_path(x->store, prev.commit, ".json", path, sizeof(path), err)))
+		printf("previous %s\n", path);
+	return rc;
+}
+
 static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ref;
@@ -160,59 +203,51 @@ static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	if (a->npos > 1)
 		return pg_err_set(err, PG_EUSAGE, "'baseline show' takes at most one revision");
 	pg_result_init(&r);
-	rc = load_nearest(x, a->npos ? a->pos[0] : "HEAD", &r, &ref, err);
+	rc = pg_baseline_diff_nearest(x->store, a->npos ? a->pos[0] : "HEAD", &r, &ref, err);
+	if (!rc)
+		rc = show_paths(x, &ref, err);
 	if (!rc)
 		show_result(&r, &ref);
 	pg_result_release(&r);
 	return rc;
 }
 
-/* The baselines a diff compares, nearest to each of its two revisions. */
-static int load_pair(struct ctx *x, const struct baseline_args *a, struct pg_result *old,
-		     struct pg_result *new, struct pg_baseline_ref *ra, struct pg_baseline_ref *rb,
-		     struct pg_err *err)
-{
-	int rc;
-
-	rc = load_nearest(x, a->pos[0], old, ra, err);
-	return rc ? rc : load_nearest(x, a->pos[1], new, rb, err);
-}
-
+/* diff REV: REV's baseline against its predecessor; diff A B: A's against
+ * B's. The same baseline on both sides is refused: a diff of a baseline
+ * with itself shows nothing and reads as "no change". */
 static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ra, rb;
 	struct pg_result old, new;
-	struct pg_compare_opts o;
-	struct pg_verdict v;
-	struct pg_report rep = { 0 };
-	char e1[256], e2[256];
+	struct pg_baseline_side so = { &old, ra.commit, NULL }, sn = { &new, rb.commit, NULL };
+	char po[4096], pn[4096];
 	int rc;
 
-	if (a->npos != 2)
-		return pg_err_set(err, PG_EUSAGE, "'baseline diff' takes two revisions, REV1 REV2");
+	if (a->npos < 1 || a->npos > 2)
+		return pg_err_set(err, PG_EUSAGE, "'baseline diff' takes REV or REV1 REV2");
 	pg_result_init(&old);
 	pg_result_init(&new);
-	pg_verdict_init(&v);
-	pg_compare_opts_for(&o, &x->cfg, x->sc, 0);
-	rc = load_pair(x, a, &old, &new, &ra, &rb, err);
+	if ((rc = pg_baseline_diff_nearest(x->store, a->pos[a->npos - 1], &new, &rb, err)))
+		goto out;
+	rc = a->npos == 2 ? pg_baseline_diff_nearest(x->store, a->pos[0], &old, &ra, err)
+			  : pg_baseline_diff_previous(x->store, rb.commit, &old, &ra, err);
 	if (rc)
 		goto out;
-	rc = pg_compare_results(&old, &new, &o, &v, err);
-	if (rc)
+	if (!strcmp(ra.commit, rb.commit)) {
+		rc = pg_err_set(err, PG_EUSAGE,
+				"'%s' and '%s' both use the baseline of %.12s; a baseline diffed "
+				"with itself shows nothing (give one revision to compare with its "
+				"predecessor)",
+				a->pos[0], a->pos[a->npos - 1], rb.commit);
 		goto out;
-	printf("baseline diff %.12s -> %.12s (%s -> %s)\n", ra.commit, rb.commit, a->pos[0],
-	       a->pos[1]);
-	if (old.host.cpu_model && new.host.cpu_model &&
-	    strcmp(old.host.cpu_model, new.host.cpu_model))
-		printf("note: recorded on different CPUs: '%s' and '%s'\n",
-		       ESC(e1, old.host.cpu_model), ESC(e2, new.host.cpu_model));
-	rep.baseline = &old;
-	rep.current = &new;
-	rep.verdict = &v;
-	rep.color = pg_report_want_color(stdout);
-	rc = pg_report_print(pg_report_writer_find("text"), &rep, stdout, err);
+	}
+	if ((rc = pg_baseline_path(x->store, ra.commit, ".json", po, sizeof(po), err)) ||
+	    (rc = pg_baseline_path(x->store, rb.commit, ".json", pn, sizeof(pn), err)))
+		goto out;
+	so.path = pg_baseline_diff_relpath(po, x->cfg.dir);
+	sn.path = pg_baseline_diff_relpath(pn, x->cfg.dir);
+	rc = pg_baseline_diff_write(stdout, &so, &sn, a->markdown, err);
 out:
-	pg_verdict_release(&v);
 	pg_result_release(&new);
 	pg_result_release(&old);
 	return rc;
@@ -347,7 +382,22 @@ static int record_input(struct ctx *x, const struct baseline_args *a, struct pg_
 			       r, prof, err);
 }
 
-static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+/* After a record: the baseline before it, the file a reviewer diffs with. */
+static void show_previous(struct ctx *x, const char *commit)
+{
+	struct pg_baseline_ref prev;
+	struct pg_result r;
+	char path[4096];
+
+	pg_result_init(&r);
+	if (!pg_baseline_diff_previous(x->store, commit, &r, &prev, NULL) &&
+	    !pg_baseline_path(x->store, prev.commit, ".json", path, sizeof(path), NULL))
+		printf("previous %s (perfgate baseline diff %.12s)\n", path, commit);
+	pg_result_release(&r);
+}
+
+/* Record HEAD's baseline; commit (if not NULL) gets its commit. */
+static int record(struct ctx *x, const struct baseline_args *a, char *commit, struct pg_err *err)
 {
 	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	struct pg_result r;
@@ -377,10 +427,35 @@ static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_er
 	if (rc)
 		goto out;
 	printf("recorded %s\n", path);
+	show_previous(x, r.commit);
+	if (commit)
+		snprintf(commit, PG_SHA_LEN + 1, "%s", r.commit);
 out:
 	pg_buf_release(&prof);
 	pg_result_release(&r);
 	return rc;
+}
+
+static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	return record(x, a, NULL, err);
+}
+
+/* Record HEAD's baseline, then commit it on a branch of its own and push
+ * that as a merge request (see propose.h). */
+static int cmd_propose(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+{
+	const char *env_remote = getenv("PERFGATE_PUSH_URL");
+	char commit[PG_SHA_LEN + 1];
+	struct pg_propose_req q = { x->store, &x->cfg, x->sc->name,
+				    commit,   NULL,    a->sc.capture.verbose };
+	int rc;
+
+	q.remote = a->remote ? a->remote : env_remote && *env_remote ? env_remote : "origin";
+	if (a->no_push)
+		q.remote = NULL;
+	rc = record(x, a, commit, err);
+	return rc ? rc : pg_propose_baseline(&q, err);
 }
 
 typedef int (*sub_fn)(struct ctx *x, const struct baseline_args *a, struct pg_err *err);
@@ -390,7 +465,7 @@ static const struct {
 	sub_fn fn;
 } subs[] = {
 	{ "record", cmd_record }, { "list", cmd_list },	  { "show", cmd_show },
-	{ "diff", cmd_diff },	  { "prune", cmd_prune },
+	{ "diff", cmd_diff },	  { "prune", cmd_prune }, { "propose", cmd_propose },
 };
 
 static sub_fn find_sub(const char *name)
@@ -413,10 +488,11 @@ int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 
 	pg_config_init(&x.cfg);
 	if (!sub) {
-		rc = pg_err_set(err, PG_EUSAGE,
-				"baseline needs record, list, show, diff or prune%s%s%s; see "
-				"'perfgate baseline --help'",
-				*name ? ", not '" : "", name, *name ? "'" : "");
+		rc = pg_err_set(
+			err, PG_EUSAGE,
+			"baseline needs record, list, show, diff, prune or propose%s%s%s; see "
+			"'perfgate baseline --help'",
+			*name ? ", not '" : "", name, *name ? "'" : "");
 		goto out;
 	}
 	rc = parse(argc - 1, argv + 1, &a, err);

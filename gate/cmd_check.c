@@ -8,6 +8,7 @@
 #include "check.h"
 #include "cli.h"
 #include "config.h"
+#include "gitlab_note.h"
 #include "report.h"
 
 const char pg_usage_check[] =
@@ -15,7 +16,7 @@ const char pg_usage_check[] =
 	"                      [--threshold PCT] [--report-dir DIR] [--no-probes]\n"
 	"                      [--no-baseline=pass|fail] [--no-confirm]\n"
 	"                      [--mode auto|paired|stored] [--duet | --interleaved]\n"
-	"                      [--inconclusive=pass|fail] [-v]\n"
+	"                      [--inconclusive=pass|fail] [--gitlab-note] [-v]\n"
 	"\n"
 	"Measure the scenario and judge it against its reference commit: in paired\n"
 	"mode the reference is built and re-measured here, in rounds interleaved with\n"
@@ -46,6 +47,10 @@ const char pg_usage_check[] =
 	"  --inconclusive=V  paired mode: what a metric still undecided after\n"
 	"                    max_rounds does to the exit status: pass (default, with\n"
 	"                    a warning) or fail (exit 1)\n"
+	"  --gitlab-note     post summary.md as a merge-request note, edited in place\n"
+	"                    on later pipelines (GitLab CI: CI_API_V4_URL, CI_PROJECT_ID,\n"
+	"                    CI_MERGE_REQUEST_IID, and PERFGATE_GITLAB_TOKEN, a project\n"
+	"                    access token with api scope); a failure is a warning\n"
 	"  -v, --verbose     progress lines even when stderr is not a terminal\n"
 	"\n"
 	"Exit status: 0 pass, 1 regression, 2 usage or input error, 3 infrastructure\n"
@@ -55,7 +60,7 @@ struct check_args {
 	struct pg_scenario_args sc;
 	const char *against, *report_dir;
 	double threshold;
-	int no_baseline_pass, no_confirm, inconclusive_fail, mode, duet;
+	int no_baseline_pass, no_confirm, inconclusive_fail, mode, duet, gitlab_note;
 };
 
 static int pass_or_fail(const char *opt, const char *v, int *fail, struct pg_err *err)
@@ -77,6 +82,9 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 		return 0;
 	case 'n':
 		a->no_confirm = 1;
+		return 0;
+	case 'g':
+		a->gitlab_note = 1;
 		return 0;
 	case 't':
 		return pg_cli_parse_threshold(optarg, &a->threshold, err);
@@ -116,6 +124,7 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 		{ "inconclusive", required_argument, NULL, 'i' },
 		{ "duet", no_argument, NULL, 'D' },
 		{ "interleaved", no_argument, NULL, 'I' },
+		{ "gitlab-note", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, rc;
@@ -139,8 +148,8 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 
 /* Reports: the table on stdout, the files in --report-dir. failure is the
  * error that ended the run early (only result.json then records it). */
-static int report(const struct pg_check *k, const char *dir, const struct pg_err *failure,
-		  struct pg_err *err)
+static int report(const struct pg_check *k, const struct check_args *a,
+		  const struct pg_err *failure, struct pg_err *err)
 {
 	const struct pg_verdict *v = pg_check_verdict(k);
 	const struct pg_buf *bp = pg_check_reference_profile(k), *cp = pg_check_current_profile(k);
@@ -174,29 +183,53 @@ static int report(const struct pg_check *k, const char *dir, const struct pg_err
 	 * report folder does */
 	r.color = !failure && pg_report_want_color(stdout);
 	rc = pg_report_print(pg_report_writer_find("text"), &r, stdout, err);
-	if (!rc && dir)
-		rc = pg_report_write_dir(&r, dir, err);
+	if (!rc && a->report_dir)
+		rc = pg_report_write_dir(&r, a->report_dir, err);
+	if (!rc && !failure && a->gitlab_note)
+		pg_gitlab_note_post(&r, a->report_dir, a->sc.capture.verbose);
 	return rc;
+}
+
+/* The regressed metrics' names, comma-separated, for the stderr line. */
+static void regressed(const struct pg_verdict *v, char *out, size_t n)
+{
+	size_t i, len = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < v->nrows && len < n; i++)
+		if (v->rows[i].verdict == PG_VERDICT_REGRESSION)
+			len += (size_t)snprintf(out + len, n - len, "%s%s", len ? ", " : "",
+						v->rows[i].metric);
 }
 
 /* The exit status of a finished check: 1 for a regression; an inconclusive
  * paired check passes with a warning unless --inconclusive=fail, because
  * the gate could not show that anything got worse, and a gate that fails
  * on what it cannot resolve teaches a team to ignore it. */
-static int outcome(const struct pg_verdict *v, const struct check_args *a)
+static int outcome(const struct pg_verdict *v, const struct check_args *a, struct pg_err *err)
 {
+	char names[200];
+
 	if (!v)
 		return 0;
-	if (v->nregressions)
-		return PG_REGRESSION;
+	if (v->nregressions) { /* main prints it: every non-zero exit says why */
+		regressed(v, names, sizeof(names));
+		return pg_err_set(err, PG_REGRESSION, "regression: %s; see the table above%s%s",
+				  names, a->report_dir ? " and the reports in " : "",
+				  a->report_dir ? a->report_dir : "");
+	}
 	if (!v->ninconclusive)
 		return 0;
+	if (a->inconclusive_fail)
+		return pg_err_set(err, PG_REGRESSION,
+				  "%zu metric%s not decided within the rounds, failing because of "
+				  "--inconclusive=fail; see the report's notes",
+				  v->ninconclusive, v->ninconclusive == 1 ? "" : "s");
 	fprintf(stderr,
-		"perfgate: %s: %zu metric%s not decided within the rounds; see the report's "
-		"notes\n",
-		a->inconclusive_fail ? "failing" : "warning", v->ninconclusive,
-		v->ninconclusive == 1 ? "" : "s");
-	return a->inconclusive_fail ? PG_REGRESSION : 0;
+		"perfgate: warning: %zu metric%s not decided within the rounds; see the "
+		"report's notes\n",
+		v->ninconclusive, v->ninconclusive == 1 ? "" : "s");
+	return 0;
 }
 
 int pg_cmd_check(int argc, char **argv, struct pg_err *err)
@@ -231,13 +264,13 @@ int pg_cmd_check(int argc, char **argv, struct pg_err *err)
 	rc = pg_check_run(&k, &o, err);
 	if (rc && rc != PG_EUSAGE && rc != PG_EINPUT) {
 		/* the run failed: result.json records why, and nothing else */
-		report(&k, a.report_dir, err, &ignored);
+		report(&k, &a, err, &ignored);
 		goto out;
 	}
 	if (!rc)
-		rc = report(&k, a.report_dir, NULL, err);
+		rc = report(&k, &a, NULL, err);
 	if (!rc)
-		rc = outcome(pg_check_verdict(&k), &a);
+		rc = outcome(pg_check_verdict(&k), &a, err);
 out:
 	pg_check_release(&k);
 	pg_config_release(&cfg);

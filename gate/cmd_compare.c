@@ -147,7 +147,9 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	rc = pg_report_print(pg_report_writer_find(a.format), &r, stdout, err);
 	if (rc)
 		goto out;
-	rc = v.nregressions ? PG_REGRESSION : 0;
+	if (v.nregressions) /* main prints the line: every non-zero exit has one */
+		rc = pg_err_set(err, PG_REGRESSION, "regression: %zu gated metric%s regressed",
+				v.nregressions, v.nregressions == 1 ? "" : "s");
 out:
 	pg_verdict_release(&v);
 	pg_config_release(&cfg);

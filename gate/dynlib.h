@@ -13,53 +13,71 @@
 #include "err.h"
 
 /* The functions perfgate calls, without their library prefix. */
-#define PG_LIBGIT2_FNS(X)         \
-	X(libgit2_init)           \
-	X(libgit2_shutdown)       \
-	X(error_last)             \
-	X(oid_tostr)              \
-	X(oid_cpy)                \
-	X(reference_name_to_id)   \
-	X(repository_open_ext)    \
-	X(repository_free)        \
-	X(repository_workdir)     \
-	X(repository_is_shallow)  \
-	X(repository_commondir)   \
-	X(status_options_init)    \
-	X(status_list_new)        \
-	X(status_list_free)       \
-	X(status_list_entrycount) \
-	X(commit_lookup)          \
-	X(commit_free)            \
-	X(commit_id)              \
-	X(commit_parentcount)     \
-	X(commit_parent)          \
-	X(revparse_single)        \
-	X(object_peel)            \
-	X(object_id)              \
-	X(object_free)            \
-	X(merge_base)             \
-	X(oid_fromstr)            \
-	X(object_type)            \
-	X(checkout_options_init)  \
-	X(checkout_tree)          \
-	X(blob_free)              \
-	X(blob_lookup)            \
-	X(blob_rawcontent)        \
-	X(blob_rawsize)           \
-	X(commit_tree)            \
-	X(diff_free)              \
-	X(diff_get_delta)         \
-	X(diff_num_deltas)        \
-	X(diff_options_init)      \
-	X(diff_tree_to_tree)      \
-	X(repository_head_unborn) \
-	X(tree_entry_bypath)      \
-	X(tree_entry_filemode)    \
-	X(tree_entry_free)        \
-	X(tree_entry_id)          \
-	X(tree_entry_type)        \
-	X(tree_free)
+#define PG_LIBGIT2_FNS(X)             \
+	X(libgit2_init)               \
+	X(libgit2_shutdown)           \
+	X(error_last)                 \
+	X(oid_tostr)                  \
+	X(oid_cpy)                    \
+	X(reference_name_to_id)       \
+	X(repository_open_ext)        \
+	X(repository_free)            \
+	X(repository_workdir)         \
+	X(repository_is_shallow)      \
+	X(repository_commondir)       \
+	X(status_options_init)        \
+	X(status_list_new)            \
+	X(status_list_free)           \
+	X(status_list_entrycount)     \
+	X(commit_lookup)              \
+	X(commit_free)                \
+	X(commit_id)                  \
+	X(commit_parentcount)         \
+	X(commit_parent)              \
+	X(revparse_single)            \
+	X(object_peel)                \
+	X(object_id)                  \
+	X(object_free)                \
+	X(merge_base)                 \
+	X(oid_fromstr)                \
+	X(object_type)                \
+	X(checkout_options_init)      \
+	X(checkout_tree)              \
+	X(blob_free)                  \
+	X(blob_lookup)                \
+	X(blob_rawcontent)            \
+	X(blob_rawsize)               \
+	X(commit_tree)                \
+	X(diff_free)                  \
+	X(diff_get_delta)             \
+	X(diff_num_deltas)            \
+	X(diff_options_init)          \
+	X(diff_tree_to_tree)          \
+	X(repository_head_unborn)     \
+	X(tree_entry_bypath)          \
+	X(tree_entry_filemode)        \
+	X(tree_entry_free)            \
+	X(tree_entry_id)              \
+	X(tree_entry_type)            \
+	X(tree_free)                  \
+	X(commit_create)              \
+	X(tree_lookup)                \
+	X(index_new)                  \
+	X(index_read_tree)            \
+	X(index_add)                  \
+	X(index_write_tree_to)        \
+	X(index_free)                 \
+	X(blob_create_from_buffer)    \
+	X(signature_default)          \
+	X(signature_now)              \
+	X(signature_free)             \
+	X(branch_create)              \
+	X(reference_free)             \
+	X(repository_config_snapshot) \
+	X(repository_item_path)       \
+	X(config_get_string_buf)      \
+	X(config_free)                \
+	X(buf_dispose)
 
 #define PG_LIBCURL_FNS(X) \
 	X(global_init)    \
@@ -68,7 +86,16 @@
 	X(easy_perform)   \
 	X(easy_getinfo)   \
 	X(easy_cleanup)   \
-	X(easy_strerror)
+	X(easy_strerror)  \
+	X(url)            \
+	X(url_set)        \
+	X(url_get)        \
+	X(url_cleanup)    \
+	X(url_strerror)   \
+	X(slist_append)   \
+	X(slist_free_all) \
+	X(easy_escape)    \
+	X(free)
 
 /* __typeof__ keeps every call type-checked against the library's header. */
 #define PG_DYNLIB_GIT_PTR(f) __typeof__(git_##f) *f;

@@ -22,5 +22,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		fprintf(stderr, "perfgate: %s\n",
 			err.msg[0] ? pg_esc_text(msg, sizeof(msg), err.msg, 0) : "unknown error");
+	else if (rc == PG_REGRESSION && err.msg[0])
+		fprintf(stderr, "perfgate: %s\n", pg_esc_text(msg, sizeof(msg), err.msg, 0));
 	return pg_err_exit_status(rc);
 }

@@ -129,6 +129,20 @@ void pg_report_fmt_change(char *out, size_t len, double pct)
 		snprintf(out, len, "%+.1f %%", pct);
 }
 
+int pg_report_host_note(const struct pg_report *r, char *out, size_t n)
+{
+	char facts[400];
+
+	if (!r->baseline || !r->current ||
+	    !pg_host_mismatch(&r->baseline->host, &r->current->host, facts, sizeof(facts)))
+		return 0;
+	snprintf(out, n,
+		 "host mismatch: baseline on %s (this run); changes may come from the hosts, "
+		 "not the code",
+		 facts);
+	return 1;
+}
+
 const char *pg_report_scenario(const struct pg_report *r)
 {
 	if (r->current && r->current->scenario)

@@ -117,6 +117,11 @@ int pg_report_has_stored(const struct pg_verdict *v);
 /* reference.json: the re-measured reference of a paired check. */
 int pg_report_reference(FILE *f, const struct pg_report *r, struct pg_err *err);
 
+/* The host-mismatch line every report carries when the baseline's host
+ * facts (CPU model, cores, kernel) differ from the current run's: 1 and
+ * the line in out, else 0. */
+int pg_report_host_note(const struct pg_report *r, char *out, size_t n);
+
 int pg_report_text(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_json(FILE *f, const struct pg_report *r, struct pg_err *err);
 int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err);

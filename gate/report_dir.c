@@ -186,6 +186,20 @@ static int write_set(const struct pg_report *r, const char *dir, struct pg_err *
 	return rc;
 }
 
+/* The current CPU profile beside result.json, as capture -o keeps it, so
+ * `baseline record --from DIR/result.json` records the profile too (the
+ * default-branch CI job records the baseline from its check's reports). */
+static int save_profile(const struct pg_report *r, const char *dir, struct pg_err *err)
+{
+	char path[4096];
+
+	if (r->error || !r->current_profile_len)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/result.pb.gz", dir) >= (int)sizeof(path))
+		return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'", dir);
+	return pg_fs_write_atomic(path, r->current_profile, r->current_profile_len, 0, err);
+}
+
 int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)
 {
 	struct pg_report rr;
@@ -195,6 +209,8 @@ int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_er
 	rc = pg_report_with_evidence(r, &rr, &ev, err);
 	if (!rc)
 		rc = write_set(&rr, dir, err);
+	if (!rc)
+		rc = save_profile(r, dir, err);
 	pg_report_evidence_release(&ev);
 	return rc;
 }

@@ -142,6 +142,9 @@ static json_t *build(const struct pg_report *r)
 	if (pg_report_vdso_note(r, note, sizeof(note)) &&
 	    json_object_set_new(root, "getrandom_note", json_string(note)))
 		goto fail;
+	if (pg_report_host_note(r, note, sizeof(note)) &&
+	    json_object_set_new(root, "host_mismatch", json_string(note)))
+		goto fail;
 	if (r->verdict && (add_verdict(root, r->verdict) || add_evidence(root, r)))
 		goto fail;
 	if (!r->verdict && r->warning &&

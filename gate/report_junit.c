@@ -32,7 +32,7 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref,
 }
 
 static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
-		     const struct pg_finding *fd, const char *note)
+		     const struct pg_finding *fd, const char *note, const char *host_note)
 {
 	char base[32], cur[32], chg[32], ci[48], out[320];
 
@@ -63,6 +63,10 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 		pg_xml_text(f, "\nnote: ", SIZE_MAX);
 		pg_xml_text(f, note, SIZE_MAX);
 	}
+	if (host_note) {
+		pg_xml_text(f, "\nwarning: ", SIZE_MAX);
+		pg_xml_text(f, host_note, SIZE_MAX);
+	}
 	fputs("</system-out>\n    </testcase>\n", f);
 }
 
@@ -70,6 +74,8 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
 	char suite[256], note[512];
+	char host_note[512];
+	int host = pg_report_host_note(r, host_note, sizeof(host_note));
 	size_t i, n = 0;
 	int has_note = pg_report_vdso_note(r, note, sizeof(note));
 
@@ -88,7 +94,8 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
 			testcase(f, &v->rows[i], suite, v->ref_commit,
-				 pg_report_finding(r, v->rows[i].metric), has_note ? note : NULL);
+				 pg_report_finding(r, v->rows[i].metric), has_note ? note : NULL,
+				 host ? host_note : NULL);
 	for (i = 0; i < r->nnotes; i++) {
 		fputs(i ? "\n" : "    <system-out>", f);
 		pg_xml_text(f, "note: ", SIZE_MAX);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* summary.md: a table for a merge request comment, with ✅/❌ per gated
- * metric, the reference commit and the CPU profile's top movers. */
+ * metric (regressions first), the reference commit and the CPU profile's
+ * top movers. */
 #include <math.h>
 #include <string.h>
 
@@ -123,7 +124,7 @@ static const char *headline(const struct pg_verdict *v)
 int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 {
 	const struct pg_verdict *v = r->verdict;
-	char ref[160];
+	char ref[160], note[512];
 	size_t i;
 	int stored;
 
@@ -143,9 +144,16 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 	fputs("Compared with ", f);
 	pg_esc_md(f, ref, 0);
 	fputs(".\n\n", f);
+	if (pg_report_host_note(r, note, sizeof(note)))
+		fprintf(f, "⚠️ %s\n\n", note);
 	table_head(f, v, stored);
+	/* regressions first: the rows a reviewer came for */
 	for (i = 0; i < v->nrows; i++)
-		row(f, &v->rows[i], v, stored);
+		if (v->rows[i].verdict == PG_VERDICT_REGRESSION)
+			row(f, &v->rows[i], v, stored);
+	for (i = 0; i < v->nrows; i++)
+		if (v->rows[i].verdict != PG_VERDICT_REGRESSION)
+			row(f, &v->rows[i], v, stored);
 	movers(f, v);
 	if (v->nnotes)
 		fputs("\n", f);

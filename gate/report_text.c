@@ -37,11 +37,13 @@ static const char *colour_of(enum pg_verdict_kind k)
 static void header(FILE *f, const struct pg_report *r, int stored)
 {
 	const struct pg_verdict *v = r->verdict;
-	char ref[160], e[256];
+	char ref[160], e[256], note[512];
 
 	pg_report_fmt_reference(ref, sizeof(ref), v);
-	fprintf(f, "perfgate: scenario '%s' against %s\n\n%-34s ", ESC(e, pg_report_scenario(r)),
-		ref, "metric");
+	fprintf(f, "perfgate: scenario '%s' against %s\n", ESC(e, pg_report_scenario(r)), ref);
+	if (pg_report_host_note(r, note, sizeof(note)))
+		fprintf(f, "warning: %s\n", ESC(e, note));
+	fprintf(f, "\n%-34s ", "metric");
 	if (stored)
 		fprintf(f, "%12s ", "stored");
 	fprintf(f, "%12s %12s %10s ", v->paired ? "reference" : "baseline", "current", "change");

@@ -278,3 +278,21 @@ void pg_result_collapse(struct pg_result *r)
 	}
 	r->runs = 1;
 }
+
+static int same(const char *a, const char *b)
+{
+	return !a || !b || !strcmp(a, b);
+}
+
+int pg_host_mismatch(const struct pg_host *a, const struct pg_host *b, char *out, size_t n)
+{
+	int len;
+
+	if (same(a->cpu_model, b->cpu_model) && (!a->cores || !b->cores || a->cores == b->cores) &&
+	    same(a->kernel, b->kernel))
+		return 0;
+	len = snprintf(out, n, "'%s', %d cores, kernel %s vs '%s', %d cores, kernel %s",
+		       a->cpu_model ? a->cpu_model : "?", a->cores, a->kernel ? a->kernel : "?",
+		       b->cpu_model ? b->cpu_model : "?", b->cores, b->kernel ? b->kernel : "?");
+	return len > 0;
+}

@@ -69,6 +69,11 @@ struct pg_result {
 	char *go_version; /* the workload binary's Go toolchain, or NULL */
 };
 
+/* The facts of a and b (CPU model, cores, kernel) on one line into out, 1
+ * when they differ; 0 when they match or the differing fact is unknown on
+ * a side. */
+int pg_host_mismatch(const struct pg_host *a, const struct pg_host *b, char *out, size_t n);
+
 void pg_result_init(struct pg_result *r);
 void pg_result_release(struct pg_result *r);
 

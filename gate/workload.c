@@ -35,13 +35,14 @@ int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 	if (o->grace_s > 0)
 		w->grace_s = o->grace_s;
 	w->target.port = pg_url_port(c->ready_url);
-	rc = pg_cgroup_create(&w->target.cg, "workload", err);
+	rc = o->bare ? 0 : pg_cgroup_create(&w->target.cg, "workload", err);
 	if (rc)
 		goto out;
-	if (c->isolate_network && (rc = pg_netns_create(&w->target.ns, c->drop_pct, err)))
+	if (!o->bare && c->isolate_network &&
+	    (rc = pg_netns_create(&w->target.ns, c->drop_pct, err)))
 		goto out;
 	s.netns_fd = w->target.ns.fd;
-	s.cgroup = w->target.cg.path;
+	s.cgroup = w->target.cg.path[0] ? w->target.cg.path : NULL;
 	rc = pg_child_start_kv(&w->child, &s, c->env, c->nenv, err);
 	if (rc)
 		goto out;
@@ -50,6 +51,38 @@ out:
 	if (rc)
 		pg_workload_stop(w);
 	return rc;
+}
+
+/* Fields 14 and 15 of /proc/PID/stat, after the command name (which may
+ * hold spaces and parentheses, hence the last ')'). */
+static int proc_cpu_usec(pid_t pid, uint64_t *out, struct pg_err *err)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	long hz = sysconf(_SC_CLK_TCK);
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+	if (f)
+		fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || hz <= 0 ||
+	    sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+		return pg_err_set(err, PG_EINFRA, "cannot read the workload's CPU time from '%s'",
+				  path);
+	*out = (uint64_t)(ut + st) * 1000000u / (uint64_t)hz;
+	return 0;
+}
+
+int pg_workload_cpu_usec(const struct pg_workload *w, uint64_t *out, struct pg_err *err)
+{
+	if (w->target.cg.path[0])
+		return pg_cgroup_cpu_usec(&w->target.cg, out, err);
+	return proc_cpu_usec(w->target.pid, out, err);
 }
 
 /* Borrow cgroup cg and the network namespace of pid in it. */

@@ -36,6 +36,7 @@ struct pg_workload_opts {
 	int echo;	 /* copy its output to stderr (verbose) */
 	double grace_s;	 /* 0: 3 s */
 	const char *cwd; /* the tree it runs from; NULL: perfgate's */
+	int bare;	 /* no cgroup, no namespace: what a user without root can do */
 };
 
 void pg_workload_init(struct pg_workload *w);
@@ -45,6 +46,11 @@ void pg_workload_init(struct pg_workload *w);
  * With c->attach set, attaches to that target instead (see below). */
 int pg_workload_start(struct pg_workload *w, const struct pg_workload_cfg *c,
 		      const struct pg_workload_opts *o, struct pg_err *err);
+
+/* CPU time of the target in microseconds: its cgroup's usage, or for a
+ * bare workload (no cgroup) the main process's own utime + stime from
+ * /proc (all its threads, in clock ticks; not its child processes). */
+int pg_workload_cpu_usec(const struct pg_workload *w, uint64_t *out, struct pg_err *err);
 
 /* Target a running process perfgate did not start: its cgroup and network
  * namespace are borrowed, and pg_workload_stop leaves it running. */

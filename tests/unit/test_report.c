@@ -184,12 +184,26 @@ static void test_report_openmetrics_names(void **state)
 	regex_t re;
 	size_t n = 0;
 
+	f->cur.scenario = strdup("orders-\"api\"");
+	assert_int_equal(
+		pg_result_add_value(&f->cur, "load.big", "1/s", PG_BETTER_HIGHER, 1234.56789, &err),
+		0);
 	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
 	text = slurp(f->dir, "metrics.txt");
-	assert_non_null(strstr(text, "\nperfgate_cpu_seconds_per_req 0.0013\n"));
-	assert_non_null(strstr(text, "\nperfgate_load_we_ird_______x 2\n"));
+	/* labelled by scenario, rounded to 3 significant digits */
+	assert_non_null(strstr(text,
+			       "\nperfgate_cpu_seconds_per_req{scenario=\"orders-\\\"api\\\"\"} "
+			       "0.0013\n"));
+	assert_non_null(strstr(
+		text, "\nperfgate_load_we_ird_______x{scenario=\"orders-\\\"api\\\"\"} 2\n"));
+	assert_non_null(
+		strstr(text, "\nperfgate_load_big{scenario=\"orders-\\\"api\\\"\"} 1.23e+03\n"));
 	assert_int_equal(strcmp(text + strlen(text) - 6, "# EOF\n"), 0);
-	assert_int_equal(regcomp(&re, "^perfgate_[a-zA-Z0-9_]+ [-0-9.e+]+$", REG_EXTENDED), 0);
+	assert_int_equal(
+		regcomp(&re,
+			"^perfgate_[a-zA-Z0-9_]+\\{scenario=\"([^\"\\\\]|\\\\.)*\"\\} [-0-9.e+]+$",
+			REG_EXTENDED),
+		0);
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
@@ -197,7 +211,7 @@ static void test_report_openmetrics_names(void **state)
 			fail_msg("not an OpenMetrics sample line: '%s'", line);
 		n++;
 	}
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	regfree(&re);
 	free(text);
 }
@@ -214,8 +228,55 @@ static void test_report_markdown_table(void **state)
 	assert_non_null(strstr(text, "| ❌ | `cpu.seconds_per_req` |"));
 	assert_non_null(strstr(text, "| 🚀 | `load.lat_p99_ms` |"));
 	assert_non_null(strstr(text, "the baseline of aaaaaaaaaaaa \\(2 commits back\\)"));
+	/* every regression row comes before the first other row */
+	{
+		const char *last_bad = NULL, *p = text, *first_ok = strstr(text, "| 🚀 |");
+
+		while ((p = strstr(p, "| ❌ |")))
+			last_bad = p++;
+		assert_non_null(last_bad);
+		assert_non_null(first_ok);
+		assert_true(last_bad < first_ok);
+	}
 	/* a pipe in a name must not split the row */
 	assert_non_null(strstr(text, "\\|'x`"));
+	free(text);
+}
+
+/* A baseline from another host: every report says so, once per place. */
+static void test_report_host_mismatch(void **state)
+{
+	static const char *files[] = { "result.json", "junit.xml", "summary.md" };
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *m;
+
+	f->base.host.cpu_model = strdup("Imaginary Xeon 9999");
+	f->base.host.cores = 64;
+	f->cur.host.cpu_model = strdup("Intel(R) Xeon(R) Processor");
+	f->cur.host.cores = 2;
+	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		text = slurp(f->dir, files[i]);
+		if (!strstr(text, "host mismatch: baseline on ") ||
+		    !strstr(text, "Imaginary Xeon 9999") || !strstr(text, "64 cores"))
+			fail_msg("%s does not say the hosts differ", files[i]);
+		free(text);
+	}
+	m = open_memstream(&text, &len);
+	assert_int_equal(pg_report_text(m, &f->r, &err), 0);
+	fclose(m);
+	assert_non_null(strstr(text, "warning: host mismatch"));
+	free(text);
+	/* the same host: no line */
+	free(f->base.host.cpu_model);
+	f->base.host.cpu_model = strdup("Intel(R) Xeon(R) Processor");
+	f->base.host.cores = 2;
+	assert_int_equal(pg_report_write_dir(&f->r, f->dir, &err), 0);
+	text = slurp(f->dir, "summary.md");
+	assert_null(strstr(text, "host mismatch"));
 	free(text);
 }
 
@@ -327,6 +388,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_json_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_openmetrics_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_markdown_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_host_mismatch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_text_colour, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_error_only_result, setup, teardown),
 	};

@@ -81,6 +81,35 @@ static int in_cgroup(pid_t pid, const char *cg_path)
 	return found;
 }
 
+/* Bare (no root needed): no cgroup, no namespace, and the CPU time comes
+ * from the process itself and grows while it works. */
+static void test_workload_bare_cpu(void **state)
+{
+	char *cmd[] = { "/bin/sh", "-c",
+			"i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; "
+			"sleep 30",
+			NULL };
+	struct pg_workload_opts o = { .cpu = -1, .bare = 1, .grace_s = 0.2 };
+	struct pg_workload_cfg c = cfg(cmd, 1);
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_workload *w = *state;
+	uint64_t t0, t1;
+	pid_t pid;
+
+	assert_int_equal(pg_workload_start(w, &c, &o, &err), 0);
+	pid = w->target.pid;
+	assert_true(pid > 0);
+	assert_int_equal(w->target.cg.path[0], '\0');
+	assert_int_equal(w->target.ns.fd, -1);
+	assert_int_equal(pg_workload_cpu_usec(w, &t0, &err), 0);
+	usleep(300000);
+	assert_int_equal(pg_workload_cpu_usec(w, &t1, &err), 0);
+	assert_true(t1 > t0);
+	pg_workload_stop(w);
+	assert_true(kill(pid, 0) < 0);
+	assert_int_not_equal(pg_workload_cpu_usec(w, &t1, &err), 0);
+}
+
 /* The demo service, in its own cgroup and namespace (so port 8080 is free
  * whatever the host runs); stop removes the process, cgroup and namespace. */
 static void test_workload_lifecycle(void **state)
@@ -202,6 +231,7 @@ static void test_workload_attach_cfg_gone(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_workload_bare_cpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_exits_before_ready, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_workload_never_ready, setup, teardown),
