@@ -205,8 +205,16 @@ static void tick(void *arg, double left)
  * report, whatever the script made of it. */
 static int load(struct run *r, double seconds, int measured, struct pg_err *err)
 {
-	struct pg_loadrun l = { &r->sc->load,	r->origin,	   seconds, r->w.target.ns.fd,
-				load_cpu(r->o), r->o->verbose > 1, tick,    r };
+	struct pg_loadrun l = { .cfg = &r->sc->load,
+				.target_url = r->origin,
+				.duration_s = seconds,
+				.netns_fd = r->w.target.ns.fd,
+				.cpu = load_cpu(r->o),
+				.echo = r->o->verbose > 1,
+				.tick = tick,
+				.tick_arg = r,
+				/* no cgroup for the workload (no root): none for it either */
+				.no_cgroup = !r->w.target.cg.path[0] };
 	struct pg_err werr = PG_ERR_INIT;
 	int rc;
 

@@ -169,10 +169,12 @@ int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n
 	s.envp = env;
 	/* a cgroup of its own: what the script leaves behind (`sleep &`,
 	 * `setsid wrk &`) is killed with it, as the workload's is */
-	rc = pg_cgroup_create(&cg, "load", err);
-	if (rc)
-		goto out;
-	s.cgroup = cg.path;
+	if (!r->no_cgroup) {
+		rc = pg_cgroup_create(&cg, "load", err);
+		if (rc)
+			goto out;
+		s.cgroup = cg.path;
+	}
 	rc = pg_child_start(&c, &s, err);
 	if (rc)
 		goto out;

@@ -25,6 +25,9 @@ struct pg_loadrun {
 	/* Called about every 0.25 s with the seconds left (may be NULL). */
 	void (*tick)(void *arg, double left_s);
 	void *tick_arg;
+	/* 1: no cgroup of its own (running without root); its process group
+	 * is stopped at the end instead */
+	int no_cgroup;
 };
 
 /* Run the script; with out non-NULL, parse its metrics file into out and n.

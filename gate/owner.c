@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mount.h>
@@ -98,6 +99,13 @@ int pg_owner_token_of(const char *name, char *out, size_t n)
 	return 0;
 }
 
+static int pid_runs(const char *t)
+{
+	long pid = strtol(t, NULL, 10);
+
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
 int pg_owner_alive(const char *t)
 {
 	char path[PATH_MAX];
@@ -107,8 +115,12 @@ int pg_owner_alive(const char *t)
 		return 1;
 	snprintf(path, sizeof(path), PG_OWNER_DIR "/%s", t);
 	fd = open(path, O_RDWR | O_CLOEXEC);
+	/* no lock file: an owner that could not take one (not root) still
+	 * runs if its pid does; a reused pid only delays the sweep */
+	if (fd < 0 && errno == ENOENT)
+		return pid_runs(t);
 	if (fd < 0)
-		return errno == ENOENT ? 0 : 1; /* unsure: leave it */
+		return 1; /* unsure: leave it */
 	alive = flock(fd, LOCK_EX | LOCK_NB) < 0;
 	close(fd);
 	return alive;

@@ -142,7 +142,10 @@ static void test_owner_token_shape(void **state)
 	assert_int_equal(pg_owner_token_of("perfgate-12-0A1B2C3D-0", t, sizeof(t)), -1);
 	assert_int_equal(pg_owner_token_of("other", t, sizeof(t)), -1);
 	assert_int_equal(pg_owner_alive(pg_owner_token()), 1);
-	assert_int_equal(pg_owner_alive("1-00000000"), 0);
+	/* no lock file: alive while its pid runs (pid 1 does; one above any
+	 * pid_max does not) */
+	assert_int_equal(pg_owner_alive("1-00000000"), 1);
+	assert_int_equal(pg_owner_alive("999999999-00000000"), 0);
 }
 
 int main(void)
