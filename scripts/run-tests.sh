@@ -13,11 +13,12 @@ suites=${*:-unit fuzz integration}
 pass=0 fail=0 skip=0 failed=()
 
 run() { # name timeout cmd...
-	local name=$1 limit=$2 rc
+	local name=$1 limit=$2 rc t0=$SECONDS
 	shift 2
 	echo "=== $name"
 	timeout --kill-after=10 "$limit" "$@"
 	rc=$?
+	echo "--- $name: exit $rc, $((SECONDS - t0)) s"
 	case $rc in
 	0) pass=$((pass + 1)) ;;
 	77) skip=$((skip + 1)) ;;
