@@ -123,7 +123,9 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	if (o->duet >= 0)
 		k->pcfg.duet = o->duet;
 	if (k->pcfg.duet && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-		fprintf(stderr, "perfgate: warning: a duet needs two CPUs; interleaving instead\n");
+		if (o->duet == 1)
+			fprintf(stderr,
+				"perfgate: warning: a duet needs two CPUs; interleaving instead\n");
 		k->pcfg.duet = 0;
 	}
 	pg_paired_init(&k->paired, &ref, &cur, &k->pcfg, &o->compare);

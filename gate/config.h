@@ -98,7 +98,7 @@ struct pg_paired_cfg {
 	int min_rounds;	 /* default 3 */
 	int max_rounds;	 /* default 10 */
 	double budget_s; /* stop adding rounds past this; default 900 */
-	int duet;	 /* both sides at once on separate CPUs; default 0 */
+	int duet;	 /* both sides at once on separate CPUs; default 1 */
 };
 
 struct pg_scenario {

@@ -6,7 +6,7 @@
 # there and re-measures it interleaved with the branch:
 #   unchanged branch                 -> 0, decided from paired rounds
 #   a committed CPU regression       -> 1 naming cpu.seconds_per_req,
-#                                       interleaved and as a duet
+#                                       interleaved and as a duet (default)
 #   a reference commit that fails to build -> 3 naming it, with the log
 #   SIGTERM in the middle of a round -> 3
 # and after each: no temporary tree, cgroup, namespace or process left, and
@@ -98,7 +98,7 @@ left=$(leftovers "$pid"
 
 git checkout -q main && git checkout -q -b slower
 echo cpu >>svc/regress.conf && git commit -qam "an integrity check per order"
-paired cpu 1
+paired cpu 1 --interleaved
 jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0]
 	| .verdict == "regression" and .interval_pct[0] > 0' "$T/cpu/result.json" >/dev/null &&
 	ok "cpu: cpu.seconds_per_req regressed, interval above 0" ||
@@ -106,8 +106,9 @@ jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0]
 		"$T/cpu/result.json")"
 xmllint --xpath '//testcase[failure]/@name' "$T/cpu/junit.xml" | grep -q cpu.seconds_per_req ||
 	fail "cpu: junit.xml has no failure for cpu.seconds_per_req"
-# the same as a duet: both sides at once, the second in a forked process
-paired cpu-duet 1 --duet
+# the same as a duet (the default): both sides at once, the second side in a
+# forked process
+paired cpu-duet 1
 grep -q "round 1: duet" "$T/cpu-duet.err" || fail "cpu-duet: rounds were not duets"
 jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0].verdict == "regression"' \
 	"$T/cpu-duet/result.json" >/dev/null && ok "cpu-duet: cpu.seconds_per_req regressed" ||

@@ -75,6 +75,7 @@ static void test_config_full_round_trip(void **state)
 	assert_int_equal(s->mode, PG_MODE_AUTO);
 	assert_int_equal(pg_scenario_mode(s), PG_MODE_PAIRED);
 	assert_int_equal(s->paired.min_rounds, 5);
+	assert_int_equal(s->paired.duet, 1); /* the default */
 	assert_int_equal(s->paired.max_rounds, 12);
 	assert_true(s->paired.budget_s == 300);
 	assert_null(c.scenarios[1].build.cmd);
