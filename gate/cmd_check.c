@@ -72,14 +72,16 @@ static int pass_or_fail(const char *opt, const char *v, int *fail, struct pg_err
 	return 0;
 }
 
-static int parse_opt(int c, struct check_args *a, struct pg_err *err)
+static int take(void *args, int c, const char *arg, struct pg_err *err)
 {
+	struct check_args *a = args;
+
 	switch (c) {
 	case 'a':
-		a->against = optarg;
+		a->against = arg;
 		return 0;
 	case 'd':
-		a->report_dir = optarg;
+		a->report_dir = arg;
 		return 0;
 	case 'n':
 		a->no_confirm = 1;
@@ -88,9 +90,9 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 		a->gitlab_note = 1;
 		return 0;
 	case 't':
-		return pg_cli_parse_threshold(optarg, &a->threshold, err);
+		return pg_cli_parse_threshold(arg, &a->threshold, err);
 	case 'b':
-		if (pass_or_fail("--no-baseline", optarg, &a->no_baseline_pass, err))
+		if (pass_or_fail("--no-baseline", arg, &a->no_baseline_pass, err))
 			return PG_EUSAGE;
 		a->no_baseline_pass = !a->no_baseline_pass;
 		return 0;
@@ -101,15 +103,15 @@ static int parse_opt(int c, struct check_args *a, struct pg_err *err)
 		a->duet = 0;
 		return 0;
 	case 'i':
-		return pass_or_fail("--inconclusive", optarg, &a->inconclusive_fail, err);
+		return pass_or_fail("--inconclusive", arg, &a->inconclusive_fail, err);
 	case 'm':
-		a->mode = pg_mode_parse(optarg);
+		a->mode = pg_mode_parse(arg);
 		if (a->mode < 0)
 			return pg_err_set(err, PG_EUSAGE,
-					  "--mode takes auto, paired or stored, not '%s'", optarg);
+					  "--mode takes auto, paired or stored, not '%s'", arg);
 		return 0;
 	}
-	return pg_cli_scenario_opt(&a->sc, c, optarg, err);
+	return pg_cli_scenario_opt(&a->sc, c, arg, err);
 }
 
 static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err)
@@ -128,22 +130,17 @@ static int parse(int argc, char **argv, struct check_args *a, struct pg_err *err
 		{ "gitlab-note", no_argument, NULL, 'g' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, rc;
+	static const struct pg_cli_opts o = { "check", PG_SCENARIO_SHORTOPTS, opts, take };
+	int first, rc;
 
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, PG_SCENARIO_SHORTOPTS, opts, NULL)) != -1) {
-		rc = parse_opt(c, a, err);
-		if (rc > 0)
-			return pg_cli_badopt(err, "check", optopt, argv[optind - 1]);
-		if (rc)
-			return rc;
-	}
-	if (optind < argc)
+	rc = pg_cli_parse(&o, argc, argv, a, &first, err);
+	if (rc)
+		return rc;
+	if (first < argc)
 		return pg_err_set(err, PG_EUSAGE,
 				  "check takes no arguments, not '%s'; see "
 				  "'perfgate check --help'",
-				  argv[optind]);
+				  argv[first]);
 	return 0;
 }
 

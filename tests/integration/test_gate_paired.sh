@@ -23,7 +23,7 @@ cp "$ROOT"/tests/workload/orders-api/{main.go,go.mod,regress.conf} "$repo/svc/"
 printf 'go 1.19\n\nuse ./svc\n' >"$repo/go.work"
 # GOCACHE: the suite's own warm cache, so each tree's build takes seconds.
 jq -n --arg l "$ROOT/scripts/load-wrk.sh" --arg m "$MARK" --arg c "$BUILD/gocache" '{
-	paired: { min_rounds: 3, max_rounds: 5 },
+	paired: { min_rounds: 3, max_rounds: 3 },
 	scenarios: [{
 		name: "orders-api",
 		build: { cmd: ["go", "build", "-o", "bin/orders-api", "./svc"],
