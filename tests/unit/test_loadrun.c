@@ -29,7 +29,11 @@ static int run_script(const char *script, struct pg_err *err)
 {
 	char *argv[] = { "sh", "-c", (char *)script, NULL };
 	struct pg_load_cfg cfg = { argv, 3, 1, 0, NULL, 0 };
-	struct pg_loadrun r = { &cfg, "http://127.0.0.1:1", 1, -1, -1, 0, NULL, NULL };
+	struct pg_loadrun r = { .cfg = &cfg,
+				.target_url = "http://127.0.0.1:1",
+				.duration_s = 1,
+				.netns_fd = -1,
+				.cpu = -1 };
 	struct pg_loadmetric *m = NULL;
 	size_t n = 0;
 	int rc;
