@@ -1,7 +1,12 @@
 #define _GNU_SOURCE /* nftw's FTW_DEPTH and FTW_PHYS */
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include <cmocka.h>
 
 #include "scratch.h"
 
@@ -38,4 +43,16 @@ int pg_scratch_free(char *dir)
 	rc = nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS) ? -1 : 0;
 	free(dir);
 	return rc;
+}
+
+void pg_scratch_sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd))
+		fail_msg("command failed: %s", cmd);
 }

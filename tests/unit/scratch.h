@@ -12,4 +12,8 @@ char *pg_scratch_new(const char *tag);
  * not be removed. NULL-safe. */
 int pg_scratch_free(char *dir);
 
+/* Run a shell command built printf-style (git in fixtures); a non-zero
+ * status fails the test that called it. */
+void pg_scratch_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

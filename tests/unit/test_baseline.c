@@ -25,19 +25,7 @@ struct fixture {
 	struct pg_baseline_store *s;
 };
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd))
-		fail_msg("command failed: %s", cmd);
-}
+#define sh pg_scratch_sh
 
 static void rev(struct fixture *f, const char *r, char out[PG_SHA_LEN + 1])
 {
