@@ -184,6 +184,7 @@ static void test_report_openmetrics_names(void **state)
 	regex_t re;
 	size_t n = 0;
 
+	free(f->cur.scenario);
 	f->cur.scenario = strdup("orders-\"api\"");
 	assert_int_equal(
 		pg_result_add_value(&f->cur, "load.big", "1/s", PG_BETTER_HIGHER, 1234.56789, &err),
