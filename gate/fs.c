@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* mkostemp */
 #include <dirent.h>
 #include <errno.h>
+#include <ftw.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -244,4 +245,21 @@ int pg_fs_sweep_temps(const char *dir, size_t *removed)
 	}
 	closedir(dp);
 	return 0;
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (remove(path) && errno != ENOENT)
+		fprintf(stderr, "perfgate: warning: cannot remove '%s': %s\n", path,
+			strerror(errno));
+	return 0;
+}
+
+int pg_fs_remove_tree(const char *path)
+{
+	nftw(path, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	return pg_fs_exists(path) ? -1 : 0;
 }

@@ -35,6 +35,10 @@ int pg_fs_publish(const char *tmp, const char *path, struct pg_err *err);
  * *removed counts them. Files of live processes are left alone. */
 int pg_fs_sweep_temps(const char *dir, size_t *removed);
 
+/* rm -r, not following symlinks nor crossing mounts; a file that cannot
+ * go is named on stderr. 0 when path is gone. */
+int pg_fs_remove_tree(const char *path);
+
 /* mkdir -p. */
 int pg_fs_mkdirs(const char *path, struct pg_err *err);
 

@@ -57,12 +57,9 @@ static int make_tmp(char *dir, size_t n, char *path, size_t pn, struct pg_err *e
 	int fd;
 
 	tmp = tmp && *tmp ? tmp : "/tmp";
-	snprintf(dir, n, "%s/perfgate-load-%s-XXXXXX", tmp, pg_owner_token());
-	if (!mkdtemp(dir)) {
-		dir[0] = '\0';
+	if (pg_owner_mkdtemp("load", dir, n))
 		return pg_err_set(err, PG_EINFRA, "cannot create a temporary directory in '%s': %s",
 				  tmp, strerror(errno));
-	}
 	if (snprintf(path, pn, "%s/metrics.json", dir) >= (int)pn)
 		return pg_err_set(err, PG_EINFRA, "TMPDIR '%s' is too long", tmp);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -16,11 +16,11 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "fs.h"
 #include "netns.h"
 #include "owner.h"
 
 #define TOKEN_MAX 32
-#define LOAD_TMP_PREFIX "perfgate-load-"
 
 static char token[TOKEN_MAX];
 static int lock_fd = -1;
@@ -74,6 +74,28 @@ const char *pg_owner_token(void)
 	if (lock_fd >= 0)
 		atexit(drop_lock);
 	return token;
+}
+
+static const char *tmp_base(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
+int pg_owner_mkdtemp(const char *kind, char *dir, size_t n)
+{
+	if (snprintf(dir, n, "%s/perfgate-%s-%s-XXXXXX", tmp_base(), kind, pg_owner_token()) >=
+	    (int)n) {
+		dir[0] = '\0';
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (!mkdtemp(dir)) {
+		dir[0] = '\0';
+		return -1;
+	}
+	return 0;
 }
 
 static int all_of(const char *s, size_t n, const char *set)
@@ -170,17 +192,10 @@ static int sweep_netns(const char *dir, const char *name)
 static int sweep_tmpdir(const char *dir, const char *name)
 {
 	char path[PATH_MAX];
-	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path))
 		return -1;
-	/* loadrun's directory holds one file, metrics.json */
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	unlinkat(fd, "metrics.json", 0);
-	close(fd);
-	return rmdir(path);
+	return pg_fs_remove_tree(path);
 }
 
 static int sweep_lock(const char *dir, const char *name)
@@ -200,9 +215,9 @@ static int sweep_lock(const char *dir, const char *name)
 
 void pg_owner_sweep(FILE *log)
 {
-	const char *tmp = getenv("TMPDIR");
+	static const char *const kinds[] = { "perfgate-load-", "perfgate-ref-", "perfgate-duet-" };
 	char root[PATH_MAX];
-	size_t cg = 0, ns, td;
+	size_t cg = 0, ns, td = 0, i;
 	struct dirent *d;
 	DIR *dp;
 
@@ -210,7 +225,8 @@ void pg_owner_sweep(FILE *log)
 	if (!pg_cgroup_root(root, sizeof(root), NULL))
 		cg = each_dead(root, PG_CGROUP_PREFIX, sweep_cgroup);
 	ns = each_dead(PG_NETNS_DIR, PG_NETNS_PREFIX, sweep_netns);
-	td = each_dead(tmp && *tmp ? tmp : "/tmp", LOAD_TMP_PREFIX, sweep_tmpdir);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		td += each_dead(tmp_base(), kinds[i], sweep_tmpdir);
 	/* lock files last: their owners' objects are gone now */
 	dp = opendir(PG_OWNER_DIR);
 	while (dp && (d = readdir(dp)))

@@ -13,6 +13,11 @@
 
 #define PG_OWNER_DIR "/run/perfgate"
 
+/* Make a private temp directory "$TMPDIR/perfgate-<kind>-<token>-XXXXXX"
+ * (kind: "load", "ref", "duet"), its path into dir, so that a sweep can
+ * remove it after a SIGKILL; -1 with errno set on failure. */
+int pg_owner_mkdtemp(const char *kind, char *dir, size_t n);
+
 /* This process's token (made, and its lock taken, on first use). */
 const char *pg_owner_token(void);
 
@@ -32,7 +37,7 @@ int pg_owner_token_of(const char *name, char *out, size_t n);
 int pg_owner_alive(const char *token);
 
 /* Remove the objects of dead owners: perfgate-* cgroups (their processes
- * killed), /run/netns/perfgate-* namespaces, $TMPDIR/perfgate-load-*
+ * killed), /run/netns/perfgate-* namespaces, $TMPDIR/perfgate-{load,ref,duet}-*
  * directories and stale lock files; never anything of a live owner or
  * anything not named by perfgate. One line on log when something went. */
 void pg_owner_sweep(FILE *log);

@@ -7,6 +7,7 @@
  * directory: perfgate runs no threads between captures, so the fork is
  * safe, and the child cleans up its own workload as any capture does. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,18 +23,15 @@
 #include "sig.h"
 
 struct duet_dir {
-	char dir[128];
-	char result[160], profile[160], error[160];
+	char dir[PATH_MAX - 32];
+	char result[PATH_MAX], profile[PATH_MAX], error[PATH_MAX];
 };
 
 static int dir_make(struct duet_dir *d, struct pg_err *err)
 {
-	snprintf(d->dir, sizeof(d->dir), "/tmp/perfgate-duet-%d-XXXXXX", (int)getpid());
-	if (!mkdtemp(d->dir)) {
-		d->dir[0] = '\0';
+	if (pg_owner_mkdtemp("duet", d->dir, sizeof(d->dir)))
 		return pg_err_set(err, PG_EINFRA, "cannot create a directory for the duet: %s",
 				  strerror(errno));
-	}
 	snprintf(d->result, sizeof(d->result), "%s/result.json", d->dir);
 	snprintf(d->profile, sizeof(d->profile), "%s/profile.pb.gz", d->dir);
 	snprintf(d->error, sizeof(d->error), "%s/error", d->dir);

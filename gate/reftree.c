@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #define _GNU_SOURCE
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 #include "buf.h"
 #include "dynlib.h"
 #include "fs.h"
+#include "owner.h"
 #include "reftree.h"
 
 #define CONFIG_MAX_BYTES (1 << 20)
@@ -29,15 +29,9 @@ static int git_fail(struct pg_err *err, int code, const char *what, const char *
 
 static int make_dir(struct pg_reftree *t, struct pg_err *err)
 {
-	const char *tmp = getenv("TMPDIR");
-
-	if (snprintf(t->dir, sizeof(t->dir), "%s/perfgate-ref-%d-XXXXXX",
-		     tmp && *tmp ? tmp : "/tmp", (int)getpid()) >= (int)sizeof(t->dir) ||
-	    !mkdtemp(t->dir)) {
-		t->dir[0] = '\0';
+	if (pg_owner_mkdtemp("ref", t->dir, sizeof(t->dir)))
 		return pg_err_set(err, PG_EINFRA, "cannot create a directory for the reference: %s",
 				  strerror(errno));
-	}
 	return 0;
 }
 
@@ -154,21 +148,10 @@ int pg_reftree_config(const struct pg_reftree *t, const struct pg_config *cur, c
 	return rc ? rc : pg_config_scenario(out, name, sc, err);
 }
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	if (remove(path) && errno != ENOENT)
-		fprintf(stderr, "perfgate: warning: cannot remove '%s': %s\n", path,
-			strerror(errno));
-	return 0;
-}
-
 void pg_reftree_remove(struct pg_reftree *t)
 {
 	if (!t || !t->dir[0])
 		return;
-	nftw(t->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	pg_fs_remove_tree(t->dir);
 	t->dir[0] = '\0';
 }

@@ -61,6 +61,7 @@ leftovers() {
 	local pid=$1
 	ip netns list 2>/dev/null | grep -E "^perfgate-$pid-" || true
 	ls -d "$CGROOT"/perfgate-*-"$pid"-* 2>/dev/null || true
+	ls -d "${TMPDIR:-/tmp}"/perfgate-*-"$pid"-* 2>/dev/null || true
 	# perfgate never adds tables to the host namespace.
 	nft list tables 2>/dev/null | grep perfgate || true
 	marked_pids | sed 's/^/process /'

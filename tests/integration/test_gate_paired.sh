@@ -58,8 +58,7 @@ paired() {
 	else
 		ok "$name -> exit $rc"
 	fi
-	left=$(leftovers "$pid"
-		ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
+	left=$(leftovers "$pid")
 	[ -z "$left" ] && ok "$name: nothing left behind" || fail "$name: left $left"
 	[ -z "$(git status --porcelain --untracked-files=no)" ] ||
 		fail "$name: the work tree or index changed"
@@ -92,8 +91,7 @@ kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" -eq 3 ] && ok "SIGTERM mid-round -> exit 3" || fail "SIGTERM: exit $rc"
-left=$(leftovers "$pid"
-	ls -d /tmp/perfgate-ref-"$pid"-* /tmp/perfgate-duet-"$pid"-* 2>/dev/null || true)
+left=$(leftovers "$pid")
 [ -z "$left" ] && ok "SIGTERM: nothing left behind" || fail "SIGTERM: left $left"
 
 git checkout -q main && git checkout -q -b slower

@@ -1,6 +1,7 @@
 /* Leftovers of a SIGKILLed run, made for real (root): a child process makes
- * a cgroup with a running process in it, a network namespace and a load
- * temp directory, then kills itself with SIGKILL. pg_owner_sweep removes
+ * a cgroup with a running process in it, a network namespace and the load,
+ * reference and duet temp directories (the reference one a tree), then
+ * kills itself with SIGKILL. pg_owner_sweep removes
  * all of it, kills the process, says so in one line, and keeps a live
  * owner's objects. */
 #include <setjmp.h>
@@ -24,7 +25,7 @@
 struct made {
 	char cg[PATH_MAX];
 	char ns[PATH_MAX];
-	char tmp[PATH_MAX];
+	char tmp[3][PATH_MAX];
 	pid_t sleeper;
 };
 
@@ -43,6 +44,19 @@ static int execed(pid_t pid)
 	return !strcmp(comm, "sleep\n");
 }
 
+/* A checkout's shape: a nested directory, files, a symlink out of it
+ * (which the sweep must remove, not follow). */
+static int make_tree(const char *dir)
+{
+	char cmd[4 * PATH_MAX + 200];
+
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p '%s/a/b' && echo x >'%s/a/b/f' && echo y >'%s/g' && "
+		 "ln -s /etc/hostname '%s/a/link'",
+		 dir, dir, dir, dir);
+	return system(cmd);
+}
+
 /* In the child: make the objects, report their names, die by SIGKILL. */
 static void child(int wfd)
 {
@@ -52,6 +66,7 @@ static void child(int wfd)
 	struct made m;
 
 	memset(&m, 0, sizeof(m));
+	pg_owner_forked(); /* a run of its own, as a separate perfgate would be */
 	if (pg_cgroup_create(&cg, "workload", &err) || pg_netns_create(&ns, 0, &err))
 		_exit(1);
 	m.sleeper = fork();
@@ -62,8 +77,9 @@ static void child(int wfd)
 	}
 	snprintf(m.cg, sizeof(m.cg), "%s", cg.path);
 	snprintf(m.ns, sizeof(m.ns), "%s", ns.path);
-	snprintf(m.tmp, sizeof(m.tmp), "/tmp/perfgate-load-%s-AbC123", pg_owner_token());
-	if (mkdir(m.tmp, 0700))
+	if (pg_owner_mkdtemp("load", m.tmp[0], sizeof(m.tmp[0])) ||
+	    pg_owner_mkdtemp("ref", m.tmp[1], sizeof(m.tmp[1])) ||
+	    pg_owner_mkdtemp("duet", m.tmp[2], sizeof(m.tmp[2])) || make_tree(m.tmp[1]))
 		_exit(1);
 	/* until it has exec'd: before, it shares (and holds) the owner lock */
 	while (!execed(m.sleeper))
@@ -80,7 +96,7 @@ static void test_owner_sweeps_dead_runs(void **state)
 	struct made m;
 	char *log = NULL;
 	size_t len = 0;
-	int fds[2], st, live_kept;
+	int fds[2], st, live_kept, i;
 	pid_t pid;
 	FILE *f;
 
@@ -89,6 +105,8 @@ static void test_owner_sweeps_dead_runs(void **state)
 		print_message("skipped: cgroups and namespaces need root\n");
 		skip();
 	}
+	/* earlier runs' leftovers first, so that the counts below are ours */
+	pg_owner_sweep(NULL);
 	assert_int_equal(pipe(fds), 0);
 	pid = fork();
 	assert_true(pid >= 0);
@@ -103,7 +121,8 @@ static void test_owner_sweeps_dead_runs(void **state)
 	assert_true(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	assert_int_equal(access(m.cg, F_OK), 0);
 	assert_int_equal(access(m.ns, F_OK), 0);
-	assert_int_equal(access(m.tmp, F_OK), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(access(m.tmp[i], F_OK), 0);
 	assert_int_equal(kill(m.sleeper, 0), 0);
 	/* a live owner's cgroup (this process's) stays */
 	assert_int_equal(pg_cgroup_create(&live, "workload", &err), 0);
@@ -116,9 +135,11 @@ static void test_owner_sweeps_dead_runs(void **state)
 	assert_true(live_kept);
 	assert_int_not_equal(access(m.cg, F_OK), 0);
 	assert_int_not_equal(access(m.ns, F_OK), 0);
-	assert_int_not_equal(access(m.tmp, F_OK), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_not_equal(access(m.tmp[i], F_OK), 0);
+	assert_int_equal(access("/etc/hostname", F_OK), 0);
 	assert_non_null(strstr(log, "removed leftovers of killed runs: 1 cgroup, 1 network "
-				    "namespace, 1 temp directory"));
+				    "namespace, 3 temp directories"));
 	/* the sleeper was in the swept cgroup: killed ([s]: not pgrep's shell) */
 	assert_int_not_equal(system("pgrep -f '[s]leep 4471' >/dev/null"), 0);
 	free(log);
