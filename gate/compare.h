@@ -97,14 +97,16 @@ void pg_verdict_release(struct pg_verdict *v);
 int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
 		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
 
-/* Paired: reference and current hold one value per round of each metric
- * (value i of both from round i). Each gated row is decided from the
- * per-round changes (stats.h pg_stats_paired): regression when the change
+/* Paired: reference and current hold per_round values per round of each
+ * metric, value i of both from the same moment, in arrangement i %
+ * per_round (a duet's CPUs). Each gated row is decided from these pairs'
+ * changes (stats.h pg_stats_paired_k): regression when the change
  * exceeds its threshold and its interval excludes no change; pass when
  * the interval lies below the threshold; inconclusive otherwise. Medians,
  * movers and the rest are as pg_compare_results fills them. */
 int pg_compare_paired(const struct pg_result *reference, const struct pg_result *current,
-		      const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err);
+		      size_t per_round, const struct pg_compare_opts *o, struct pg_verdict *out,
+		      struct pg_err *err);
 
 /* Notes: one line each, printf-style, kept by the verdict. */
 int pg_verdict_note(struct pg_verdict *v, struct pg_err *err, const char *fmt, ...)

@@ -74,16 +74,16 @@ static void decide_paired(struct pg_compare_row *r, const struct pg_paired *p)
 	}
 }
 
-/* One row: both sides must hold one value per round. */
+/* One row: both sides must hold per_round values per round. */
 static void pair_row(struct pg_compare_row *r, const struct pg_result *ref,
-		     const struct pg_result *cur)
+		     const struct pg_result *cur, size_t per_round)
 {
 	const struct pg_metric *a = pg_result_metric(ref, r->metric);
 	const struct pg_metric *b = pg_result_metric(cur, r->metric);
 	struct pg_paired p;
 
 	if (!a || !b || a->nvalues != b->nvalues ||
-	    pg_stats_paired(a->values, b->values, a->nvalues, &p)) {
+	    pg_stats_paired_k(a->values, b->values, a->nvalues, per_round, &p)) {
 		if (r->gated)
 			r->note = "not paired";
 		return;
@@ -98,7 +98,8 @@ static void pair_row(struct pg_compare_row *r, const struct pg_result *ref,
 }
 
 int pg_compare_paired(const struct pg_result *reference, const struct pg_result *current,
-		      const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err)
+		      size_t per_round, const struct pg_compare_opts *o, struct pg_verdict *out,
+		      struct pg_err *err)
 {
 	struct pg_compare_row *r;
 	size_t i;
@@ -111,7 +112,7 @@ int pg_compare_paired(const struct pg_result *reference, const struct pg_result 
 	out->nregressions = out->nimprovements = out->ninconclusive = 0;
 	for (i = 0; i < out->nrows; i++) {
 		r = &out->rows[i];
-		pair_row(r, reference, current);
+		pair_row(r, reference, current, per_round);
 		out->nregressions += r->verdict == PG_VERDICT_REGRESSION;
 		out->nimprovements += r->verdict == PG_VERDICT_IMPROVEMENT;
 		out->ninconclusive += r->verdict == PG_VERDICT_INCONCLUSIVE;

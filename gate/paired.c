@@ -48,20 +48,28 @@ int pg_paired_capture_one(const struct pg_paired_side *s, int cpu, struct pg_res
 	return pg_measure_run(&m, out, prof, err);
 }
 
-static double value(const struct pg_result *r, const char *name)
+static double value(const struct pg_result *r, const char *name, size_t i)
 {
 	const struct pg_metric *m = pg_result_metric(r, name);
 
-	return m && m->nvalues ? m->values[m->nvalues - 1] : 0;
+	return m && i < m->nvalues ? m->values[i] : 0;
 }
 
+/* Any of the round's pairs (a duet has two) */
 static int squeezed(const struct pg_result *a, const struct pg_result *b)
 {
-	double gap = fabs(value(a, PG_METRIC_CPU_PRESSURE) - value(b, PG_METRIC_CPU_PRESSURE));
+	double gap;
+	size_t i;
 
-	return gap > PG_PAIRED_MAX_PRESSURE_GAP ||
-	       value(a, PG_METRIC_STEAL) > PG_PAIRED_MAX_STEAL ||
-	       value(b, PG_METRIC_STEAL) > PG_PAIRED_MAX_STEAL;
+	for (i = 0; i < (size_t)a->runs; i++) {
+		gap = fabs(value(a, PG_METRIC_CPU_PRESSURE, i) -
+			   value(b, PG_METRIC_CPU_PRESSURE, i));
+		if (gap > PG_PAIRED_MAX_PRESSURE_GAP ||
+		    value(a, PG_METRIC_STEAL, i) > PG_PAIRED_MAX_STEAL ||
+		    value(b, PG_METRIC_STEAL, i) > PG_PAIRED_MAX_STEAL)
+			return 1;
+	}
+	return 0;
 }
 
 /* Keep a round: its values join each side's, its profile is merged into
@@ -132,7 +140,8 @@ static int decide(struct pg_paired *p, struct pg_err *err)
 	pg_verdict_release(&p->v);
 	p->v.rounds = rounds;
 	p->v.repeated = repeated;
-	return pg_compare_paired(&p->ref.res, &p->cur.res, p->opts, &p->v, err);
+	return pg_compare_paired(&p->ref.res, &p->cur.res, p->cfg->duet ? 2 : 1, p->opts, &p->v,
+				 err);
 }
 
 /* What the report says of rows still undecided at the end: the width the

@@ -154,27 +154,31 @@ out:
 	return rc;
 }
 
-/* A duet round: two duets, the CPUs swapped between them, each side's
- * values averaged over both, so a faster CPU favours neither side. */
+/* A duet round: two duets, the CPUs swapped between them. Each side keeps
+ * both values (the first with the reference on the first CPU, whichever
+ * side goes first), so the decision can take the CPUs' difference out
+ * (pg_stats_paired_k), and both profiles, merged. */
 int pg_paired_duet(struct pg_paired_side **order, int swap, struct pg_result *r,
 		   struct pg_buf *prof, struct pg_err *err)
 {
+	struct pg_buf prof2[2] = { PG_BUF_INIT(PG_PROFILE_MAX_BYTES),
+				   PG_BUF_INIT(PG_PROFILE_MAX_BYTES) };
 	struct pg_result second[2];
 	int i, rc;
 
 	pg_result_init(&second[0]);
 	pg_result_init(&second[1]);
 	rc = duet(order, swap, r, prof, err);
-	if (!rc) {
-		pg_buf_release(&prof[0]);
-		pg_buf_release(&prof[1]);
-		rc = duet(order, !swap, second, prof, err);
-	}
+	if (!rc)
+		rc = duet(order, !swap, second, prof2, err);
 	for (i = 0; i < 2 && !rc; i++) {
 		rc = pg_result_append(&r[i], &second[i], err);
-		pg_result_collapse(&r[i]);
+		if (!rc && prof2[i].len)
+			rc = pg_profile_merge_into(&prof[i], prof2[i].data, prof2[i].len, err);
 	}
-	pg_result_release(&second[0]);
-	pg_result_release(&second[1]);
+	for (i = 0; i < 2; i++) {
+		pg_result_release(&second[i]);
+		pg_buf_release(&prof2[i]);
+	}
 	return rc;
 }

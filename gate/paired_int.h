@@ -13,9 +13,10 @@ int pg_paired_capture_one(const struct pg_paired_side *s, int cpu, struct pg_res
 			  struct pg_buf *prof, struct pg_err *err);
 
 /* A duet round: both sides at the same time, each on a CPU of its own,
- * twice, the CPUs swapped in between (swap says which goes first); each
- * side's metrics are the means of its two captures. Results and profiles
- * (the second capture's) in the order's slots. */
+ * twice, the CPUs swapped in between (swap: order[0] starts on the second
+ * CPU). Each side's result holds its two captures' values, the first from
+ * the reference on the first CPU; its profile is both merged. Results and
+ * profiles in the order's slots. */
 int pg_paired_duet(struct pg_paired_side **order, int swap, struct pg_result *r,
 		   struct pg_buf *prof, struct pg_err *err);
 

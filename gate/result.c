@@ -261,24 +261,6 @@ int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct 
 	return rc;
 }
 
-void pg_result_collapse(struct pg_result *r)
-{
-	struct pg_metric *m;
-	double sum;
-	size_t i, j;
-
-	for (i = 0; i < r->nmetrics; i++) {
-		m = &r->metrics[i];
-		if (m->nvalues < 2)
-			continue;
-		for (sum = 0, j = 0; j < m->nvalues; j++)
-			sum += m->values[j];
-		m->values[0] = sum / (double)m->nvalues;
-		m->nvalues = 1;
-	}
-	r->runs = 1;
-}
-
 static int same(const char *a, const char *b)
 {
 	return !a || !b || !strcmp(a, b);

@@ -104,10 +104,6 @@ int pg_result_hist_from_json(struct pg_result *r, const json_t *h, const char *w
  * (commit, host) are dst's own. */
 int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct pg_err *err);
 
-/* Replace each metric's values with their mean, as one run: what a duet
- * round keeps of its two captures, one per CPU placement. */
-void pg_result_collapse(struct pg_result *r);
-
 /* Borrowed; NULL if absent. */
 const struct pg_metric *pg_result_metric(const struct pg_result *r, const char *name);
 

@@ -11,6 +11,8 @@
 /* Samples smaller than this on both sides and free of ties get the exact
  * distribution of U, as R's wilcox.test does by default (n < 50). */
 #define PG_STATS_EXACT_MAX 50
+/* pg_stats_paired_k: at most this many arrangements. */
+#define PG_STATS_MAX_ARRANGEMENTS 4
 
 /* Median of n values (mean of the middle two for even n); NAN when n is 0
  * or memory for the sorted copy cannot be had. v is not modified. */
@@ -52,6 +54,14 @@ struct pg_paired {
  * no change at all) with only the absolute interval to go by. -1 when
  * n < 2 or a value is not finite. */
 int pg_stats_paired(const double *a, const double *b, size_t n, struct pg_paired *out);
+
+/* As pg_stats_paired, for pairs measured in k arrangements taken in turn:
+ * pair i in arrangement i % k, each as often (a duet's two CPUs, swapped).
+ * What an arrangement adds to the change is taken out of the spread
+ * rather than left in it, so the interval has n - k degrees of freedom
+ * and the spread is that of the pairs, not of the arrangements. -1 when n
+ * is not a multiple of k or n <= k. */
+int pg_stats_paired_k(const double *a, const double *b, size_t n, size_t k, struct pg_paired *out);
 
 /* Two-sided 97.5 % quantile of Student's t with df degrees of freedom. */
 double pg_stats_t975(size_t df);

@@ -40,6 +40,23 @@ static void mean_sd(const double *v, size_t n, double *mean, double *sd)
 	*sd = n > 1 ? sqrt(ss / (double)(n - 1)) : 0;
 }
 
+/* The mean of v, and the spread about the mean of each arrangement
+ * (v[i] in arrangement i % k) with n - k degrees of freedom. */
+static void mean_sd_k(const double *v, size_t n, size_t k, double *mean, double *sd)
+{
+	double am[PG_STATS_MAX_ARRANGEMENTS] = { 0 }, ss = 0;
+	size_t i;
+
+	mean_sd(v, n, mean, sd);
+	if (k == 1)
+		return;
+	for (i = 0; i < n; i++)
+		am[i % k] += v[i] / (double)(n / k);
+	for (i = 0; i < n; i++)
+		ss += (v[i] - am[i % k]) * (v[i] - am[i % k]);
+	*sd = sqrt(ss / (double)(n - k));
+}
+
 static int all_positive(const double *a, const double *b, size_t n)
 {
 	size_t i;
@@ -58,23 +75,29 @@ static void absolute(struct pg_paired *out, double mean, double half)
 }
 
 /* The absolute interval when the change itself was taken on logs. */
-static void diffs(struct pg_paired *out, const double *a, const double *b, size_t n, double *d)
+static void diffs(struct pg_paired *out, const double *a, const double *b, size_t n, size_t k,
+		  double *d)
 {
 	double mean, sd;
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		d[i] = b[i] - a[i];
-	mean_sd(d, n, &mean, &sd);
-	absolute(out, mean, pg_stats_t975(n - 1) * sd / sqrt((double)n));
+	mean_sd_k(d, n, k, &mean, &sd);
+	absolute(out, mean, pg_stats_t975(n - k) * sd / sqrt((double)n));
 }
 
 int pg_stats_paired(const double *a, const double *b, size_t n, struct pg_paired *out)
 {
+	return pg_stats_paired_k(a, b, n, 1, out);
+}
+
+int pg_stats_paired_k(const double *a, const double *b, size_t n, size_t k, struct pg_paired *out)
+{
 	double *d, mean, sd, half, ma, sa;
 	size_t i;
 
-	if (n < 2)
+	if (!k || k > PG_STATS_MAX_ARRANGEMENTS || n <= k || n % k)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (!isfinite(a[i]) || !isfinite(b[i]))
@@ -87,13 +110,13 @@ int pg_stats_paired(const double *a, const double *b, size_t n, struct pg_paired
 	out->relative = all_positive(a, b, n);
 	for (i = 0; i < n; i++)
 		d[i] = out->relative ? log(b[i] / a[i]) : b[i] - a[i];
-	mean_sd(d, n, &mean, &sd);
-	half = pg_stats_t975(n - 1) * sd / sqrt((double)n);
+	mean_sd_k(d, n, k, &mean, &sd);
+	half = pg_stats_t975(n - k) * sd / sqrt((double)n);
 	out->p = pg_stats_signed_rank_p(d, n);
 	if (!out->relative)
 		absolute(out, mean, half);
 	else
-		diffs(out, a, b, n, d);
+		diffs(out, a, b, n, k, d);
 	if (out->relative) {
 		out->est_pct = expm1(mean) * 100;
 		out->lo_pct = expm1(mean - half) * 100;

@@ -73,7 +73,7 @@ static void test_compare_paired_verdicts(void **state)
 	o.rules = rules;
 	o.nrules = 1;
 	pg_verdict_init(&v);
-	assert_int_equal(pg_compare_paired(&ref, &cur, &o, &v, NULL), 0);
+	assert_int_equal(pg_compare_paired(&ref, &cur, 1, &o, &v, NULL), 0);
 	assert_int_equal(v.paired, 1);
 
 	r = row(&v, "a.up");
@@ -118,7 +118,7 @@ static void test_compare_paired_inconclusive_run(void **state)
 	add(&ref, &cur, "b.faster", PG_BETTER_LOWER, 100, down40);
 	pg_compare_opts_init(&o);
 	pg_verdict_init(&v);
-	assert_int_equal(pg_compare_paired(&ref, &cur, &o, &v, NULL), 0);
+	assert_int_equal(pg_compare_paired(&ref, &cur, 1, &o, &v, NULL), 0);
 	assert_int_equal(v.verdict, PG_VERDICT_INCONCLUSIVE);
 	assert_int_equal(v.nimprovements, 1);
 	assert_int_equal(row(&v, "b.faster")->verdict, PG_VERDICT_IMPROVEMENT);

@@ -123,6 +123,31 @@ static void test_stats_paired_zeros(void **state)
 	assert_close(p.est_pct, 0, 0);
 }
 
+/* Two arrangements taken in turn (a duet's CPUs swapped): log ratios
+ * 0.10, -0.02, 0.06, 0.02, arrangement means 0.08 and 0; residuals
+ * +-0.02, so sd sqrt(0.0016 / 2) with 2 degrees of freedom and half-width
+ * 4.303 * sd / sqrt 4; by hand: +4.081 % in [-2.064, +10.611] %. Taken as
+ * one arrangement, the CPUs' 8 points would widen it to +-8.2 points. */
+static void test_stats_paired_arrangements(void **state)
+{
+	double a[] = { 1, 1, 1, 1 }, b[] = { exp(0.10), exp(-0.02), exp(0.06), exp(0.02) };
+	struct pg_paired p, one;
+
+	(void)state;
+	assert_int_equal(pg_stats_paired_k(a, b, N(a), 2, &p), 0);
+	assert_int_equal(p.n, 4);
+	assert_close(p.est_pct, 4.0811, 1e-3);
+	assert_close(p.lo_pct, -2.0638, 1e-3);
+	assert_close(p.hi_pct, 10.6115, 1e-3);
+	assert_int_equal(pg_stats_paired(a, b, N(a), &one), 0);
+	assert_close(one.est_pct, p.est_pct, 1e-9);
+	assert_true(one.hi_pct - one.lo_pct > p.hi_pct - p.lo_pct + 4);
+	/* each arrangement as often, and at least one degree of freedom */
+	assert_int_equal(pg_stats_paired_k(a, b, 3, 2, &p), -1);
+	assert_int_equal(pg_stats_paired_k(a, b, 2, 2, &p), -1);
+	assert_int_equal(pg_stats_paired_k(a, b, 4, 0, &p), -1);
+}
+
 static void test_stats_paired_refuses(void **state)
 {
 	double a[] = { 1, NAN }, b[] = { 1, 2 };
@@ -143,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_stats_paired_ratio_interval),
 		cmocka_unit_test(test_stats_paired_drift_cancels),
 		cmocka_unit_test(test_stats_paired_zeros),
+		cmocka_unit_test(test_stats_paired_arrangements),
 		cmocka_unit_test(test_stats_paired_refuses),
 	};
 
