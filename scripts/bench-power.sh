@@ -66,7 +66,7 @@ cp "$ROOT"/tests/workload/orders-api/{main.go,go.mod,regress.conf} "$repo/svc/"
 printf 'go 1.19\n\nuse ./svc\n' >"$repo/go.work"
 printf 'bin/\n' >"$repo/.gitignore"
 jq --arg l "$ROOT/scripts/load-wrk.sh" --arg c "$BUILD/gocache" '
-	.scenarios[0].build = { cmd: ["go", "build", "-o", "bin/orders-api", "./svc"],
+	.scenarios[0].build = { cmd: ["go", "build", "-trimpath", "-o", "bin/orders-api", "./svc"],
 				env: { GOPROXY: "off", GOCACHE: $c } }
 	| .scenarios[0].workload.cmd[0] = "bin/orders-api"
 	| .scenarios[0].load.cmd = [$l]' "$ROOT/perfgate.json" >"$repo/perfgate.json"

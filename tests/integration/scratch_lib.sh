@@ -37,7 +37,7 @@ scratch_app() {
 scratch_config() {
 	local build=
 	[ "${4:-}" = go ] &&
-		build='"build": { "cmd": ["go", "build", "-o", "build/orders-api", "./orders-api"] },'
+		build='"build": { "cmd": ["go", "build", "-trimpath", "-o", "build/orders-api", "./orders-api"] },'
 	cat >perfgate.json <<JSON
 {
   "runs": 3,

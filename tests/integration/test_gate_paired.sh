@@ -26,7 +26,7 @@ jq -n --arg l "$ROOT/scripts/load-wrk.sh" --arg m "$MARK" --arg c "$BUILD/gocach
 	paired: { min_rounds: 3, max_rounds: 3 },
 	scenarios: [{
 		name: "orders-api",
-		build: { cmd: ["go", "build", "-o", "bin/orders-api", "./svc"],
+		build: { cmd: ["go", "build", "-trimpath", "-o", "bin/orders-api", "./svc"],
 			 env: { GOPROXY: "off", GOCACHE: $c } },
 		workload: { cmd: ["bin/orders-api", "-addr", "127.0.0.1:8080"],
 			ready_url: "http://127.0.0.1:8080/healthz", ready_timeout_s: 10,
