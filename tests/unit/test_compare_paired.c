@@ -130,11 +130,43 @@ static void test_compare_paired_inconclusive_run(void **state)
 	pg_result_release(&cur);
 }
 
+/* A duet's two CPU arrangements in turn, the second CPU 20 % slower: the
+ * ratios swing +-20 % with the arrangement. Taken as one arrangement that
+ * is noise, and the unchanged service is inconclusive; with the
+ * arrangements' means taken out (per_round 2) it passes, the change about
+ * +1 %. */
+static void test_compare_paired_duet_arrangements(void **state)
+{
+	const double swing[] = { 1.22, 0.84, 1.20, 0.85 };
+	struct pg_result ref, cur;
+	struct pg_compare_opts o;
+	struct pg_verdict one, duet;
+
+	(void)state;
+	pg_result_init(&ref);
+	pg_result_init(&cur);
+	add(&ref, &cur, "a.cpu", PG_BETTER_LOWER, 100, swing);
+	pg_compare_opts_init(&o);
+	pg_verdict_init(&one);
+	pg_verdict_init(&duet);
+	assert_int_equal(pg_compare_paired(&ref, &cur, 1, &o, &one, NULL), 0);
+	assert_int_equal(pg_compare_paired(&ref, &cur, 2, &o, &duet, NULL), 0);
+	assert_int_equal(row(&one, "a.cpu")->verdict, PG_VERDICT_INCONCLUSIVE);
+	assert_int_equal(row(&duet, "a.cpu")->verdict, PG_VERDICT_PASS);
+	assert_true(fabs(row(&duet, "a.cpu")->change_pct - 1.1) < 0.1);
+	assert_true(row(&duet, "a.cpu")->hi_pct < 5);
+	pg_verdict_release(&one);
+	pg_verdict_release(&duet);
+	pg_result_release(&ref);
+	pg_result_release(&cur);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compare_paired_verdicts),
 		cmocka_unit_test(test_compare_paired_inconclusive_run),
+		cmocka_unit_test(test_compare_paired_duet_arrangements),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
