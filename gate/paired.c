@@ -55,8 +55,11 @@ static double value(const struct pg_result *r, const char *name, size_t i)
 	return m && i < m->nvalues ? m->values[i] : 0;
 }
 
-/* Any of the round's pairs (a duet has two) */
-static int squeezed(const struct pg_result *a, const struct pg_result *b)
+/* Any of the round's pairs (a duet has two). Steal is the host's: a duet's
+ * two sides lose the same share at the same moments, so only the
+ * interleaved sides, which see the host at different moments, are judged
+ * by it. */
+static int squeezed(const struct pg_result *a, const struct pg_result *b, int duet)
 {
 	double gap;
 	size_t i;
@@ -64,9 +67,10 @@ static int squeezed(const struct pg_result *a, const struct pg_result *b)
 	for (i = 0; i < (size_t)a->runs; i++) {
 		gap = fabs(value(a, PG_METRIC_CPU_PRESSURE, i) -
 			   value(b, PG_METRIC_CPU_PRESSURE, i));
-		if (gap > PG_PAIRED_MAX_PRESSURE_GAP ||
-		    value(a, PG_METRIC_STEAL, i) > PG_PAIRED_MAX_STEAL ||
-		    value(b, PG_METRIC_STEAL, i) > PG_PAIRED_MAX_STEAL)
+		if (gap > PG_PAIRED_MAX_PRESSURE_GAP)
+			return 1;
+		if (!duet && (value(a, PG_METRIC_STEAL, i) > PG_PAIRED_MAX_STEAL ||
+			      value(b, PG_METRIC_STEAL, i) > PG_PAIRED_MAX_STEAL))
 			return 1;
 	}
 	return 0;
@@ -117,7 +121,7 @@ static int round_run(struct pg_paired *p, int may_drop, int *kept, struct pg_err
 		rc = pg_paired_duet(order, cur_first, r, prof, err);
 	else
 		rc = sequence(order, r, prof, err);
-	*kept = !rc && !(may_drop && squeezed(&r[0], &r[1]));
+	*kept = !rc && !(may_drop && squeezed(&r[0], &r[1], p->cfg->duet));
 	for (i = 0; i < 2 && *kept && !rc; i++)
 		rc = keep(order[i], &r[i], &prof[i], err);
 	for (i = 0; i < 2; i++) {

@@ -4,8 +4,9 @@
  * order, until every gated metric is decided (compare.h
  * pg_compare_paired), max_rounds or the time budget. A round in which
  * one side was squeezed by neighbours and the other not (CPU pressure of
- * its cgroup, the host's steal time) is measured again, a bounded number
- * of times, since a pair is only worth its two sides seeing the same host.
+ * its cgroup, the host's steal time when interleaved) is measured again,
+ * a bounded number of times, since a pair is only worth its two sides
+ * seeing the same host.
  * struct pg_paired owns both sides' results and profiles and the verdict
  * (pg_paired_release); the measures it was given are borrowed. */
 #ifndef PG_PAIRED_H
@@ -21,8 +22,9 @@
 #include "result.h"
 
 /* A round is squeezed when one side's cgroup waited for CPU this many
- * percentage points of the window more than the other's, or when the
- * host's steal time on either side exceeds PG_PAIRED_MAX_STEAL %. */
+ * percentage points of the window more than the other's, or, interleaved,
+ * when the host's steal time on either side exceeds PG_PAIRED_MAX_STEAL %
+ * (a duet's sides share the host's moments, and so its steal). */
 #define PG_PAIRED_MAX_PRESSURE_GAP 20.0
 #define PG_PAIRED_MAX_STEAL 5.0
 
