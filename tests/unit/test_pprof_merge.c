@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -29,6 +30,11 @@ static struct pg_profile *load(const char *name)
 	struct pg_profile *p = NULL;
 	char path[4096];
 
+	if (access(testdata(), F_OK)) {
+		print_message("SKIP: no pprof testdata at '%s' (set PERFGATE_PPROF_TESTDATA)\n",
+			      testdata());
+		skip();
+	}
 	snprintf(path, sizeof(path), "%s/%s", testdata(), name);
 	if (pg_profile_load(&p, path, &err))
 		fail_msg("%s: %s", name, err.msg);
