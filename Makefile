@@ -121,7 +121,7 @@ $(WORKLOAD): $(wildcard tests/workload/orders-api/*.go)
 	@mkdir -p $(@D)
 	@echo "  GO      $@"
 	$(Q)cd tests/workload/orders-api && GOPROXY=off \
-		GOCACHE=$(abspath $(BUILD))/gocache $(GO) build -o $(abspath $@) .
+		GOCACHE=$(abspath $(BUILD))/gocache $(GO) build -trimpath -o $(abspath $@) .
 
 # Tests.
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(UNIT_HELPERS) $(LIB_OBJS)
