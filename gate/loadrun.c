@@ -53,15 +53,14 @@ out:
  * re-create the file, and nobody else can slip one in. */
 static int make_tmp(char *dir, size_t n, char *path, size_t pn, struct pg_err *err)
 {
-	const char *tmp = getenv("TMPDIR");
 	int fd;
 
-	tmp = tmp && *tmp ? tmp : "/tmp";
 	if (pg_owner_mkdtemp("load", dir, n))
-		return pg_err_set(err, PG_EINFRA, "cannot create a temporary directory in '%s': %s",
-				  tmp, strerror(errno));
+		return pg_err_set(err, PG_EINFRA,
+				  "cannot create a temporary directory for the load: %s",
+				  strerror(errno));
 	if (snprintf(path, pn, "%s/metrics.json", dir) >= (int)pn)
-		return pg_err_set(err, PG_EINFRA, "TMPDIR '%s' is too long", tmp);
+		return pg_err_set(err, PG_EINFRA, "the temporary directory '%s' is too long", dir);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return pg_err_set(err, PG_EINFRA, "cannot create '%s': %s", path, strerror(errno));

@@ -22,6 +22,11 @@
 
 #define TOKEN_MAX 32
 
+/* The temp directories pg_owner_mkdtemp makes, and the sweep removes: one
+ * list, so that no kind can be made that a sweep would not find. */
+static const char *const tmp_kinds[] = { "load", "ref", "duet" };
+#define NKINDS (sizeof(tmp_kinds) / sizeof(tmp_kinds[0]))
+
 static char token[TOKEN_MAX];
 static int lock_fd = -1;
 
@@ -83,8 +88,23 @@ static const char *tmp_base(void)
 	return tmp && *tmp ? tmp : "/tmp";
 }
 
+static int known_kind(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; i < NKINDS; i++)
+		if (!strcmp(kind, tmp_kinds[i]))
+			return 1;
+	return 0;
+}
+
 int pg_owner_mkdtemp(const char *kind, char *dir, size_t n)
 {
+	if (!known_kind(kind)) {
+		dir[0] = '\0';
+		errno = EINVAL;
+		return -1;
+	}
 	if (snprintf(dir, n, "%s/perfgate-%s-%s-XXXXXX", tmp_base(), kind, pg_owner_token()) >=
 	    (int)n) {
 		dir[0] = '\0';
@@ -215,8 +235,7 @@ static int sweep_lock(const char *dir, const char *name)
 
 void pg_owner_sweep(FILE *log)
 {
-	static const char *const kinds[] = { "perfgate-load-", "perfgate-ref-", "perfgate-duet-" };
-	char root[PATH_MAX];
+	char root[PATH_MAX], prefix[32];
 	size_t cg = 0, ns, td = 0, i;
 	struct dirent *d;
 	DIR *dp;
@@ -225,8 +244,10 @@ void pg_owner_sweep(FILE *log)
 	if (!pg_cgroup_root(root, sizeof(root), NULL))
 		cg = each_dead(root, PG_CGROUP_PREFIX, sweep_cgroup);
 	ns = each_dead(PG_NETNS_DIR, PG_NETNS_PREFIX, sweep_netns);
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		td += each_dead(tmp_base(), kinds[i], sweep_tmpdir);
+	for (i = 0; i < NKINDS; i++) {
+		snprintf(prefix, sizeof(prefix), "perfgate-%s-", tmp_kinds[i]);
+		td += each_dead(tmp_base(), prefix, sweep_tmpdir);
+	}
 	/* lock files last: their owners' objects are gone now */
 	dp = opendir(PG_OWNER_DIR);
 	while (dp && (d = readdir(dp)))

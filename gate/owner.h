@@ -14,8 +14,9 @@
 #define PG_OWNER_DIR "/run/perfgate"
 
 /* Make a private temp directory "$TMPDIR/perfgate-<kind>-<token>-XXXXXX"
- * (kind: "load", "ref", "duet"), its path into dir, so that a sweep can
- * remove it after a SIGKILL; -1 with errno set on failure. */
+ * (kind: "load", "ref", "duet"; another is EINVAL), its path into dir, so
+ * that a sweep can remove it after a SIGKILL; -1 with errno set on
+ * failure. */
 int pg_owner_mkdtemp(const char *kind, char *dir, size_t n);
 
 /* This process's token (made, and its lock taken, on first use). */
