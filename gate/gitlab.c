@@ -9,7 +9,7 @@
 #include "buf.h"
 #include "dynlib.h"
 #include "gitlab.h"
-#include "sig.h"
+#include "http.h"
 
 #define MAX_RESPONSE (16u << 20)
 #define MAX_PAGES 200
@@ -80,12 +80,6 @@ static size_t on_header(char *p, size_t size, size_t nmemb, void *userdata)
 	return n;
 }
 
-static int on_progress(void *userdata, curl_off_t a, curl_off_t b, curl_off_t c, curl_off_t d)
-{
-	(void)userdata, (void)a, (void)b, (void)c, (void)d;
-	return pg_sig_pending() != 0;
-}
-
 /* The token is copied into one header line and wiped after the call. TLS
  * verification stays at libcurl's default (on); proxies from the
  * environment apply, as for any client of the GitLab API. */
@@ -109,22 +103,13 @@ static int call_run(const struct pg_gitlab_mr *mr, struct call *c, struct pg_err
 		rc = pg_err_nomem(err);
 		goto out;
 	}
-	pg_libcurl.easy_setopt(h, CURLOPT_URL, c->url);
-	pg_libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	pg_http_setup(h, c->url, on_body, c, TIMEOUT_MS, errbuf);
 	pg_libcurl.easy_setopt(h, CURLOPT_CUSTOMREQUEST, c->method);
 	if (c->json)
 		pg_libcurl.easy_setopt(h, CURLOPT_POSTFIELDS, c->json);
 	pg_libcurl.easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-	pg_libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	pg_libcurl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	pg_libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	pg_libcurl.easy_setopt(h, CURLOPT_WRITEDATA, c);
 	pg_libcurl.easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	pg_libcurl.easy_setopt(h, CURLOPT_HEADERDATA, c);
-	pg_libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	pg_libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	pg_libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, TIMEOUT_MS);
-	pg_libcurl.easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
 	cc = pg_libcurl.easy_perform(h);
 	pg_libcurl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &c->status);
 	if (cc != CURLE_OK)
@@ -240,7 +225,7 @@ int pg_gitlab_note_upsert(const struct pg_gitlab_mr *mr, const char *marker, con
 	int rc;
 
 	*created = 0;
-	if ((rc = pg_libcurl_load(err)) || (rc = notes_url(mr, notes, sizeof(notes), err)) ||
+	if ((rc = pg_http_begin(err)) || (rc = notes_url(mr, notes, sizeof(notes), err)) ||
 	    (rc = find_note(mr, notes, marker, note_id, err)))
 		goto out;
 	req = json_pack("{s:s}", "body", body);
@@ -285,7 +270,7 @@ int pg_gitlab_mr_describe(const struct pg_gitlab_mr *mr, const char *source_bran
 	long iid;
 	int rc = 0;
 
-	if ((rc = pg_libcurl_load(err)))
+	if ((rc = pg_http_begin(err)))
 		return rc;
 	project = pg_libcurl.easy_escape(NULL, mr->project, 0);
 	branch = pg_libcurl.easy_escape(NULL, source_branch, 0);

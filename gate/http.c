@@ -35,6 +35,19 @@ static void curl_init(void)
 	curl_init_rc = pg_libcurl.global_init(CURL_GLOBAL_ALL);
 }
 
+int pg_http_begin(struct pg_err *err)
+{
+	int rc = pg_libcurl_load(err);
+
+	if (rc)
+		return rc;
+	pthread_once(&curl_once, curl_init);
+	if (curl_init_rc != CURLE_OK)
+		return pg_err_set(err, PG_EINFRA, "cannot initialise libcurl: %s",
+				  pg_libcurl.easy_strerror(curl_init_rc));
+	return 0;
+}
+
 /* Returning less than n makes libcurl fail the transfer with
  * CURLE_WRITE_ERROR: that is how the size cap stops a large body early. */
 static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
@@ -50,7 +63,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *userdata)
 }
 
 /* libcurl calls this at least once a second even when no data moves, so a
- * SIGINT/SIGTERM aborts a hanging fetch within about a second. */
+ * SIGINT/SIGTERM aborts a hanging transfer within about a second. */
 static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 		       curl_off_t ulnow)
 {
@@ -58,22 +71,28 @@ static int on_progress(void *userdata, curl_off_t dltotal, curl_off_t dlnow, cur
 	return pg_sig_pending() != 0;
 }
 
+void pg_http_setup(CURL *h, const char *url, curl_write_callback sink, void *data, long timeout_ms,
+		   char *errbuf)
+{
+	pg_libcurl.easy_setopt(h, CURLOPT_URL, url);
+	pg_libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	pg_libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	pg_libcurl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
+	pg_libcurl.easy_setopt(h, CURLOPT_WRITEDATA, data);
+	pg_libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	pg_libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+	pg_libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	pg_libcurl.easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
+}
+
 static void setup(CURL *h, struct get_job *j, char *errbuf)
 {
 	long total_ms = (long)(j->timeout_s * 1000);
 
-	pg_libcurl.easy_setopt(h, CURLOPT_URL, j->url);
-	pg_libcurl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	pg_libcurl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	pg_libcurl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	pg_libcurl.easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	pg_libcurl.easy_setopt(h, CURLOPT_WRITEDATA, j);
-	pg_libcurl.easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-	pg_libcurl.easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-	pg_libcurl.easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+	pg_http_setup(h, j->url, on_body, j, total_ms, errbuf);
 	pg_libcurl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
 			       total_ms < CONNECT_TIMEOUT_MS ? total_ms : CONNECT_TIMEOUT_MS);
-	pg_libcurl.easy_setopt(h, CURLOPT_USERAGENT, "perfgate");
 	/* Loopback and namespace-local targets: never a proxy from the env. */
 	pg_libcurl.easy_setopt(h, CURLOPT_NOPROXY, "*");
 }
@@ -157,13 +176,9 @@ int pg_http_get(const char *url, const struct pg_http_opts *o, struct pg_buf *bo
 	if (!pg_url_is_http(url))
 		return pg_err_set(err, PG_EINFRA, "GET '%s' failed: only http:// and https:// URLs",
 				  url);
-	rc = pg_libcurl_load(err);
+	rc = pg_http_begin(err);
 	if (rc)
 		return rc;
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return pg_err_set(err, PG_EINFRA, "cannot initialise libcurl: %s",
-				  pg_libcurl.easy_strerror(curl_init_rc));
 	if (j.netns_fd < 0) {
 		rc = run_get(&j);
 	} else {
