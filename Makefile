@@ -143,6 +143,17 @@ $(BUILD)/bench/%.bpf.o: tests/bench/bpf/%.bpf.c $(BUILD)/vmlinux.h
 	@echo "  BPF     $@"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# A Go >= 1.24 program whose crypto/rand goes through the vDSO, for
+# test_uprobe; built when scripts/install-deps.sh could fetch such a Go.
+GO_VDSO := $(BUILD)/go-vdso/bin/go
+VDSO_GO_BIN := $(if $(wildcard $(GO_VDSO)),$(BUILD)/tests/helpers/vdso_go)
+$(BUILD)/tests/helpers/vdso_go: tests/helpers/vdso_go/main.go tests/helpers/vdso_go/go.mod
+	@mkdir -p $(@D)
+	@echo "  GO      $@"
+	$(Q)cd tests/helpers/vdso_go && GOWORK=off GOTOOLCHAIN=local GOPROXY=off \
+		GOCACHE=$(abspath $(BUILD))/gocache-vdso $(abspath $(GO_VDSO)) build -trimpath \
+		-o $(abspath $@) .
+
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -183,7 +194,8 @@ fuzz: $(FUZZ_BINS)
 	done
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) \
+		$(VDSO_GO_BIN)
 	$(Q)$(MAKE) --no-print-directory format-check headercheck
 	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh
 

@@ -1,0 +1,3 @@
+module vdso_go
+
+go 1.24
