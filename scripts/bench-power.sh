@@ -19,7 +19,7 @@
 # Usage: bench-power.sh [-k K] [-m MODE,MODE] [GROUP...]   (root)
 #   e.g. bench-power.sh -k 5 -m interleaved,stored aa cpu25
 # Sizes: one hash round costs a fixed amount of CPU; the script measures it
-# first (a paired check of 200 rounds against none) and derives each
+# first (a duet check of 200 rounds against none) and derives each
 # group's rounds from it, so "cpu25" means +25 % of this host's CPU per
 # request, as nearly as one calibration can say.
 set -euo pipefail
@@ -153,9 +153,9 @@ group() {
 }
 
 # Calibration: the cost of one hash round against the service's CPU per
-# request, from one paired check of 200 rounds.
+# request, from one paired check (the default, duet) of 200 rounds.
 branch calibrate "hash_rounds=200"
-CI_MERGE_REQUEST_DIFF_BASE_SHA=$main "$PERFGATE" check --mode paired --interleaved \
+CI_MERGE_REQUEST_DIFF_BASE_SHA=$main "$PERFGATE" check --mode paired \
 	--report-dir "$tmp/cal" >"$tmp/cal.out" 2>&1 || true
 per_round=$(jq -r '.comparison[] | select(.metric == "cpu.seconds_per_req")
 	| .change_pct / 200' "$tmp/cal/result.json")
