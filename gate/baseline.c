@@ -24,13 +24,6 @@
 #define UNBORN_HINT \
 	"the repository has no commits yet; commit first (baselines are kept per commit)"
 
-static int git_fail(struct pg_err *err, const char *what)
-{
-	const git_error *e = pg_libgit2.error_last();
-
-	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
-}
-
 /* What to do about a commit the clone lacks: deepen a shallow clone; a
  * full one lacks it because it was never fetched. */
 static const char *missing_hint(const struct pg_baseline_store *s)
@@ -335,7 +328,7 @@ int pg_baseline_reference(struct pg_baseline_store *s, const char *against, cons
 		snprintf(out->how, sizeof(out->how), "CI_MERGE_REQUEST_DIFF_BASE_SHA");
 	} else if (merge_base(s, base_branch, &oid, out->how, sizeof(out->how)) < 0) {
 		if (pg_libgit2.reference_name_to_id(&oid, s->repo, "HEAD") < 0)
-			return git_fail(err, "cannot resolve HEAD");
+			return pg_libgit2_fail(err, PG_EINPUT, "cannot resolve HEAD");
 		snprintf(out->how, sizeof(out->how), "HEAD");
 	}
 	pg_libgit2.oid_tostr(out->reference, sizeof(out->reference), &oid);
@@ -352,7 +345,7 @@ int pg_baseline_resolve(struct pg_baseline_store *s, const char *against, const 
 	if (rc)
 		return rc;
 	if (pg_libgit2.oid_fromstr(&oid, out->reference) < 0)
-		return git_fail(err, "bad reference commit");
+		return pg_libgit2_fail(err, PG_EINPUT, "bad reference commit");
 	/* the reference's own tree says which baselines exist: never the
 	 * work tree, which holds the merge request's files */
 	rc = pg_baseline_use_tree(s, &oid, err);

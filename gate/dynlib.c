@@ -7,6 +7,7 @@
  * the ABI fails here with a clear message instead of at a call. */
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "dynlib.h"
@@ -105,4 +106,17 @@ int pg_libcurl_load(struct pg_err *err)
 {
 	pthread_once(&curl_lib.once, load_curl);
 	return curl_lib.rc ? pg_err_set(err, curl_lib.rc, "%s", curl_lib.msg) : 0;
+}
+
+int pg_libgit2_fail(struct pg_err *err, int code, const char *fmt, ...)
+{
+	const git_error *e = pg_libgit2.error_last();
+	char what[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return pg_err_set(err, code, "%s: %s", what,
+			  e && e->message ? e->message : "unknown libgit2 error");
 }

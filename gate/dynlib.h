@@ -119,4 +119,9 @@ extern struct pg_libcurl pg_libcurl;
 int pg_libgit2_load(struct pg_err *err);
 int pg_libcurl_load(struct pg_err *err);
 
+/* code, with "<fmt...>: <libgit2's last error>" in err: how every caller
+ * reports a failed libgit2 call. */
+int pg_libgit2_fail(struct pg_err *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

@@ -9,14 +9,6 @@
 #include "dynlib.h"
 #include "gitinfo.h"
 
-static int git_fail(struct pg_err *err, const char *what, const char *dir)
-{
-	const git_error *e = pg_libgit2.error_last();
-
-	return pg_err_set(err, PG_EINPUT, "cannot %s of '%s': %s", what, dir,
-			  e && e->message ? e->message : "unknown libgit2 error");
-}
-
 /* Open the repository around dir: 1 if there is none. */
 static int open_repo(git_repository **out, const char *dir, struct pg_err *err)
 {
@@ -24,7 +16,10 @@ static int open_repo(git_repository **out, const char *dir, struct pg_err *err)
 
 	if (rc == GIT_ENOTFOUND)
 		return 1;
-	return rc < 0 ? git_fail(err, "open the git repository", dir) : 0;
+	if (rc < 0)
+		return pg_libgit2_fail(err, PG_EINPUT, "cannot open the git repository of '%s'",
+				       dir);
+	return 0;
 }
 
 /* Whether path names an existing file or directory (a worktree's .git is a
@@ -90,12 +85,12 @@ static int is_dirty(git_repository *repo, int *dirty, const char *dir, struct pg
 	git_status_list *list = NULL;
 
 	if (pg_libgit2.status_options_init(&o, GIT_STATUS_OPTIONS_VERSION) < 0)
-		return git_fail(err, "read the status", dir);
+		return pg_libgit2_fail(err, PG_EINPUT, "cannot read the status of '%s'", dir);
 
 	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
 	o.flags = GIT_STATUS_OPT_EXCLUDE_SUBMODULES;
 	if (pg_libgit2.status_list_new(&list, repo, &o) < 0)
-		return git_fail(err, "read the status", dir);
+		return pg_libgit2_fail(err, PG_EINPUT, "cannot read the status of '%s'", dir);
 	*dirty = pg_libgit2.status_list_entrycount(list) > 0;
 	pg_libgit2.status_list_free(list);
 	return 0;
@@ -124,7 +119,7 @@ int pg_git_head(const char *dir, char *sha_out, int *dirty, struct pg_err *err)
 		goto out;
 	}
 	if (rc < 0) {
-		rc = git_fail(err, "read HEAD", dir);
+		rc = pg_libgit2_fail(err, PG_EINPUT, "cannot read HEAD of '%s'", dir);
 		goto out;
 	}
 	pg_libgit2.oid_tostr(sha_out, PG_SHA_LEN + 1, &oid);

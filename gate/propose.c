@@ -15,13 +15,6 @@
 #define MAX_FILE (256u << 20)
 #define PUSH_TIMEOUT_S 120.0
 
-static int git_fail(struct pg_err *err, const char *what)
-{
-	const git_error *e = pg_libgit2.error_last();
-
-	return pg_err_set(err, PG_EINPUT, "%s: %s", what, e && e->message ? e->message : "failed");
-}
-
 /* Who commits: git's config, else GitLab CI's user, else perfgate (a CI
  * checkout usually has no user.name). */
 static int signature(git_signature **out, git_repository *repo)
@@ -56,7 +49,8 @@ static int add_files(git_repository *repo, git_index *idx, const struct pg_propo
 		if (!rc &&
 		    (pg_libgit2.blob_create_from_buffer(&e.id, repo, b.data ? b.data : "", b.len) ||
 		     pg_libgit2.index_add(idx, &e)))
-			rc = git_fail(err, "cannot add the baseline to the commit");
+			rc = pg_libgit2_fail(err, PG_EINPUT,
+					     "cannot add the baseline to the commit");
 		pg_buf_release(&b);
 	}
 	return rc;
@@ -81,7 +75,7 @@ int pg_propose_commit(const struct pg_propose *p, char out[41], struct pg_err *e
 	    pg_libgit2.revparse_single(&head, repo, "HEAD^{commit}") ||
 	    pg_libgit2.commit_tree(&tree, (git_commit *)head) || pg_libgit2.index_new(&idx) ||
 	    pg_libgit2.index_read_tree(idx, tree)) {
-		rc = git_fail(err, "cannot read HEAD");
+		rc = pg_libgit2_fail(err, PG_EINPUT, "cannot read HEAD");
 		goto out;
 	}
 	if ((rc = add_files(repo, idx, p, err)))
@@ -91,11 +85,13 @@ int pg_propose_commit(const struct pg_propose *p, char out[41], struct pg_err *e
 	    pg_libgit2.commit_create(&cid, repo, NULL, sig, sig, NULL, p->message, ntree, 1,
 				     (const git_commit **)&head) ||
 	    pg_libgit2.commit_lookup(&ncommit, repo, &cid)) {
-		rc = git_fail(err, "cannot commit the baseline");
+		rc = pg_libgit2_fail(err, PG_EINPUT, "cannot commit the baseline");
 		goto out;
 	}
 	if (pg_libgit2.branch_create(&ref, repo, p->branch, ncommit, 0)) {
-		rc = git_fail(err, "cannot create the baseline branch (delete it if it is stale)");
+		rc = pg_libgit2_fail(
+			err, PG_EINPUT,
+			"cannot create the baseline branch (delete it if it is stale)");
 		goto out;
 	}
 	pg_libgit2.oid_tostr(out, 41, &cid);

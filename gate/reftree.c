@@ -19,14 +19,6 @@ void pg_reftree_init(struct pg_reftree *t)
 	memset(t, 0, sizeof(*t));
 }
 
-static int git_fail(struct pg_err *err, int code, const char *what, const char *sha)
-{
-	const git_error *e = pg_libgit2.error_last();
-
-	return pg_err_set(err, code, "cannot %s %.12s: %s", what, sha,
-			  e && e->message ? e->message : "unknown libgit2 error");
-}
-
 static int make_dir(struct pg_reftree *t, struct pg_err *err)
 {
 	if (pg_owner_mkdtemp("ref", t->dir, sizeof(t->dir)))
@@ -69,7 +61,7 @@ static int checkout(struct pg_reftree *t, git_repository *repo, const char *sha,
 	pg_libgit2.checkout_options_init(&o, GIT_CHECKOUT_OPTIONS_VERSION);
 	if (pg_libgit2.revparse_single(&commit, repo, sha) < 0 ||
 	    pg_libgit2.object_type(commit) != GIT_OBJECT_COMMIT) {
-		rc = git_fail(err, PG_EINPUT, "find the reference commit", sha);
+		rc = pg_libgit2_fail(err, PG_EINPUT, "cannot find the reference commit %.12s", sha);
 		goto out;
 	}
 	/* FORCE: the directory is empty; DONT_UPDATE_INDEX: the user's
@@ -77,7 +69,7 @@ static int checkout(struct pg_reftree *t, git_repository *repo, const char *sha,
 	o.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
 	o.target_directory = t->dir;
 	if (pg_libgit2.checkout_tree(repo, commit, &o) < 0)
-		rc = git_fail(err, PG_EINFRA, "write the tree of", sha);
+		rc = pg_libgit2_fail(err, PG_EINFRA, "cannot write the tree of %.12s", sha);
 out:
 	pg_libgit2.object_free(commit);
 	return rc;
@@ -95,7 +87,8 @@ int pg_reftree_checkout(struct pg_reftree *t, const struct pg_config *cur, const
 	pg_libgit2.libgit2_init();
 	snprintf(t->sha, sizeof(t->sha), "%s", sha);
 	if (pg_libgit2.repository_open_ext(&repo, cur->dir, 0, NULL) < 0) {
-		rc = git_fail(err, PG_EINPUT, "open the repository to check out", sha);
+		rc = pg_libgit2_fail(err, PG_EINPUT,
+				     "cannot open the repository to check out %.12s", sha);
 		goto out;
 	}
 	rc = make_dir(t, err);
