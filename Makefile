@@ -147,6 +147,11 @@ $(BUILD)/bench/%.bpf.o: tests/bench/bpf/%.bpf.c $(BUILD)/vmlinux.h
 # test_uprobe; built when scripts/install-deps.sh could fetch such a Go.
 GO_VDSO := $(BUILD)/go-vdso/bin/go
 VDSO_GO_BIN := $(if $(wildcard $(GO_VDSO)),$(BUILD)/tests/helpers/vdso_go)
+# A target of its own, so that the make `test` starts after deps ran
+# decides it: VDSO_GO_BIN is fixed when a make reads this file.
+.PHONY: go-helpers
+go-helpers: $(VDSO_GO_BIN)
+
 $(BUILD)/tests/helpers/vdso_go: tests/helpers/vdso_go/main.go tests/helpers/vdso_go/go.mod
 	@mkdir -p $(@D)
 	@echo "  GO      $@"
@@ -194,8 +199,7 @@ fuzz: $(FUZZ_BINS)
 	done
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) \
-		$(VDSO_GO_BIN)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) go-helpers
 	$(Q)$(MAKE) --no-print-directory format-check headercheck
 	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh
 
