@@ -269,6 +269,7 @@ void pg_profile_free(struct pg_profile *p)
 	free(p->map_file);
 	free(p->loc_off);
 	free(p->loc_nodes);
+	free(p->loc_inl);
 	free(p->nodes);
 	free(p->node_hash);
 	free(p->diff_base);

@@ -354,6 +354,21 @@ static int location_nodes(struct pg_profile *p, const Perftools__Profiles__Locat
 	return rc == PG_ENOMEM ? pg_err_nomem(err) : rc;
 }
 
+/* After every location: a node is marked inlined by whichever location
+ * inlines it, which may come after the locations that hold it. */
+static int location_inline(struct pg_profile *p, struct pg_err *err)
+{
+	size_t li, k;
+
+	p->loc_inl = calloc(p->nloc + 1, 1);
+	if (!p->loc_inl)
+		return pg_err_nomem(err);
+	for (li = 0; li < p->nloc; li++)
+		for (k = p->loc_off[li]; k < p->loc_off[li + 1]; k++)
+			p->loc_inl[li] |= p->nodes[p->loc_nodes[k]].inl;
+	return 0;
+}
+
 static int index_locations(struct pg_profile *p, struct pp_arena *tmp, struct pg_err *err)
 {
 	const ProtobufCBinaryData *b;
@@ -386,6 +401,8 @@ static int index_locations(struct pg_profile *p, struct pp_arena *tmp, struct pg
 				(unsigned long long)dup);
 	else if (rc == PG_ENOMEM)
 		rc = pg_err_nomem(err);
+	if (!rc)
+		rc = location_inline(p, err);
 	free(ids);
 	return rc;
 }

@@ -145,6 +145,10 @@ struct pg_profile {
 	uint32_t *loc_off; /* nloc + 1 offsets into loc_nodes */
 	uint32_t *loc_nodes;
 	struct pp_idmap loc_ids;
+	/* per location: one of its nodes is inlined somewhere; a byte the
+	 * aggregation's hot loop reads instead of the nodes, which miss the
+	 * cache */
+	uint8_t *loc_inl;
 	/* Nodes. */
 	size_t nnodes, capnodes;
 	struct pp_node *nodes;

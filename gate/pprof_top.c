@@ -25,9 +25,6 @@ struct agg {
 	size_t ng;
 	int64_t total, flat_total;
 	uint8_t *inl; /* bit per sample: its stack has a node inlined somewhere */
-	/* per location: one of its nodes is inlined somewhere; a byte array
-	 * the hot loop reads instead of the nodes, which miss the cache */
-	uint8_t *loc_inl;
 };
 
 struct edge {
@@ -63,7 +60,7 @@ static int add_values(const struct pg_profile *p, struct agg *a,
 	next_seq(a, p->nnodes);
 	for (j = s->n_location_id; j-- > 0;) {
 		li = pp_idmap_get(&p->loc_ids, s->location_id[j]);
-		inl |= a->loc_inl[li];
+		inl |= p->loc_inl[li];
 		for (k = p->loc_off[li + 1]; k-- > p->loc_off[li];) {
 			n = p->loc_nodes[k];
 			if (a->stamp[n] != a->seq) {
@@ -355,15 +352,9 @@ static char *dup_str(struct pp_str s)
 
 static int agg_init(struct agg *a, const struct pg_profile *p)
 {
-	size_t nnodes = p->nnodes, li, k;
+	size_t nnodes = p->nnodes;
 
 	memset(a, 0, sizeof(*a));
-	a->loc_inl = calloc(p->nloc + 1, 1);
-	if (!a->loc_inl)
-		return PG_ENOMEM;
-	for (li = 0; li < p->nloc; li++)
-		for (k = p->loc_off[li]; k < p->loc_off[li + 1]; k++)
-			a->loc_inl[li] |= p->nodes[p->loc_nodes[k]].inl;
 	a->inl = calloc(p->raw->n_sample / 8 + 1, 1);
 	a->flat = calloc(nnodes + 1, sizeof(*a->flat));
 	a->cum = calloc(nnodes + 1, sizeof(*a->cum));
@@ -381,7 +372,6 @@ static void agg_release(struct agg *a)
 	free(a->kept);
 	free(a->label);
 	free(a->inl);
-	free(a->loc_inl);
 	free(a->g);
 }
 
