@@ -90,9 +90,9 @@ go_vdso_index() { # DIR: trixie's package index, as apt would trust it
 	curl -sfL --max-time 60 -o "$1/InRelease" "$d/InRelease" &&
 		gpgv --keyring /usr/share/keyrings/debian-archive-keyring.gpg \
 			--output "$1/Release" "$1/InRelease" 2>/dev/null &&
-		sum=$(awk '$3 == "main/binary-amd64/Packages.xz" && length($1) == 64 { print $1 }' \
-			"$1/Release") && [ -n "$sum" ] &&
-		curl -sfL --max-time 120 -o "$1/Packages.xz" "$d/main/binary-amd64/Packages.xz" &&
+		idx=main/binary-$(dpkg --print-architecture)/Packages.xz &&
+		sum=$(awk -v f="$idx" '$3 == f && length($1) == 64 { print $1 }' "$1/Release") &&
+		[ -n "$sum" ] && curl -sfL --max-time 120 -o "$1/Packages.xz" "$d/$idx" &&
 		echo "$sum  $1/Packages.xz" | sha256sum -c --quiet - &&
 		xz -dc "$1/Packages.xz" >"$1/Packages"
 }
