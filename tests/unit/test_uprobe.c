@@ -31,11 +31,6 @@ static void run(const char *path, int n)
 	assert_int_equal(system(cmd), 0);
 }
 
-static void run_helper(int n)
-{
-	run(helper, n);
-}
-
 static int setup(void **state)
 {
 	const char *build = getenv("BUILD");
@@ -65,13 +60,13 @@ static void test_uprobe_counts_calls_of_the_function(void **state)
 		pg_cgroup_release(&cg);
 		skip();
 	}
-	run_helper(1234);
+	run(helper, 1234);
 	assert_int_equal(pg_uprobe_read(u, &n, &err), 0);
 	assert_int_equal(n, 1234);
 	/* another cgroup's calls do not count */
 	assert_int_equal(
 		pg_uprobe_new(&v, helper, PG_UPROBE_GO_VGETRANDOM, cg.id + 1000000, 0, &err), 0);
-	run_helper(10);
+	run(helper, 10);
 	assert_int_equal(pg_uprobe_read(v, &n, &err), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(pg_uprobe_read(u, &n, &err), 0);
