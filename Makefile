@@ -143,21 +143,31 @@ $(BUILD)/bench/%.bpf.o: tests/bench/bpf/%.bpf.c $(BUILD)/vmlinux.h
 	@echo "  BPF     $@"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-# A Go >= 1.24 program whose crypto/rand goes through the vDSO, for
-# test_uprobe; built when scripts/install-deps.sh could fetch such a Go.
+# Go >= 1.24 binaries, whose crypto/rand goes through the vDSO: a small
+# reader for test_uprobe and the demo service for test_capture_vdso.sh;
+# built when scripts/install-deps.sh could fetch such a Go.
 GO_VDSO := $(BUILD)/go-vdso/bin/go
-VDSO_GO_BIN := $(if $(wildcard $(GO_VDSO)),$(BUILD)/tests/helpers/vdso_go)
+VDSO_GO_BINS := $(if $(wildcard $(GO_VDSO)),$(BUILD)/tests/helpers/vdso_go \
+	$(BUILD)/tests/helpers/orders-api-vdso)
 # A target of its own, so that the make `test` starts after deps ran
-# decides it: VDSO_GO_BIN is fixed when a make reads this file.
+# decides it: VDSO_GO_BINS is fixed when a make reads this file.
 .PHONY: go-helpers
-go-helpers: $(VDSO_GO_BIN)
+go-helpers: $(VDSO_GO_BINS)
 
-$(BUILD)/tests/helpers/vdso_go: tests/helpers/vdso_go/main.go tests/helpers/vdso_go/go.mod
+# go_vdso_build DIR: the module in DIR, built with that Go.
+define go_vdso_build
 	@mkdir -p $(@D)
 	@echo "  GO      $@"
-	$(Q)cd tests/helpers/vdso_go && GOWORK=off GOTOOLCHAIN=local GOPROXY=off \
+	$(Q)cd $(1) && GOWORK=off GOTOOLCHAIN=local GOPROXY=off \
 		GOCACHE=$(abspath $(BUILD))/gocache-vdso $(abspath $(GO_VDSO)) build -trimpath \
 		-o $(abspath $@) .
+endef
+
+$(BUILD)/tests/helpers/vdso_go: tests/helpers/vdso_go/main.go tests/helpers/vdso_go/go.mod
+	$(call go_vdso_build,tests/helpers/vdso_go)
+
+$(BUILD)/tests/helpers/orders-api-vdso: $(wildcard tests/workload/orders-api/*.go)
+	$(call go_vdso_build,tests/workload/orders-api)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)

@@ -3,20 +3,18 @@
 # through the vDSO: a real capture counts those calls with the uprobe on
 # runtime.vgetrandom (one per request, as the syscall probe counts them
 # for Go 1.19), the syscall probe sees almost none, and the report says
-# why. Go 1.24 comes from scripts/install-deps.sh (build/go-vdso).
+# why. The Makefile builds it (go-helpers) with the Go 1.24 that
+# scripts/install-deps.sh fetches into build/go-vdso.
 # needs: root: makes cgroups, network namespaces and BPF programs
 . "$(dirname "$0")/capture_lib.sh"
 
-GO_VDSO=$BUILD/go-vdso/bin/go
-[ -x "$GO_VDSO" ] || skip "no Go >= 1.24 at $GO_VDSO (scripts/install-deps.sh fetches it)"
+bin=$BUILD/tests/helpers/orders-api-vdso
+[ -x "$bin" ] || skip "no $bin: the Makefile builds it with the Go >= 1.24 that" \
+	"scripts/install-deps.sh fetches into $BUILD/go-vdso"
 case $(uname -r) in
 [0-5].* | 6.[0-9].* | 6.10.*) skip "Linux $(uname -r) has no vDSO getrandom (6.11+)" ;;
 esac
 
-bin=$T/orders-api-vdso
-(cd "$ROOT/tests/workload/orders-api" && GOWORK=off GOTOOLCHAIN=local GOPROXY=off \
-	GOCACHE="$BUILD/gocache-vdso" "$GO_VDSO" build -trimpath -o "$bin" .) ||
-	{ fail "go build with $("$GO_VDSO" version)"; finish; }
 config "$T/perfgate.json" "workload.cmd=[\"$bin\", \"-addr\", \"127.0.0.1:8080\"]"
 
 run_capture vdso "$T/perfgate.json"
