@@ -175,20 +175,14 @@ int pg_cmd_profile(int argc, char **argv, struct pg_err *err)
 	struct top_args a = { NULL, NULL, PG_TOP_OPTS_PPROF, 0 };
 	struct pg_profile *p = NULL;
 	struct pg_top t = { 0 };
-	int si, rc;
+	int rc;
 
 	if (argc >= 2 && (rc = pg_profile_tool(argc - 1, argv + 1, err)) != 1)
 		return rc;
 	rc = parse_args(argc, argv, &a, err);
 	if (rc)
 		return rc;
-	rc = pg_profile_load(&p, a.file, err);
-	if (rc)
-		goto out;
-	rc = pg_profile_sample_index(p, a.sample_index, &si, err);
-	if (rc)
-		goto out;
-	rc = pg_profile_top_opts(p, si, &a.opts, &t, err);
+	rc = pg_profile_top_load(&p, a.file, a.sample_index, &a.opts, &t, err);
 	if (rc)
 		goto out;
 	rc = a.json ? print_json(&t, err) : pg_top_write_text(stdout, p, &t, err);

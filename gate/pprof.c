@@ -124,7 +124,7 @@ static int check_labels(const struct pg_profile *p, const Perftools__Profiles__S
 	return rc;
 }
 
-static int check_sample(struct pg_profile *p, size_t i, const Perftools__Profiles__Sample *s,
+static int check_sample(const struct pg_profile *p, size_t i, const Perftools__Profiles__Sample *s,
 			struct pg_err *err)
 {
 	size_t j;
@@ -141,14 +141,31 @@ static int check_sample(struct pg_profile *p, size_t i, const Perftools__Profile
 				"malformed profile: sample %zu refers to missing location "
 				"id %llu",
 				i, (unsigned long long)s->location_id[j]);
-	if (diff_base(p, s)) {
-		if (!p->diff_base)
-			p->diff_base = calloc(p->raw->n_sample, 1);
-		if (!p->diff_base)
-			return pg_err_nomem(err);
-		p->diff_base[i] = 1;
-	}
 	return check_labels(p, s, err);
+}
+
+int pp_sample_read(const struct pg_profile *p, size_t i, struct pp_arena *a,
+		   Perftools__Profiles__Sample **out, int *base, struct pg_err *err)
+{
+	int rc;
+
+	*out = pp_sample(p, i, a);
+	if (!*out)
+		return pg_err_set(err, PG_EINPUT, "malformed profile: sample %zu cannot be decoded",
+				  i);
+	rc = check_sample(p, i, *out, err);
+	*base = !rc && diff_base(p, *out);
+	return rc;
+}
+
+static int mark_base(struct pg_profile *p, size_t i, struct pg_err *err)
+{
+	if (!p->diff_base)
+		p->diff_base = calloc(p->raw->n_sample, 1);
+	if (!p->diff_base)
+		return pg_err_nomem(err);
+	p->diff_base[i] = 1;
+	return 0;
 }
 
 static int check_samples(struct pg_profile *p, struct pg_err *err)
@@ -156,18 +173,13 @@ static int check_samples(struct pg_profile *p, struct pg_err *err)
 	Perftools__Profiles__Sample *s;
 	struct pp_arena tmp;
 	size_t i;
-	int rc = 0;
+	int base, rc = 0;
 
 	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample && !rc; i++) {
-		s = pp_sample(p, i, &tmp);
-		if (!s)
-			rc = pg_err_set(err, PG_EINPUT,
-					"malformed profile: sample %zu cannot be "
-					"decoded",
-					i);
-		else
-			rc = check_sample(p, i, s, err);
+		rc = pp_sample_read(p, i, &tmp, &s, &base, err);
+		if (!rc && base)
+			rc = mark_base(p, i, err);
 		pp_arena_reset(&tmp);
 	}
 	pp_arena_release(&tmp);
@@ -178,7 +190,7 @@ static int check_samples(struct pg_profile *p, struct pg_err *err)
  * it is no longer needed (after inflating, or after unpacking raw input),
  * which keeps the peak memory near twice the decompressed size. */
 static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t **owned,
-		 struct pg_err *err)
+		 int unchecked, struct pg_err *err)
 {
 	struct pg_profile *p = NULL;
 	uint8_t *plain = NULL; /* the protobuf bytes, when they are ours */
@@ -218,7 +230,9 @@ static int parse(struct pg_profile **out, const uint8_t *in, size_t len, uint8_t
 	rc = pp_index(p, err);
 	if (rc)
 		goto out;
-	rc = check_samples(p, err);
+	p->samples_unchecked = unchecked;
+	if (!unchecked)
+		rc = check_samples(p, err);
 out:
 	free(plain);
 	if (rc)
@@ -230,13 +244,24 @@ out:
 
 int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err)
 {
-	return parse(out, data, len, NULL, err);
+	return parse(out, data, len, NULL, 0, err);
 }
 
-int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err)
+/* Errors of the file's contents name the file. */
+static int file_error(int rc, const char *path, struct pg_err *err)
+{
+	char msg[sizeof(err->msg)];
+
+	if (rc == PG_EINPUT && err) {
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		pg_err_set(err, rc, "cannot read profile '%s': %s", path, msg);
+	}
+	return rc;
+}
+
+static int load(struct pg_profile **out, const char *path, int unchecked, struct pg_err *err)
 {
 	struct pg_buf b = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
-	char msg[sizeof(err->msg)];
 	uint8_t *buf;
 	int rc;
 
@@ -247,12 +272,26 @@ int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *er
 	}
 	/* Taken, so parse can free the bytes as soon as they are unpacked. */
 	buf = (uint8_t *)b.data;
-	rc = parse(out, buf, b.len, &buf, err);
+	rc = parse(out, buf, b.len, &buf, unchecked, err);
 	free(buf);
-	if (rc == PG_EINPUT && err) {
-		snprintf(msg, sizeof(msg), "%s", err->msg);
-		pg_err_set(err, rc, "cannot read profile '%s': %s", path, msg);
-	}
+	return file_error(rc, path, err);
+}
+
+int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err)
+{
+	return load(out, path, 0, err);
+}
+
+int pg_profile_top_load(struct pg_profile **out, const char *path, const char *sample_index,
+			const struct pg_top_opts *opts, struct pg_top *top, struct pg_err *err)
+{
+	int si, rc;
+
+	rc = load(out, path, 1, err);
+	if (!rc)
+		rc = pg_profile_sample_index(*out, sample_index, &si, err);
+	if (!rc)
+		rc = file_error(pg_profile_top_opts(*out, si, opts, top, err), path, err);
 	return rc;
 }
 

@@ -108,6 +108,13 @@ int pg_profile_top(const struct pg_profile *p, int sample_index, struct pg_top *
 /* The same with pprof's trimming options. */
 int pg_profile_top_opts(const struct pg_profile *p, int sample_index,
 			const struct pg_top_opts *opts, struct pg_top *out, struct pg_err *err);
+/* `perfgate profile top`: load path and aggregate it once, reading each
+ * sample once (pg_profile_load reads them all to check them, the value
+ * pass again); the samples are checked in that pass. *out is for
+ * pg_top_write_text and pg_profile_free only: it was not checked for any
+ * other use. */
+int pg_profile_top_load(struct pg_profile **out, const char *path, const char *sample_index,
+			const struct pg_top_opts *opts, struct pg_top *top, struct pg_err *err);
 void pg_top_release(struct pg_top *t);
 
 /* Call fn for every sample with a non-zero value at sample_index, with its

@@ -157,6 +157,9 @@ struct pg_profile {
 	int has_inline;
 	/* Samples marked as diff base ("pprof::base"="true"), or NULL. */
 	uint8_t *diff_base;
+	/* Loaded by pg_profile_top_load: the samples are checked (and diff
+	 * base ones found) by the one aggregation's value pass instead. */
+	int samples_unchecked;
 };
 
 static inline struct pp_str pp_string(const struct pg_profile *p, int64_t i)
@@ -192,6 +195,10 @@ int pp_unpack(struct pg_profile *p, uint8_t *data, size_t len, int keep, struct 
 /* Decode sample i into a, which the caller resets. NULL: malformed, or out
  * of memory. */
 Perftools__Profiles__Sample *pp_sample(const struct pg_profile *p, size_t i, struct pp_arena *a);
+/* Decode sample i with its labels and check it as pg_profile_parse does;
+ * *base: it is a diff base sample. PG_EINPUT when malformed. */
+int pp_sample_read(const struct pg_profile *p, size_t i, struct pp_arena *a,
+		   Perftools__Profiles__Sample **out, int *base, struct pg_err *err);
 /* The same without its labels (n_label 0): for the passes that need only
  * stacks and values, once pg_profile_parse has checked the labels. */
 Perftools__Profiles__Sample *pp_sample_stack(const struct pg_profile *p, size_t i,

@@ -81,18 +81,21 @@ static int pass_values(const struct pg_profile *p, int si, struct agg *a, struct
 	struct pp_arena tmp;
 	int64_t v, diff_total = 0;
 	size_t i;
-	int rc = 0;
+	int base, rc = 0;
 
 	pp_arena_init(&tmp, PP_SAMPLE_ARENA);
 	for (i = 0; i < p->raw->n_sample; i++) {
-		s = pp_sample_stack(p, i, &tmp);
-		if (!s) {
+		if (p->samples_unchecked)
+			rc = pp_sample_read(p, i, &tmp, &s, &base, err);
+		else if (!(s = pp_sample_stack(p, i, &tmp)))
 			rc = pg_err_nomem(err);
+		else
+			base = p->diff_base && p->diff_base[i];
+		if (rc)
 			break;
-		}
 		v = s->value[si];
 		a->total = pp_add(a->total, pp_abs(v));
-		if (p->diff_base && p->diff_base[i])
+		if (base)
 			diff_total = pp_add(diff_total, pp_abs(v));
 		if (v && s->n_location_id && add_values(p, a, s, v))
 			a->inl[i / 8] |= (uint8_t)(1u << (i % 8));

@@ -74,6 +74,15 @@ print(sum(abs(int(l.rsplit(" ", 1)[1])) for l in open(sys.argv[1])))' "$tmp/fold
 		done
 	done
 	echo "ok: profile diff is byte-identical to go tool pprof -top -diff_base"
+	# pprof's own diff-base profile (base samples labelled pprof::base):
+	# profile top finds those labels in its one pass over the samples
+	pprof -proto -diff_base "$TESTDATA/parca-fib.pb.gz" "$TESTDATA/parca-profile1.pb.gz" \
+		>"$tmp/merged.pb.gz" || fail "go tool pprof -proto -diff_base failed"
+	TZ=UTC "$PERFGATE" profile top "$tmp/merged.pb.gz" >"$tmp/ours" || fail "top of merged"
+	pprof -top "$tmp/merged.pb.gz" >"$tmp/pprof" || fail "go tool pprof -top of merged"
+	grep -q 'Total samples = 29.74s' "$tmp/pprof" || fail "pprof's total is not the base's"
+	cmp -s "$tmp/ours" "$tmp/pprof" || fail "top of a diff-base profile differs from pprof"
+	echo "ok: top of a diff-base profile is byte-identical to go tool pprof -top"
 else
 	echo "skipped: folded and diff against go tool pprof (no go, or no $TESTDATA)"
 fi

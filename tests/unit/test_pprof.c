@@ -17,6 +17,7 @@
 
 #include "profile.pb-c.h"
 #include "pprof.h"
+#include "scratch.h"
 
 /* ---- comparing tables ------------------------------------------------ */
 
@@ -214,6 +215,35 @@ static int check_expectation(const char *dir, const char *name, const struct pg_
 	return bad;
 }
 
+/* pg_profile_top_load checks the samples in its one pass: its text is
+ * pg_profile_load's, byte for byte. */
+static int check_top_load(const char *path, const struct pg_profile *p, const char *si)
+{
+	struct pg_top_opts o = PG_TOP_OPTS_PPROF;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_profile *lazy = NULL;
+	char *want, *got = NULL;
+	struct pg_top t;
+	size_t len;
+	FILE *f;
+	int bad;
+
+	want = render(p, si, o.node_fraction);
+	assert_int_equal(pg_profile_top_load(&lazy, path, si, &o, &t, &err), 0);
+	f = open_memstream(&got, &len);
+	assert_non_null(f);
+	assert_int_equal(pg_top_write_text(f, lazy, &t, &err), 0);
+	fclose(f);
+	bad = strcmp(want, got) != 0;
+	if (bad)
+		print_error("%s: pg_profile_top_load differs from pg_profile_load\n", path);
+	pg_top_release(&t);
+	pg_profile_free(lazy);
+	free(want);
+	free(got);
+	return bad;
+}
+
 static int is_profile(const char *name)
 {
 	size_t n = strlen(name);
@@ -257,6 +287,8 @@ static void test_pprof_testdata_matches_go_tool_pprof(void **state)
 		bad += check_expectation(dir, e->d_name, p, ".top.txt", NULL, 0.005);
 		bad += check_expectation(dir, e->d_name, p, ".top.si0.txt", "0", 0.005);
 		bad += check_expectation(dir, e->d_name, p, ".top.all.txt", NULL, 0);
+		bad += check_top_load(path, p, NULL);
+		bad += check_top_load(path, p, "0");
 		pg_profile_free(p);
 	}
 	closedir(d);
@@ -478,11 +510,36 @@ static void expect_malformed(const struct synth *y, const char *msg)
 	struct pg_err err = PG_ERR_INIT;
 	struct pg_profile *p = NULL;
 
+	struct pg_top_opts o = PG_TOP_OPTS_PPROF;
+	char *dir, path[4096];
+	struct pg_top t;
+	uint8_t *buf;
+	size_t len;
+	FILE *f;
+
 	assert_int_equal(parse_synth(y, &p, &err), PG_EINPUT);
 	assert_null(p);
 	if (!strstr(err.msg, msg))
 		fail_msg("message '%s' lacks '%s'", err.msg, msg);
 	assert_null(strchr(err.msg, '\n'));
+
+	/* the same through `profile top`'s one pass, which checks samples */
+	dir = pg_scratch_new("pprof-malformed");
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/p.pb", dir);
+	buf = synth_pack(y, &len);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	free(buf);
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(pg_profile_top_load(&p, path, NULL, &o, &t, &err), PG_EINPUT);
+	pg_top_release(&t);
+	pg_profile_free(p);
+	if (!strstr(err.msg, msg) || !strstr(err.msg, path))
+		fail_msg("message '%s' lacks '%s' or the path", err.msg, msg);
+	assert_int_equal(pg_scratch_free(dir), 0);
 }
 
 static void test_pprof_rejects_missing_location(void **state)
