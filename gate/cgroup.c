@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
+#define _GNU_SOURCE /* sched_setaffinity */
 #include <errno.h>
 #include <fcntl.h>
 #include <mntent.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +234,26 @@ int pg_cgroup_nprocs(const struct pg_cgroup *cg)
 	for (p = b.data; *p; p++)
 		n += *p == '\n';
 out:
+	pg_buf_release(&b);
+	return n;
+}
+
+int pg_cgroup_pin(const struct pg_cgroup *cg, int cpu)
+{
+	struct pg_buf b = PG_BUF_INIT(1 << 20);
+	char *line, *save = NULL;
+	cpu_set_t set;
+	int n = 0;
+
+	if (cpu < 0 || cpu >= CPU_SETSIZE || read_small(cg, "cgroup.threads", &b, NULL)) {
+		pg_buf_release(&b);
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	/* a thread that exits meanwhile (ESRCH) is no one's concern */
+	for (line = strtok_r(b.data, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		n += sched_setaffinity((pid_t)atoi(line), sizeof(set), &set) == 0;
 	pg_buf_release(&b);
 	return n;
 }

@@ -55,6 +55,11 @@ int pg_cgroup_populated(const struct pg_cgroup *cg);
 /* Number of processes still in the cgroup, or negative on error. */
 int pg_cgroup_nprocs(const struct pg_cgroup *cg);
 
+/* Put every thread of the cgroup on that one CPU: the number moved, or -1
+ * when its threads cannot be listed. New threads inherit it from their
+ * creator. */
+int pg_cgroup_pin(const struct pg_cgroup *cg, int cpu);
+
 /* For an owned cgroup: SIGKILL what is left inside, wait until empty (bounded)
  * and rmdir it. For a borrowed one: forget it. NULL-safe, idempotent. */
 void pg_cgroup_release(struct pg_cgroup *cg);

@@ -123,8 +123,8 @@ static int duet(struct pg_paired_side **order, int swap, struct pg_result *r, st
 {
 	struct pg_err mine = PG_ERR_INIT;
 	struct duet_dir d = { 0 };
-	int status = 0, rc, rc2;
-	pid_t pid;
+	int status = 0, rc, rc2, cpu[2] = { swap, !swap };
+	pid_t pid, side[2], swapper = -1;
 
 	rc = dir_make(&d, err);
 	if (rc)
@@ -136,8 +136,15 @@ static int duet(struct pg_paired_side **order, int swap, struct pg_result *r, st
 		goto out;
 	}
 	if (pid == 0)
-		child_main(order[1], swap ? 1 : 2, &d);
-	rc = pg_paired_capture_one(order[0], swap ? 2 : 1, &r[0], &prof[0], &mine);
+		child_main(order[1], cpu[1] + 1, &d);
+	side[0] = getpid();
+	side[1] = pid;
+	swapper = pg_paired_swapper_start(side, cpu);
+	if (swapper < 0)
+		rc = pg_err_set(&mine, PG_EINFRA, "cannot fork the duet's CPU swapper: %s",
+				strerror(errno));
+	else
+		rc = pg_paired_capture_one(order[0], cpu[0] + 1, &r[0], &prof[0], &mine);
 	if (rc)
 		kill(pid, SIGTERM);
 	if (reap(pid, &status) < 0 && !rc)
@@ -150,6 +157,7 @@ static int duet(struct pg_paired_side **order, int swap, struct pg_result *r, st
 	if (!rc && pg_sig_pending())
 		rc = pg_err_interrupted(err);
 out:
+	pg_paired_swapper_stop(swapper);
 	dir_remove(&d);
 	return rc;
 }

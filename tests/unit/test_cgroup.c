@@ -1,3 +1,5 @@
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -73,12 +75,45 @@ static void test_cgroup_lifecycle(void **state)
 	pg_cgroup_release(&cg);
 }
 
+/* Every thread of the cgroup goes to the CPU asked, and back. */
+static void test_cgroup_pin(void **state)
+{
+	struct pg_cgroup cg = PG_CGROUP_INIT;
+	struct pg_err err = PG_ERR_INIT;
+	cpu_set_t set;
+	pid_t child;
+	int cpu;
+
+	(void)state;
+	if (geteuid() != 0 || sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		print_message("skipped: needs root (cgroups) and two CPUs\n");
+		skip();
+	}
+	assert_int_equal(pg_cgroup_create(&cg, "unit", &err), 0);
+	child = fork();
+	if (child == 0)
+		for (;;)
+			pause();
+	assert_int_equal(pg_cgroup_add_pid(&cg, child, &err), 0);
+	for (cpu = 1; cpu >= 0; cpu--) {
+		assert_int_equal(pg_cgroup_pin(&cg, cpu), 1);
+		assert_int_equal(sched_getaffinity(child, sizeof(set), &set), 0);
+		assert_int_equal(CPU_COUNT(&set), 1);
+		assert_true(CPU_ISSET(cpu, &set));
+	}
+	assert_int_equal(pg_cgroup_pin(&cg, -1), -1);
+	pg_cgroup_release(&cg);
+	waitpid(child, NULL, 0);
+	assert_int_equal(pg_cgroup_pin(&cg, 0), -1); /* gone */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cgroup_root_found),
 		cmocka_unit_test(test_cgroup_of_self),
 		cmocka_unit_test(test_cgroup_lifecycle),
+		cmocka_unit_test(test_cgroup_pin),
 	};
 
 	return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);
