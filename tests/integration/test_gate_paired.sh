@@ -9,8 +9,9 @@
 #                                       interleaved and as a duet (default)
 #   a reference commit that fails to build -> 3 naming it, with the log
 #   SIGTERM in the middle of a round -> 3
-# and after each: no temporary tree, cgroup, namespace or process left, and
-# the user's work tree and index untouched.
+# and after each: no temporary tree, cgroup, namespace or process left (the
+# marked environment reaches perfgate's own forks too: a duet's second side
+# and its CPU swapper), and the user's work tree and index untouched.
 # needs: root: captures make cgroups, network namespaces and BPF programs
 source "$(dirname "$0")/capture_lib.sh"
 command -v go >/dev/null || { echo "SKIP: no go toolchain to build the service"; exit 77; }
@@ -49,7 +50,8 @@ export CI_MERGE_REQUEST_DIFF_BASE_SHA=$base
 paired() {
 	local name=$1 want=$2 rc=0 pid
 	shift 2
-	"$PERFGATE" check --report-dir "$T/$name" "$@" >"$T/$name.out" 2>"$T/$name.err" &
+	env "$MARK=1" "$PERFGATE" check --report-dir "$T/$name" "$@" >"$T/$name.out" \
+		2>"$T/$name.err" &
 	pid=$!
 	wait "$pid" || rc=$?
 	if [ "$rc" -ne "$want" ]; then
@@ -80,7 +82,7 @@ grep -q "re-measured here in" "$T/unchanged.out" || fail "unchanged: table does 
 
 # SIGTERM in the middle of the rounds: exit 3, the tree and the
 # workloads gone
-"$PERFGATE" check --report-dir "$T/term" >"$T/term.out" 2>"$T/term.err" &
+env "$MARK=1" "$PERFGATE" check --report-dir "$T/term" >"$T/term.out" 2>"$T/term.err" &
 pid=$!
 for _ in $(seq 1 600); do
 	grep -q "round 1:" "$T/term.err" 2>/dev/null && break
