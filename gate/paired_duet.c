@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* Duet benchmarking (Bulej et al., ICPE 2020): both sides of a round run at
  * the same time, each with its own cgroup, load and CPU, so whatever the
- * host does in that window it does to both; swapping the CPUs between
- * rounds cancels what differs between them. The second side runs in a
- * forked process, which hands its result back through a temporary
+ * host does in that window it does to both; the sides trade CPUs every
+ * second (paired_swap.c), which cancels what differs between the CPUs,
+ * and a round's two duets start from either placement. The second side
+ * runs in a forked process, which hands its result back through a temporary
  * directory: perfgate runs no threads between captures, so the fork is
  * safe, and the child cleans up its own workload as any capture does. */
 #include <errno.h>
@@ -162,10 +163,11 @@ out:
 	return rc;
 }
 
-/* A duet round: two duets, the CPUs swapped between them. Each side keeps
- * both values (the first with the reference on the first CPU, whichever
- * side goes first), so the decision can take the CPUs' difference out
- * (pg_stats_paired_k), and both profiles, merged. */
+/* A duet round: two duets, starting from opposite placements. Each side
+ * keeps both values (the first with the reference starting on the first
+ * CPU, whichever side goes first), so the decision can take out what the
+ * starting placement leaves (pg_stats_paired_k), and both profiles,
+ * merged. */
 int pg_paired_duet(struct pg_paired_side **order, int swap, struct pg_result *r,
 		   struct pg_buf *prof, struct pg_err *err)
 {

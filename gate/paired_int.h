@@ -14,11 +14,12 @@
 int pg_paired_capture_one(const struct pg_paired_side *s, int cpu, struct pg_result *out,
 			  struct pg_buf *prof, struct pg_err *err);
 
-/* A duet round: both sides at the same time, each on a CPU of its own,
- * twice, the CPUs swapped in between (swap: order[0] starts on the second
- * CPU). Each side's result holds its two captures' values, the first from
- * the reference on the first CPU; its profile is both merged. Results and
- * profiles in the order's slots. */
+/* A duet round: both sides at the same time, each on a CPU of its own and
+ * trading them every second, twice, starting from opposite placements
+ * (swap: order[0] starts on the second CPU). Each side's result holds its
+ * two captures' values, the first from the reference starting on the first
+ * CPU; its profile is both merged. Results and profiles in the order's
+ * slots. */
 int pg_paired_duet(struct pg_paired_side **order, int swap, struct pg_result *r,
 		   struct pg_buf *prof, struct pg_err *err);
 
