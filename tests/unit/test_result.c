@@ -125,6 +125,44 @@ static void test_result_round_trip(void **state)
 	pg_result_release(&b);
 }
 
+/* A result keeps the 50 functions with the most flat time and the 25 with
+ * the most cumulative time: a handler that spends its time in callees is
+ * saved even when 60 leaf functions each have more flat time. */
+static void test_result_saves_top_by_flat_and_cum(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_result a, b;
+	char name[32];
+	int i, found = 0;
+
+	pg_result_init(&a);
+	for (i = 0; i < 60; i++) {
+		snprintf(name, sizeof(name), "leaf%02d", i);
+		assert_int_equal(pg_result_add_func(&a, name, 1000 - i, 1000 - i, NULL), 0);
+	}
+	for (i = 0; i < 30; i++) {
+		snprintf(name, sizeof(name), "caller%02d", i);
+		assert_int_equal(pg_result_add_func(&a, name, 0, 100000 - i, NULL), 0);
+	}
+	pg_result_sort_funcs(&a);
+	assert_int_equal(pg_result_save(&a, f->path, 0, &err), 0);
+	pg_result_init(&b);
+	assert_int_equal(pg_result_load(&b, f->path, &err), 0);
+	assert_int_equal(b.nfuncs, 75);
+	for (i = 0; i < (int)b.nfuncs; i++) {
+		if (!strncmp(b.funcs[i].name, "caller", 6)) {
+			assert_true(atoi(b.funcs[i].name + 6) < 25);
+			found++;
+		} else {
+			assert_true(atoi(b.funcs[i].name + 4) < 50);
+		}
+	}
+	assert_int_equal(found, 25);
+	pg_result_release(&a);
+	pg_result_release(&b);
+}
+
 static void test_result_save_excl_keeps_old(void **state)
 {
 	struct fixture *f = *state;
@@ -273,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_result_large_and_hostile),
 		cmocka_unit_test(test_result_hist_round_trip),
 		cmocka_unit_test_setup_teardown(test_result_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_result_saves_top_by_flat_and_cum, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_result_save_excl_keeps_old, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_rejects_bad_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_file_is_sorted_and_ends_in_newline,
