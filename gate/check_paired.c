@@ -12,6 +12,25 @@
 #include "check.h"
 #include "measure.h"
 
+/* A duet runs both sides at once: it needs a CPU for each, and a network
+ * namespace for each, or the second workload finds the first one's port
+ * taken. Otherwise the sides are interleaved; said as a warning when the
+ * duet was asked for on the command line, as a note when it is the
+ * default. */
+static int duet_possible(const struct pg_check *k, int asked)
+{
+	const char *why = NULL;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		why = "a duet needs two CPUs";
+	else if (!k->sc->workload.isolate_network || !k->ref_sc.workload.isolate_network)
+		why = "a duet needs \"isolate_network\": true (its two sides would share ports)";
+	if (why)
+		fprintf(stderr, "perfgate: %s: %s; interleaving instead\n",
+			asked ? "warning" : "note", why);
+	return !why;
+}
+
 int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err);
 int pg_check_load_stored(struct pg_check *k, struct pg_err *err);
 
@@ -122,12 +141,7 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	k->pcfg = k->sc->paired;
 	if (o->duet >= 0)
 		k->pcfg.duet = o->duet;
-	if (k->pcfg.duet && sysconf(_SC_NPROCESSORS_ONLN) < 2) {
-		if (o->duet == 1)
-			fprintf(stderr,
-				"perfgate: warning: a duet needs two CPUs; interleaving instead\n");
-		k->pcfg.duet = 0;
-	}
+	k->pcfg.duet = k->pcfg.duet && duet_possible(k, o->duet == 1);
 	pg_paired_init(&k->paired, &ref, &cur, &k->pcfg, &o->compare);
 	k->have_paired = 1;
 	rc = pg_paired_run(&k->paired, err);

@@ -6,7 +6,8 @@
 # there and re-measures it interleaved with the branch:
 #   unchanged branch                 -> 0, decided from paired rounds
 #   a committed CPU regression       -> 1 naming cpu.seconds_per_req,
-#                                       interleaved and as a duet (default)
+#                                       interleaved (the branch no longer
+#                                       isolates the network) and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
 #   SIGTERM in the middle of a round -> 3
 # and after each: no temporary tree, cgroup, namespace or process left (the
@@ -96,9 +97,20 @@ wait "$pid" || rc=$?
 left=$(leftovers "$pid")
 [ -z "$left" ] && ok "SIGTERM: nothing left behind" || fail "SIGTERM: left $left"
 
+# The branch also drops isolate_network (on a port of its own): the two
+# sides of a duet would share the host's ports, so the default interleaves.
 git checkout -q main && git checkout -q -b slower
-echo cpu >>svc/regress.conf && git commit -qam "an integrity check per order"
-paired cpu 1 --interleaved
+echo cpu >>svc/regress.conf
+jq '.scenarios[0].workload |= (.isolate_network = false
+	| .cmd[2] = "127.0.0.1:18437" | .ready_url = "http://127.0.0.1:18437/healthz")
+	| .scenarios[0].pprof_url = "http://127.0.0.1:18437/debug/pprof/profile"' \
+	perfgate.json >perfgate.json.new && mv perfgate.json.new perfgate.json
+git commit -qam "an integrity check per order, served on the host's network"
+paired cpu 1
+grep -q 'note: a duet needs "isolate_network": true' "$T/cpu.err" &&
+	grep -q "round 1: reference first\|round 1: current first" "$T/cpu.err" &&
+	ok "cpu: without isolate_network the sides are interleaved" ||
+	fail "cpu: $(grep 'round 1\|duet' "$T/cpu.err")"
 jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0]
 	| .verdict == "regression" and .interval_pct[0] > 0' "$T/cpu/result.json" >/dev/null &&
 	ok "cpu: cpu.seconds_per_req regressed, interval above 0" ||
@@ -106,8 +118,9 @@ jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0]
 		"$T/cpu/result.json")"
 xmllint --xpath '//testcase[failure]/@name' "$T/cpu/junit.xml" | grep -q cpu.seconds_per_req ||
 	fail "cpu: junit.xml has no failure for cpu.seconds_per_req"
-# the same as a duet (the default): both sides at once, the second side in a
-# forked process
+# the same as a duet (the default) once the network is isolated again: both
+# sides at once, the second side in a forked process
+git checkout -q HEAD~1 -- perfgate.json && git commit -qm "back in a namespace of its own"
 paired cpu-duet 1
 grep -q "round 1: duet" "$T/cpu-duet.err" || fail "cpu-duet: rounds were not duets"
 jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0].verdict == "regression"' \
