@@ -206,6 +206,8 @@ static void tick(void *arg, double left)
 static int load(struct run *r, double seconds, int measured, struct pg_err *err)
 {
 	struct pg_loadrun l = { .cfg = &r->sc->load,
+				.workload_env = r->sc->workload.env,
+				.nworkload_env = r->sc->workload.nenv,
 				.target_url = r->origin,
 				.duration_s = seconds,
 				.netns_fd = r->w.target.ns.fd,

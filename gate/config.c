@@ -198,6 +198,8 @@ static int parse_load(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 		rc = pg_jctx_num(x, obj, at, "warmup_s", 0, 0, MAX_DURATION_S, &l->warmup_s);
 	if (!rc)
 		rc = pg_config_get_env(x, obj, at, &l->env, &l->nenv);
+	if (!rc)
+		rc = pg_jctx_strdup(x, x->dir, &l->dir);
 	return rc;
 }
 
@@ -374,6 +376,7 @@ static void scenario_release(struct pg_scenario *s)
 	free(s->pprof_url);
 	pg_config_free_argv(s->load.cmd, s->load.ncmd);
 	pg_config_free_env(s->load.env, s->load.nenv);
+	free(s->load.dir);
 	for (i = 0; s->gate && i < s->ngate; i++)
 		free(s->gate[i].metric);
 	free(s->gate);

@@ -73,6 +73,7 @@ struct pg_load_cfg {
 	double warmup_s;   /* load before measuring, default 2 */
 	struct pg_kv *env;
 	size_t nenv;
+	char *dir; /* its config file's directory: where it runs */
 };
 
 /* "build": what builds the scenario's workload, run in the tree being

@@ -17,22 +17,27 @@
 #include "owner.h"
 #include "sig.h"
 
-/* perfgate's environment + load.env + the contract's variables (these last,
- * so a scenario cannot override them by accident). */
+/* perfgate's environment + workload.env + load.env + the contract's
+ * variables: later ones win, so load.env can differ from the workload's and
+ * a scenario cannot override the contract's by accident. */
 static int load_env(char ***out, const struct pg_loadrun *r, const char *metrics,
 		    struct pg_err *err)
 {
 	const struct pg_load_cfg *c = r->cfg;
+	size_t i, n = 0, max = r->nworkload_env + c->nenv + 3;
 	const char **keys, **vals;
 	char dur[32];
-	size_t i, n = 0;
 	int rc;
 
-	keys = calloc(c->nenv + 3, sizeof(*keys));
-	vals = calloc(c->nenv + 3, sizeof(*vals));
+	keys = calloc(max, sizeof(*keys));
+	vals = calloc(max, sizeof(*vals));
 	if (!keys || !vals) {
 		rc = pg_err_nomem(err);
 		goto out;
+	}
+	for (i = 0; i < r->nworkload_env; i++, n++) {
+		keys[n] = r->workload_env[i].key;
+		vals[n] = r->workload_env[i].value;
 	}
 	for (i = 0; i < c->nenv; i++, n++) {
 		keys[n] = c->env[i].key;
@@ -147,8 +152,8 @@ out:
 int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n,
 	       struct pg_err *err)
 {
-	struct pg_child_spec s = { "load script", r->cfg->cmd, NULL, r->netns_fd,
-				   NULL,	  r->cpu,      NULL, r->echo };
+	struct pg_child_spec s = { "load script", r->cfg->cmd, NULL,	    r->netns_fd,
+				   NULL,	  r->cpu,      r->cfg->dir, r->echo };
 	struct pg_cgroup cg = PG_CGROUP_INIT;
 	struct pg_child c;
 	char dir[4096] = "", metrics[4200] = "";

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* One run of a scenario's load script, per the contract: PERFGATE_TARGET_URL,
  * PERFGATE_DURATION_S and PERFGATE_METRICS_FILE (a temp file made here and
- * always removed) on top of perfgate's environment and load.env, inside the
+ * always removed) on top of perfgate's environment, workload.env and
+ * load.env, run in the config file's directory, inside the
  * workload's network namespace, bounded by duration + a margin. The parsed
  * metrics are handed to the caller (pg_loadmetrics_free). */
 #ifndef PG_LOADRUN_H
@@ -17,6 +18,8 @@
 
 struct pg_loadrun {
 	const struct pg_load_cfg *cfg;
+	const struct pg_kv *workload_env; /* set for the script too, under load.env */
+	size_t nworkload_env;
 	const char *target_url; /* origin of ready_url */
 	double duration_s;
 	int netns_fd; /* -1: perfgate's namespace */

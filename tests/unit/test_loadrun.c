@@ -28,7 +28,7 @@ static int need_root(void **state)
 static int run_script(const char *script, struct pg_err *err)
 {
 	char *argv[] = { "sh", "-c", (char *)script, NULL };
-	struct pg_load_cfg cfg = { argv, 3, 1, 0, NULL, 0 };
+	struct pg_load_cfg cfg = { argv, 3, 1, 0, NULL, 0, NULL };
 	struct pg_loadrun r = { .cfg = &cfg,
 				.target_url = "http://127.0.0.1:1",
 				.duration_s = 1,
@@ -119,12 +119,55 @@ static void test_loadrun_secrets(void **state)
 	unsetenv("PERFGATE_SECRET_ENV");
 }
 
+static double metric(const struct pg_loadmetric *m, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(m[i].key, key))
+			return m[i].value;
+	return -1;
+}
+
+/* The script runs in its config file's directory, so relative paths among
+ * its arguments resolve as cmd[0] does, and it gets workload.env with
+ * load.env on top, as the contract has it. No cgroup: runs without root. */
+static void test_loadrun_env_and_dir(void **state)
+{
+	char *argv[] = { "sh", "-c",
+			 "[ \"$(pwd)\" = / ] && c=1 || c=0; printf '{\"requests\": 1, "
+			 "\"cwd\": %d, \"wl\": %s, \"both\": %s}' $c \"${WL:-0}\" \"${BOTH:-0}\" "
+			 ">\"$PERFGATE_METRICS_FILE\"",
+			 NULL };
+	struct pg_kv wenv[] = { { "WL", "7" }, { "BOTH", "1" } }, lenv[] = { { "BOTH", "2" } };
+	struct pg_load_cfg cfg = { argv, 3, 1, 0, lenv, 1, "/" };
+	struct pg_loadrun r = { .cfg = &cfg,
+				.workload_env = wenv,
+				.nworkload_env = 2,
+				.target_url = "http://127.0.0.1:1",
+				.duration_s = 1,
+				.netns_fd = -1,
+				.cpu = -1,
+				.no_cgroup = 1 };
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_loadmetric *m = NULL;
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(pg_loadrun(&r, &m, &n, &err), 0);
+	assert_true(metric(m, n, "cwd") == 1);
+	assert_true(metric(m, n, "wl") == 7);
+	assert_true(metric(m, n, "both") == 2);
+	pg_loadmetrics_free(m, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loadrun_kills_leftovers),
 		cmocka_unit_test(test_loadrun_metrics_fifo),
 		cmocka_unit_test(test_loadrun_secrets),
+		cmocka_unit_test(test_loadrun_env_and_dir),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
