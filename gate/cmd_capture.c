@@ -106,6 +106,8 @@ static void print_table(const struct pg_result *r)
 	}
 }
 
+/* Both files, or neither: a profile whose result could not be written is
+ * taken back. */
 static int save(const struct pg_result *r, const struct pg_buf *profile, const char *output,
 		struct pg_err *err)
 {
@@ -113,11 +115,23 @@ static int save(const struct pg_result *r, const struct pg_buf *profile, const c
 	int rc;
 
 	rc = profile_path(output, pb, sizeof(pb), err);
-	if (!rc && profile->len)
-		rc = pg_fs_write_atomic(pb, profile->data, profile->len, 0, err);
-	if (!rc)
-		rc = pg_result_save(r, output, 0, err);
+	if (rc || !profile->len)
+		return rc ? rc : pg_result_save(r, output, 0, err);
+	rc = pg_fs_write_atomic(pb, profile->data, profile->len, 0, err);
+	if (!rc && (rc = pg_result_save(r, output, 0, err)))
+		unlink(pb);
 	return rc;
+}
+
+/* The output paths can be written: known before the runs, not after. */
+static int check_outputs(const char *output, struct pg_err *err)
+{
+	char pb[PATH_MAX];
+	int rc = profile_path(output, pb, sizeof(pb), err);
+
+	if (!rc)
+		rc = pg_fs_check_target(output, err);
+	return rc ? rc : pg_fs_check_target(pb, err);
 }
 
 int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
@@ -132,6 +146,8 @@ int pg_cmd_capture(int argc, char **argv, struct pg_err *err)
 	pg_config_init(&cfg);
 	pg_result_init(&r);
 	rc = parse_args(&a, argc, argv, err);
+	if (!rc)
+		rc = check_outputs(a.output, err);
 	if (!rc)
 		rc = pg_config_open(&cfg, a.sc.config, a.sc.scenario, &sc, err);
 	if (!rc)

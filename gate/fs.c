@@ -145,6 +145,23 @@ int pg_fs_write_temp(const char *path, const void *data, size_t len, char *tmp, 
 	return rc;
 }
 
+int pg_fs_check_target(const char *path, struct pg_err *err)
+{
+	char tmp[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return pg_err_set(err, PG_EINPUT, "cannot write '%s': it is a directory", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return 0; /* a device or FIFO, written in place */
+	rc = pg_fs_write_temp(path, "", 0, tmp, sizeof(tmp), err);
+	if (rc) /* said of the file asked for, not of its temp file */
+		return pg_err_set(err, rc, "cannot write '%s': %s", path, strerror(errno));
+	unlink(tmp);
+	return 0;
+}
+
 int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl, struct pg_err *err)
 {
 	char tmp[PATH_MAX];

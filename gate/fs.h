@@ -19,6 +19,12 @@
 int pg_fs_write_atomic(const char *path, const void *data, size_t len, int excl,
 		       struct pg_err *err);
 
+/* Whether path can take a file written by pg_fs_write_atomic (not a
+ * directory; its directory exists and is writable), with the error that
+ * writing it would give: checked before a long job, so the job is not lost
+ * on a typo. */
+int pg_fs_check_target(const char *path, struct pg_err *err);
+
 /* Temp files are "<target>.tmp.<writer pid>.XXXXXX". */
 #define PG_FS_TMP_TAG ".tmp."
 

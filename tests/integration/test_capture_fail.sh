@@ -70,6 +70,25 @@ config "$T/c-key.json" bogus_key=1
 run_capture key "$T/c-key.json"
 expect key 2 "bogus_key"
 
+# An output that cannot be written is refused before the runs (exit 2 at
+# once, no workload started), and no profile is left without its result.
+config "$T/c-out.json" 'workload.cmd=["sleep", "30"]' workload.ready_timeout_s=20
+mkdir "$T/outdir.json"
+start=$(date +%s)
+"$PERFGATE" capture -c "$T/c-out.json" -o "$T/outdir.json" >/dev/null 2>"$T/out.err"
+rc=$?
+errline=$(tail -n 1 "$T/out.err")
+[ "$rc" -eq 2 ] && [[ "$errline" == *"outdir.json': it is a directory"* ]] &&
+	[ $(($(date +%s) - start)) -lt 10 ] && [ ! -e "$T/outdir.pb.gz" ] &&
+	ok "output is a directory: exit 2 before the runs: $errline" ||
+	fail "output is a directory: exit $rc, '$errline'"
+"$PERFGATE" capture -c "$T/c-out.json" -o "$T/no/such/dir.json" >/dev/null 2>"$T/out.err"
+rc=$?
+errline=$(tail -n 1 "$T/out.err")
+[ "$rc" -eq 2 ] && [[ "$errline" == *"cannot write '$T/no/such/dir.json'"* ]] &&
+	ok "output directory missing: exit 2: $errline" ||
+	fail "output directory missing: exit $rc, '$errline'"
+
 # SIGTERM in the middle of the measured load.
 config "$T/c-term.json" load.warmup_s=0 load.duration_s=8
 "$PERFGATE" capture -c "$T/c-term.json" -o "$T/term.json" >/dev/null 2>"$T/term.err" &
