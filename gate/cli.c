@@ -105,6 +105,13 @@ int pg_cli_parse(const struct pg_cli_opts *o, int argc, char **argv, void *args,
 
 int pg_cli_badopt(struct pg_err *err, const char *cmd, int optopt_char, const char *arg)
 {
+	/* a long option without its value: optopt is its short code, which
+	 * the user never typed; name what they did type */
+	if (arg && !strncmp(arg, "--", 2))
+		return pg_err_set(
+			err, PG_EUSAGE,
+			"option '%.*s' is unknown or needs a value; see 'perfgate %s --help'",
+			(int)strcspn(arg, "="), arg, cmd);
 	if (optopt_char && optopt_char != '?')
 		return pg_err_set(
 			err, PG_EUSAGE,

@@ -47,6 +47,22 @@ static void test_cli_dispatch(void **state)
 	assert_int_equal(run(&err, 4, cmdhelp), 0);
 }
 
+/* A long option without its value is named as typed, not by the short code
+ * getopt keeps for it (--format once read "option '-f'"). */
+static void test_cli_missing_value(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	char *format[] = { "perfgate", "compare", "a.json", "b.json", "--format", NULL };
+	char *bogus[] = { "perfgate", "compare", "a.json", "b.json", "--bogus=1", NULL };
+
+	(void)state;
+	assert_int_equal(run(&err, 5, format), PG_EUSAGE);
+	assert_string_equal(err.msg, "option '--format' is unknown or needs a value; "
+				     "see 'perfgate compare --help'");
+	assert_int_equal(run(&err, 5, bogus), PG_EUSAGE);
+	assert_non_null(strstr(err.msg, "option '--bogus' is unknown"));
+}
+
 static void test_cli_parse_numbers(void **state)
 {
 	struct pg_err err = PG_ERR_INIT;
@@ -83,6 +99,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cli_dispatch),
+		cmocka_unit_test(test_cli_missing_value),
 		cmocka_unit_test(test_cli_parse_numbers),
 		cmocka_unit_test(test_cli_exit_status),
 	};
