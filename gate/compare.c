@@ -293,6 +293,34 @@ static int check_units(const struct pg_result *b, const struct pg_result *c, str
 	return 0;
 }
 
+static const struct pg_compare_row *find_row(const struct pg_verdict *v, const char *metric)
+{
+	size_t i;
+
+	for (i = 0; i < v->nrows; i++)
+		if (!strcmp(v->rows[i].metric, metric))
+			return &v->rows[i];
+	return NULL;
+}
+
+/* A "gate" entry that names no metric of either side is most likely a typo
+ * (load.<key> names cannot be known before the load script runs): say so
+ * in every report rather than let the rule silently apply to nothing. */
+static int note_unmatched_rules(const struct pg_compare_opts *o, struct pg_verdict *v,
+				struct pg_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < o->nrules && !rc; i++)
+		if (o->rules[i].metric && !find_row(v, o->rules[i].metric))
+			rc = pg_verdict_note(v, err,
+					     "the config's gate entry '%s' names no metric of "
+					     "this run; check its name",
+					     o->rules[i].metric);
+	return rc;
+}
+
 int pg_compare_results(const struct pg_result *baseline, const struct pg_result *current,
 		       const struct pg_compare_opts *o, struct pg_verdict *out, struct pg_err *err)
 {
@@ -302,22 +330,17 @@ int pg_compare_results(const struct pg_result *baseline, const struct pg_result 
 		return rc;
 	if (compare_metrics(baseline, current, o, out) || compare_funcs(baseline, current, o, out))
 		goto nomem;
+	rc = note_unmatched_rules(o, out, err);
+	if (rc) {
+		pg_verdict_release(out);
+		return rc;
+	}
 	if (baseline->commit && !(out->ref_commit = strdup(baseline->commit)))
 		goto nomem;
 	return 0;
 nomem:
 	pg_verdict_release(out);
 	return pg_err_nomem(err);
-}
-
-static const struct pg_compare_row *find_row(const struct pg_verdict *v, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < v->nrows; i++)
-		if (!strcmp(v->rows[i].metric, metric))
-			return &v->rows[i];
-	return NULL;
 }
 
 void pg_verdict_confirm(struct pg_verdict *second, const struct pg_verdict *first)

@@ -28,6 +28,28 @@ static int parse_rule(struct pg_jctx *x, json_t *obj, const char *at, struct pg_
 	return rc;
 }
 
+/* The names perfgate itself measures (the contract's stable names and its
+ * additions); load.<key> is the load script's to name. */
+static int known_metric(const char *name)
+{
+	static const char *const own[] = {
+		"getrandom.calls",	"getrandom.calls_per_req",
+		"getrandom.lat_p50_ns", "getrandom.lat_p99_ns",
+		"getrandom.lat_max_ns", "getrandom.vdso_calls",
+		"tcp.retransmits",	"tcp.retransmits_per_1k_req",
+		"cpu.seconds_per_req",	"host.cpu_pressure_pct",
+		"host.steal_pct",	NULL,
+	};
+	size_t i;
+
+	if (!strncmp(name, "load.", 5))
+		return name[5] != '\0';
+	for (i = 0; own[i]; i++)
+		if (!strcmp(own[i], name))
+			return 1;
+	return 0;
+}
+
 int pg_config_parse_gate(struct pg_jctx *x, json_t *obj, const char *at, struct pg_scenario *s)
 {
 	char path[PG_JPATH_MAX], mpath[PG_JPATH_MAX + 64];
@@ -45,6 +67,11 @@ int pg_config_parse_gate(struct pg_jctx *x, json_t *obj, const char *at, struct 
 	json_object_foreach (gate, key, v) {
 		if (!key[0])
 			return pg_jctx_fail(x, PG_EINPUT, "empty metric name at %s", path);
+		if (!known_metric(key))
+			return pg_jctx_fail(x, PG_EINPUT,
+					    "unknown metric '%s' at %s; a load script's metrics "
+					    "are named load.<key>",
+					    key, path);
 		rc = pg_jctx_strdup(x, key, &s->gate[s->ngate].metric);
 		if (rc)
 			return rc;

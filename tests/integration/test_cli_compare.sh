@@ -78,6 +78,15 @@ grep -Eq '^cpu\.seconds_per_req .* 40 % .* pass$' "$tmp/rules.out" ||
 grep -q '^verdict: REGRESSION (1 metric regressed)$' "$tmp/rules.out" || fail "rules: verdict"
 ok "-c: the per-metric gate rule applies"
 
+# A gate entry naming no metric of the run (a typo of a load.<key>, which
+# the config cannot know) is said in the report, not silently ignored.
+jq '.scenarios[0].gate["load.lat_p99ms"] = { "threshold_pct": 50 }' "$tmp/perfgate.json" \
+	>"$tmp/typo.json"
+run typo 1 "$b" "$c" -c "$tmp/typo.json"
+grep -q "^note: the config's gate entry 'load.lat_p99ms' names no metric of this run" \
+	"$tmp/typo.out" && ok "-c: a gate entry that names no metric is noted" ||
+	fail "typo: no note: $(cat "$tmp/typo.out")"
+
 for c2 in pass_small_changes threshold_exactly_at_limit; do
 	split $c2
 	want=$(jq -r 'if .expected.verdict == "regression" then 1 else 0 end' "$data/$c2.json")
