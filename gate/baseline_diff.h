@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Old baseline -> new baseline, for a reviewer: per metric the medians, the
  * change and whether it lies inside the runs' own spread (the runner's
  * noise), the CPU profile's top movers and both hosts. No thresholds and no

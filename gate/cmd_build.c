@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate build: run the scenario's "build" in the config's directory, the
  * same build check, capture and baseline record run before measuring. The
  * pre-push hook and the CI template call it so what is measured is what the

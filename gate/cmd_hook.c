@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate hook install|show: the pre-push hook (see hook.h). */
 #include <stdio.h>
 #include <string.h>

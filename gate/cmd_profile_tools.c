@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate profile diff | flame | folded: the other things users do with a
  * pprof profile: the -top table of the difference of two profiles (as
  * `go tool pprof -top -diff_base BASE CUR`), a flame graph as SVG, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The facts of one side's CPU profile that the findings need: every
  * function's flat and cum, the sample count, and the share of CPU under
  * each documented call path. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Findings: for each regressed (or inconclusive) metric, what the other
  * signal says. The eBPF metrics are checked against the CPU profile (is the
  * getrandom path's share of CPU up too?), CPU per request against its top

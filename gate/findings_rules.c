@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The rules that turn a regressed metric and the other signal into a
  * finding: eBPF's getrandom metrics against the getrandom path's share of
  * CPU, CPU per request against its top movers, latency against CPU per

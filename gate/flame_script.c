@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The script of the interactive flame graph: click a frame to zoom into it
  * (its ancestors span the width, everything outside it hides), "Reset
  * zoom" to go back, and a search box that paints matching frames magenta

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* GitLab merge-request notes through the REST API v4 (libcurl): perfgate's
  * one note per merge request and scenario, found again by a hidden marker
  * and edited in place on later pipelines. struct pg_gitlab_mr borrows its

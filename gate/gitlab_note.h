@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The merge-request note of a check: summary.md (or the reason there is no
  * table), links to the job and its flame graph, and a hidden marker per
  * scenario so each pipeline edits the note the last one wrote. Posting is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Go's build info blob (cmd/go's debug/buildinfo reads the same): 16-byte
  * aligned, 32 bytes of header starting with the magic "\xff Go buildinf:",
  * the pointer size at byte 14 and flags at 15; with flag bit 1 (Go 1.18+)

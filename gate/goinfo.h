@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The Go toolchain a workload binary was built with, read from the build
  * info Go 1.18+ links into every binary, and what it means for the
  * getrandom probes: Go 1.24+ on Linux 6.11+ calls getrandom through the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The git pre-push hook perfgate writes (ci-templates/pre-push, compiled
  * in): installed into the repository's hooks directory (core.hooksPath if
  * set), replacing only a hook perfgate wrote itself, recognised by its

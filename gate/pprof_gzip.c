@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* gzip for pprof profiles: inflating untrusted input with a cap on the
  * output (zip bombs), and deflating the profiles perfgate writes. */
 #include <limits.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Merging profiles the way pprof's profile.Merge does (what `go tool pprof`
  * does with several files): the sample types and period type must agree;
  * strings, mappings, functions and locations are deduplicated by content

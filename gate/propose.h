@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* Baseline updates as merge requests: commit a scenario's new baseline
  * files on a branch of their own (perfgate/baseline-<short sha>) without
  * touching the work tree, index or HEAD, and push it with GitLab's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* perfgate baseline propose, after the record: describe, commit, push. */
 #define _GNU_SOURCE /* asprintf */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The evidence every report shows beside the table: each side's CPU
  * profile facts (from its merged profile, else from its result's function
  * table) and the findings that cross-check the regressed metrics. Built

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* report.html: one self-contained page (no external assets) a reviewer can
  * trust in a minute: the verdict, the metric table, the findings that
  * cross-check eBPF against pprof, the getrandom latency histogram of both

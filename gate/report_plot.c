@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The getrandom latency histogram of both sides as an inline SVG plot:
  * each side a step line of the share of its calls per bucket, on a
  * logarithmic latency axis (the buckets are log-linear, so they are about

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The getrandom latency histogram of a result: bpf/hist.h's log-linear
  * buckets, summed over runs, so a report can plot both sides. In JSON,
  * only the buckets that hold calls: "getrandom_hist": {"unit": "ns",

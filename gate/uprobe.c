@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The skeleton lifecycle of bpf/vgetrandom.bpf.c: open, set the cgroup in
  * rodata, load, attach a uprobe by function name (libbpf resolves it in
  * the binary's symbol table), read the per-CPU count, destroy. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* A uprobe that counts the calls of one function of one binary made by the
  * tasks of one cgroup (bpf/vgetrandom.bpf.c): how perfgate sees Go 1.24's
  * vDSO getrandom, which the syscall tracepoints miss. A struct pg_uprobe
