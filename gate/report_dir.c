@@ -129,7 +129,19 @@ static int render(const struct pg_report_writer *w, const struct pg_report *r, c
 	return rc == PG_EINPUT ? infra(err) : rc;
 }
 
-/* Remove the set's files (all, or those not in keep). */
+/* An earlier run's result.pb.gz, which must not pass for this run's. */
+static void drop_profile(const char *dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!file_path(path, sizeof(path), dir, "result.pb.gz", NULL) && lstat(path, &st) == 0 &&
+	    S_ISREG(st.st_mode))
+		unlink(path);
+}
+
+/* Remove the set's files (all, or those not in keep), and the profile
+ * beside them unless keep has one to write. */
 static void remove_old(const char *dir, const struct pg_report *keep)
 {
 	const struct pg_report_writer *w;
@@ -143,6 +155,8 @@ static void remove_old(const char *dir, const struct pg_report *keep)
 		    !file_path(path, sizeof(path), dir, w[i].filename, NULL) &&
 		    lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 			unlink(path);
+	if (!keep || keep->error || !keep->current_profile_len)
+		drop_profile(dir);
 }
 
 static int write_set(const struct pg_report *r, const char *dir, struct pg_err *err)
@@ -191,13 +205,17 @@ static int write_set(const struct pg_report *r, const char *dir, struct pg_err *
  * default-branch CI job records the baseline from its check's reports). */
 static int save_profile(const struct pg_report *r, const char *dir, struct pg_err *err)
 {
-	char path[4096];
+	char path[PATH_MAX];
+	int rc;
 
 	if (r->error || !r->current_profile_len)
 		return 0;
-	if (snprintf(path, sizeof(path), "%s/result.pb.gz", dir) >= (int)sizeof(path))
-		return pg_err_set(err, PG_EUSAGE, "report directory path too long: '%s'", dir);
-	return pg_fs_write_atomic(path, r->current_profile, r->current_profile_len, 0, err);
+	rc = file_path(path, sizeof(path), dir, "result.pb.gz", err);
+	if (!rc)
+		rc = pg_fs_write_atomic(path, r->current_profile, r->current_profile_len, 0, err);
+	if (rc)
+		drop_profile(dir);
+	return rc;
 }
 
 int pg_report_write_dir(const struct pg_report *r, const char *dir, struct pg_err *err)

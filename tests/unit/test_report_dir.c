@@ -107,7 +107,8 @@ static void test_report_dir_refuses_symlinks(void **state)
 }
 
 /* An error run after a full one: result.json records the error, and the
- * earlier run's summary.md and junit.xml do not stay beside it. */
+ * earlier run's summary.md, junit.xml and CPU profile do not stay beside
+ * it (the profile would pass for this run's in `baseline record --from`). */
 static void test_report_dir_error_replaces_set(void **state)
 {
 	struct fixture *f = *state;
@@ -115,6 +116,7 @@ static void test_report_dir_error_replaces_set(void **state)
 
 	assert_int_equal(pg_report_write_dir(&f->r, f->rep, &err), 0);
 	assert_true(exists(f, "summary.md") && exists(f, "junit.xml"));
+	sh("echo earlier > %s/result.pb.gz", f->rep);
 	pg_err_set(&failure, PG_EINFRA, "the workload died");
 	f->r.error = &failure;
 	f->r.verdict = NULL;
@@ -123,6 +125,7 @@ static void test_report_dir_error_replaces_set(void **state)
 	assert_false(exists(f, "summary.md"));
 	assert_false(exists(f, "junit.xml"));
 	assert_false(exists(f, "metrics.txt"));
+	assert_false(exists(f, "result.pb.gz"));
 	sh("grep -q 'the workload died' %s/result.json", f->rep);
 }
 
