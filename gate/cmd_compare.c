@@ -148,7 +148,8 @@ int pg_cmd_compare(int argc, char **argv, struct pg_err *err)
 	if (rc)
 		goto out;
 	if (v.nregressions) /* main prints the line: every non-zero exit has one */
-		rc = pg_err_set(err, PG_REGRESSION, "regression: %zu gated metric%s regressed",
+		rc = pg_err_set(err, PG_REGRESSION,
+				"regression: %zu gated metric%s regressed; see the report above",
 				v.nregressions, v.nregressions == 1 ? "" : "s");
 out:
 	pg_verdict_release(&v);
