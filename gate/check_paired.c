@@ -14,15 +14,17 @@
 
 /* A duet runs both sides at once: it needs a CPU for each, and a network
  * namespace for each, or the second workload finds the first one's port
- * taken. Otherwise the sides are interleaved; said as a warning when the
- * duet was asked for on the command line, as a note when it is the
- * default. */
+ * taken; without root there is neither a namespace nor a cgroup to pin.
+ * Otherwise the sides are interleaved; said as a warning when the duet was
+ * asked for on the command line, as a note when it is the default. */
 static int duet_possible(const struct pg_check *k, int asked)
 {
 	const char *why = NULL;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
 		why = "a duet needs two CPUs";
+	else if (geteuid() != 0)
+		why = "a duet needs root (a cgroup and a network namespace for each side)";
 	else if (!k->sc->workload.isolate_network || !k->ref_sc.workload.isolate_network)
 		why = "a duet needs \"isolate_network\": true (its two sides would share ports)";
 	if (why)

@@ -8,7 +8,7 @@
 #   a committed CPU regression with a stale binary from before it is rebuilt,
 #     measured and blocked (exit 1, remote unchanged);
 #   as an unprivileged user (nobody) the hook runs with --no-probes and a
-#     push passes.
+#     push passes, and a paired check interleaves (no duet without root).
 set -euo pipefail
 # shellcheck source=tests/integration/scratch_lib.sh
 . "$(dirname "$0")/scratch_lib.sh"
@@ -99,4 +99,14 @@ as_nobody git -c safe.directory='*' push origin main >"$tmp/nobody.out" 2>&1 ||
 grep -q "captured without probes" "$tmp/nobody.out" || fail "nobody: not --no-probes"
 grep -q "without root: no cgroup" "$tmp/nobody.out" || fail "nobody: what is missing unsaid"
 grep -q "passed the performance gate" "$tmp/nobody.out" || fail "nobody: not gated"
+echo "ok: as nobody the hook runs with --no-probes and the push passes"
+
+# A paired check as nobody: without root there is no namespace or cgroup per
+# side, so no duet (both sides would want the same port); it interleaves.
+as_nobody "$PERFGATE" check --no-probes --mode paired --report-dir "$tmp/paired-nobody" \
+	>"$tmp/paired.out" 2>&1 || { cat "$tmp/paired.out"; fail "nobody: the paired check failed"; }
+grep -q "note: a duet needs root" "$tmp/paired.out" &&
+	grep -q "round 1: \(reference\|current\) first" "$tmp/paired.out" ||
+	{ cat "$tmp/paired.out"; fail "nobody: the paired check did not interleave"; }
+echo "ok: as nobody a paired check interleaves its sides"
 echo "PASS: pre-push hook"
