@@ -152,8 +152,12 @@ out:
 int pg_loadrun(const struct pg_loadrun *r, struct pg_loadmetric **out, size_t *n,
 	       struct pg_err *err)
 {
-	struct pg_child_spec s = { "load script", r->cfg->cmd, NULL,	    r->netns_fd,
-				   NULL,	  r->cpu,      r->cfg->dir, r->echo };
+	struct pg_child_spec s = { .what = "load script",
+				   .argv = r->cfg->cmd,
+				   .netns_fd = r->netns_fd,
+				   .cpu = r->cpu,
+				   .cwd = r->cfg->dir,
+				   .echo = r->echo };
 	struct pg_cgroup cg = PG_CGROUP_INIT;
 	struct pg_child c;
 	char dir[4096] = "", metrics[4200] = "";
