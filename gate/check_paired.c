@@ -119,18 +119,35 @@ static int drift(struct pg_check *k, struct pg_err *err)
 	return rc;
 }
 
+/* The reference fell back to HEAD (no --against, no merge request base, no
+ * base branch here): a paired check then measures HEAD against itself and
+ * passes whatever it holds, so it says so, at once and in every report. */
+static int self_reference(const struct pg_check *k, char *why, size_t n)
+{
+	if (strcmp(k->ref.how, "HEAD"))
+		return 0;
+	snprintf(why, n,
+		 "the reference is HEAD itself (no --against, no CI_MERGE_REQUEST_DIFF_BASE_SHA, "
+		 "no branch '%s' to take a merge base with): this check compared HEAD with "
+		 "itself; set base_branch or pass --against",
+		 k->cfg->base_branch);
+	fprintf(stderr, "perfgate: warning: %s\n", why);
+	return 1;
+}
+
 int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
 {
 	struct pg_measure ref = { &k->ref_cfg, &k->ref_sc, o->capture, k->ref.reference, NULL };
 	struct pg_measure cur = { k->cfg, k->sc, o->capture, NULL, "the current tree" };
-	char what[64];
-	int rc;
+	char what[64], self_why[320];
+	int rc, self;
 
 	rc = pg_baseline_reference(k->store, o->against, k->cfg->base_branch, &k->ref, err);
 	if (!rc)
 		rc = load_stored(k, err);
 	if (rc)
 		return rc;
+	self = self_reference(k, self_why, sizeof(self_why));
 	snprintf(what, sizeof(what), "reference %.12s", k->ref.reference);
 	ref.what = what;
 	rc = reference_scenario(k, err);
@@ -152,5 +169,7 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	if (!rc && !k->paired.v.ref_commit)
 		rc = pg_err_nomem(err);
 	k->paired.v.ref_distance = 0;
+	if (!rc && self)
+		rc = pg_verdict_note(&k->paired.v, err, "%s", self_why);
 	return rc || !k->have_base ? rc : drift(k, err);
 }

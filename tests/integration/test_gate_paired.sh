@@ -10,6 +10,8 @@
 #                                       isolates the network) and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
 #   SIGTERM in the middle of a round -> 3
+#   no base branch to take a merge base with -> 0, saying HEAD was compared
+#                                       with itself
 # and after each: no temporary tree, cgroup, namespace or process left (the
 # marked environment reaches perfgate's own forks too: a duet's second side
 # and its CPU swapper), and the user's work tree and index untouched.
@@ -135,5 +137,15 @@ CI_MERGE_REQUEST_DIFF_BASE_SHA=$broken paired broken 3
 grep -q "the build of reference ${broken:0:12} exited with status" "$T/broken.err" &&
 	ok "broken: exit 3 names the reference and its build" || fail "broken: $(cat "$T/broken.err")"
 grep -q "svc/main.go" "$T/broken.err" || fail "broken: no build log tail"
+
+# No merge request base, no --against and no base branch here: the
+# reference falls back to HEAD, and a paired check of HEAD against itself
+# says so (stderr and every report) instead of passing quietly.
+git checkout -q unchanged && git branch -q -m main trunk
+CI_MERGE_REQUEST_DIFF_BASE_SHA= paired self 0
+grep -q "warning: the reference is HEAD itself" "$T/self.err" &&
+	jq -e '.notes | any(test("reference is HEAD itself"))' "$T/self/result.json" >/dev/null &&
+	ok "self: a reference that fell back to HEAD is said" ||
+	fail "self: $(grep -c 'HEAD itself' "$T/self.err") warnings, notes $(jq -c .notes "$T/self/result.json")"
 
 [ "$failures" -eq 0 ] && echo "PASS: paired mode end to end" || exit 1
