@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,7 +52,8 @@ static void dir_remove(struct duet_dir *d)
 }
 
 /* The forked side: capture, write what the parent needs, exit. */
-static void child_main(const struct pg_paired_side *s, int cpu, const struct duet_dir *d)
+static void child_main(pid_t parent, const struct pg_paired_side *s, int cpu,
+		       const struct duet_dir *d)
 {
 	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
 	struct pg_err err = PG_ERR_INIT;
@@ -59,6 +61,11 @@ static void child_main(const struct pg_paired_side *s, int cpu, const struct due
 	FILE *f;
 	int rc;
 
+	/* perfgate killed outright (SIGKILL) cannot pass a signal on: the
+	 * side unwinds its workload and load as on SIGTERM, rather than run
+	 * its capture to the end beside the next check */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+		_exit(1);
 	pg_owner_forked();
 	pg_result_init(&r);
 	rc = pg_paired_capture_one(s, cpu, &r, &prof, &err);
@@ -131,14 +138,14 @@ static int duet(struct pg_paired_side **order, int swap, struct pg_result *r, st
 	if (rc)
 		return rc;
 	fflush(NULL);
+	side[0] = getpid();
 	pid = fork();
 	if (pid < 0) {
 		rc = pg_err_set(err, PG_EINFRA, "cannot fork the duet: %s", strerror(errno));
 		goto out;
 	}
 	if (pid == 0)
-		child_main(order[1], cpu[1] + 1, &d);
-	side[0] = getpid();
+		child_main(side[0], order[1], cpu[1] + 1, &d);
 	side[1] = pid;
 	swapper = pg_paired_swapper_start(side, cpu);
 	if (swapper < 0)

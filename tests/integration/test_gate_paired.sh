@@ -9,7 +9,7 @@
 #                                       interleaved (the branch no longer
 #                                       isolates the network) and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
-#   SIGTERM in the middle of a round -> 3
+#   SIGTERM in the middle of a round -> 3; SIGKILL: the forked side goes too
 #   no base branch to take a merge base with -> 0, saying HEAD was compared
 #                                       with itself
 # and after each: no temporary tree, cgroup, namespace or process left (the
@@ -101,6 +101,27 @@ left=$(leftovers "$pid")
 
 # The branch also drops isolate_network (on a port of its own): the two
 # sides of a duet would share the host's ports, so the default interleaves.
+# SIGKILL in a duet: perfgate cannot clean up, but its forked second side
+# must not go on measuring beside the next check; it unwinds as on SIGTERM,
+# and the next run removes what the killed one left.
+env "$MARK=1" "$PERFGATE" check --report-dir "$T/kill" >/dev/null 2>"$T/kill.err" &
+pid=$!
+for _ in $(seq 1 600); do
+	pgrep -P "$pid" -x perfgate >/dev/null && break
+	sleep 0.1
+done
+# early in the side's capture: it has seconds of warm-up and load ahead
+sleep 0.5
+pgrep -P "$pid" -x perfgate >/dev/null || fail "SIGKILL: no duet side to kill"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+for _ in $(seq 1 15); do
+	[ -z "$(marked_pids)" ] && break
+	sleep 0.1
+done
+[ -z "$(marked_pids)" ] && ok "SIGKILL: the duet's second side went with perfgate" ||
+	fail "SIGKILL: still running: $(marked_pids | xargs -r ps -o pid=,comm= -p)"
+
 git checkout -q main && git checkout -q -b slower
 echo cpu >>svc/regress.conf
 jq '.scenarios[0].workload |= (.isolate_network = false
