@@ -2,6 +2,7 @@
 /* `perfgate probe`: attach the eBPF probes to one cgroup or process for a
  * while and write what they saw as JSON. Parse, resolve the target, call
  * gate/probe, render; the probes are detached before the file is written. */
+#define _GNU_SOURCE /* sigabbrev_np */
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -25,7 +26,8 @@ const char pg_usage_probe[] =
 	"                      [--duration S] [--port P]... -o FILE\n"
 	"\n"
 	"Attach perfgate's eBPF probes to one workload, wait for S seconds (or until\n"
-	"SIGINT/SIGTERM), detach, and write what they saw as JSON to FILE ('-': stdout).\n"
+	"SIGINT, SIGTERM, SIGHUP or SIGQUIT), detach, and write what they saw as JSON\n"
+	"to FILE ('-': stdout).\n"
 	"\n"
 	"    --cgroup PATH   probe the tasks of this cgroup v2 and of the cgroups below it\n"
 	"                    (absolute, or relative to the cgroup v2 root)\n"
@@ -42,7 +44,7 @@ const char pg_usage_probe[] =
 	"                    workload's listening port); repeatable, up to 8. Needed for\n"
 	"                    retransmits when the workload shares perfgate's network\n"
 	"                    namespace; combined with the namespace filter otherwise\n"
-	"    --duration S    stop after S seconds (default: at SIGINT/SIGTERM)\n"
+	"    --duration S    stop after S seconds (default: until a signal)\n"
 	"    -o FILE         where to write the JSON\n"
 	"\n"
 	"The JSON holds getrandom() calls, latency p50/p90/p99/max in ns and the non-empty\n"
@@ -230,17 +232,17 @@ static json_t *tcp_json(const struct opts *o, const struct pg_probe_snapshot *s)
 static json_t *result_json(const struct opts *o, const struct pg_cgroup *cg,
 			   const struct pg_probe_snapshot *s, double elapsed, int sig)
 {
+	const char *abbrev = sig ? sigabbrev_np(sig) : NULL;
+	char stopped_by[32] = "duration";
 	json_t *target;
 
+	if (abbrev)
+		snprintf(stopped_by, sizeof(stopped_by), "SIG%s", abbrev);
 	target = json_pack("{s:s, s:I, s:o}", "cgroup", cg->path, "cgroup_id", (json_int_t)cg->id,
 			   "pid", o->pid ? json_integer((json_int_t)o->pid) : json_null());
 	return json_pack("{s:o, s:f, s:s, s:o, s:o}", "target", target, "duration_s",
-			 round(elapsed * 1000) / 1000, "stopped_by",
-			 sig == 0	  ? "duration"
-			 : sig == SIGINT  ? "SIGINT"
-			 : sig == SIGTERM ? "SIGTERM"
-					  : "SIGHUP",
-			 "getrandom", getrandom_json(s), "tcp", tcp_json(o, s));
+			 round(elapsed * 1000) / 1000, "stopped_by", stopped_by, "getrandom",
+			 getrandom_json(s), "tcp", tcp_json(o, s));
 }
 
 static int write_json(const char *path, json_t *j, struct pg_err *err)

@@ -25,6 +25,9 @@ void pg_sig_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	/* ^\ too: a core dump would leave the cgroups, namespaces and
+	 * processes perfgate made until the next run swept them */
+	sigaction(SIGQUIT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 

@@ -7,7 +7,7 @@
 
 #include "err.h"
 
-/* Install the handlers (SIGINT, SIGTERM, SIGHUP; SIGPIPE ignored). */
+/* Install the handlers (SIGINT, SIGTERM, SIGHUP, SIGQUIT; SIGPIPE ignored). */
 void pg_sig_install(void);
 
 /* The first signal received, or 0. */

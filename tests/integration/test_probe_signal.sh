@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `perfgate probe` leaves nothing attached on any exit path: SIGTERM, SIGINT,
+# SIGHUP, SIGQUIT,
 # an error after attaching; and refuses clearly without privileges.
 # needs: root: loads BPF programs, makes cgroups
 . "$(dirname "$0")/probe_lib.sh"
@@ -40,6 +41,8 @@ run_and_signal() {
 }
 run_and_signal TERM
 run_and_signal INT
+run_and_signal HUP
+run_and_signal QUIT
 
 # An error after attaching (the output directory does not exist) still
 # detaches; the status is 2 and the message names the file.
