@@ -10,12 +10,17 @@
 #include <stdio.h>
 
 /* s with every C0/C1 control character and DEL as \xNN (newline too unless
- * keep_lines is set; a tab is kept), into out, truncated to len; returns
- * out. */
+ * keep_lines is set; a tab is kept), a byte that is not valid UTF-8 as
+ * \xNN and a bidirectional override or isolate as \uNNNN, into out,
+ * truncated to len; returns out. */
 const char *pg_esc_text(char *out, size_t len, const char *s, int keep_lines);
 
 /* Write s to f as pg_esc_text does (newlines kept). */
 void pg_esc_fputs(FILE *f, const char *s);
+
+/* The same for the len bytes at s, which need not end in a NUL (names in
+ * a profile are byte ranges of it). */
+void pg_esc_fwrite(FILE *f, const char *s, size_t len);
 
 /* Write s as the text of a markdown table cell: '|' and markdown
  * punctuation backslash-escaped, '<', '>' and '&' as HTML entities,

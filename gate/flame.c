@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "esc.h"
 #include "flame_int.h"
 
 static uint32_t name_hash(const char *s)
@@ -238,12 +239,16 @@ double pg_flame_share(const struct pg_flame *fl, const struct pg_flame_node *n, 
 }
 
 /* One line per call path with time of its own: "root;...;leaf self". A
- * ';' in a name would split the frame, so it becomes ':'; control bytes
- * (newlines) become spaces. Depth is bounded like the SVG's. */
+ * ';' in a name would split the frame, so it becomes ':'; controls (a
+ * newline too), bytes that are not UTF-8 and bidi overrides are escaped as
+ * everywhere else (esc.h). Depth is bounded like the SVG's. */
 static void put_frame(FILE *f, const char *name)
 {
-	for (; *name; name++)
-		fputc(*name == ';' ? ':' : (unsigned char)*name < 0x20 ? ' ' : *name, f);
+	char inert[8192];
+	const char *p;
+
+	for (p = pg_esc_text(inert, sizeof(inert), name, 0); *p; p++)
+		fputc(*p == ';' ? ':' : *p, f);
 }
 
 static void folded(FILE *f, const struct pg_flame *fl, uint32_t id, size_t depth, uint32_t *path,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "esc.h"
 #include "pprof_int.h"
 #include "utf8.h"
 
@@ -314,23 +315,6 @@ static void print_report_labels(FILE *f, const struct pg_top *t, const char *oun
 	if (t->nfuncs && t->nfuncs < t->orig_count)
 		fprintf(f, "Showing top %zu nodes out of %zu\n", t->nfuncs, t->orig_count);
 }
-/* Function names come from the profile, i.e. from the service: a control
- * character is printed as \xNN, never sent to the terminal (a tab, as in
- * kernel symbols, is printed as pprof prints it). */
-static void put_name(FILE *f, const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-}
-
 int pg_top_write_text(FILE *f, const struct pg_profile *p, const struct pg_top *t,
 		      struct pg_err *err)
 {
@@ -356,7 +340,10 @@ int pg_top_write_text(FILE *f, const struct pg_profile *p, const struct pg_top *
 		pad(f, a, 10);
 		percentage(pct, sizeof(pct), fn->cum, t->total);
 		fprintf(f, " %s  ", pct);
-		put_name(f, fn->name, fn->name_len);
+		/* names come from the service: escaped (esc.h), never sent to
+		 * the terminal raw; a tab, as in kernel symbols, stays as
+		 * pprof prints it */
+		pg_esc_fwrite(f, fn->name, fn->name_len);
 		fprintf(f, "%s%s\n", *fn->inline_label ? " " : "", fn->inline_label);
 	}
 	if (ferror(f))

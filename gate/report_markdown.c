@@ -144,8 +144,11 @@ int pg_report_markdown(FILE *f, const struct pg_report *r, struct pg_err *err)
 	fputs("Compared with ", f);
 	pg_esc_md(f, ref, 0);
 	fputs(".\n\n", f);
-	if (pg_report_host_note(r, note, sizeof(note)))
-		fprintf(f, "⚠️ %s\n\n", note);
+	if (pg_report_host_note(r, note, sizeof(note))) {
+		fputs("⚠️ ", f);
+		pg_esc_md(f, note, 0);
+		fputs("\n\n", f);
+	}
 	table_head(f, v, stored);
 	/* regressions first: the rows a reviewer came for */
 	for (i = 0; i < v->nrows; i++)

@@ -8,6 +8,7 @@
  * its tenth digit would otherwise always show as changed. */
 #include <math.h>
 
+#include "esc.h"
 #include "report.h"
 
 #define PG_METRICS_DIGITS 3
@@ -24,36 +25,36 @@ static void put_name(FILE *f, const char *metric)
 	}
 }
 
-/* HELP text escapes backslash and newline (the OpenMetrics rule). */
-static void put_help(FILE *f, const struct pg_metric *m)
+/* Text from result files, which may come from elsewhere: made inert first
+ * (controls, bytes that are not UTF-8 and bidi overrides as \xNN or
+ * \uNNNN, newlines included), then escaped by the OpenMetrics rule
+ * (backslash, and in a label value the quote). */
+static void put_text(FILE *f, const char *s, int label)
 {
-	const char *s;
+	char inert[1024];
+	const char *p;
 
-	fputs(" median over runs of ", f);
-	for (s = m->name; *s; s++) {
-		if (*s == '\\')
-			fputs("\\\\", f);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*s, f);
+	for (p = pg_esc_text(inert, sizeof(inert), s, 0); *p; p++) {
+		if (*p == '\\' || (label && *p == '"'))
+			fputc('\\', f);
+		fputc(*p, f);
 	}
-	fprintf(f, " (%s, %s is better)\n", m->unit[0] ? m->unit : "-", pg_better_name(m->better));
 }
 
-/* Label values escape backslash, quote and newline (the OpenMetrics rule);
- * config names cannot hold them, a result file from elsewhere might. */
+static void put_help(FILE *f, const struct pg_metric *m)
+{
+	fputs(" median over runs of ", f);
+	put_text(f, m->name, 0);
+	fputs(" (", f);
+	put_text(f, m->unit[0] ? m->unit : "-", 0);
+	fprintf(f, ", %s is better)\n", pg_better_name(m->better));
+}
+
+/* Config names cannot hold a quote or a control; a result file might. */
 static void put_label(FILE *f, const char *value)
 {
 	fputs("{scenario=\"", f);
-	for (; *value; value++) {
-		if (*value == '\\' || *value == '"')
-			fputc('\\', f);
-		if (*value == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*value, f);
-	}
+	put_text(f, value, 1);
 	fputs("\"}", f);
 }
 

@@ -37,10 +37,12 @@ static const char *colour_of(enum pg_verdict_kind k)
 static void header(FILE *f, const struct pg_report *r, int stored)
 {
 	const struct pg_verdict *v = r->verdict;
-	char ref[160], e[256], note[512];
+	char ref[160], e[256], e2[640], note[512];
 
+	/* the reference names a commit from a result file: inert too */
 	pg_report_fmt_reference(ref, sizeof(ref), v);
-	fprintf(f, "perfgate: scenario '%s' against %s\n", ESC(e, pg_report_scenario(r)), ref);
+	fprintf(f, "perfgate: scenario '%s' against %s\n", ESC(e, pg_report_scenario(r)),
+		ESC(e2, ref));
 	if (pg_report_host_note(r, note, sizeof(note)))
 		fprintf(f, "warning: %s\n", ESC(e, note));
 	fprintf(f, "\n%-34s ", "metric");

@@ -42,6 +42,39 @@ static void test_esc_text_controls(void **state)
 	assert_string_equal(pg_esc_text(out, sizeof(out), "line\n", 0), "line\\x0a");
 	assert_string_equal(pg_esc_text(out, sizeof(out), "caf\xc3\xa9", 0), "caf\xc3\xa9");
 	assert_string_equal(pg_esc_text(out, 6, "\x1b\x1b", 0), "\\x1b");
+	/* a lone 0x9b is CSI to some terminals; a truncated sequence too */
+	assert_string_equal(pg_esc_text(out, sizeof(out),
+					"a\x9b"
+					"8m",
+					0),
+			    "a\\x9b8m");
+	assert_string_equal(pg_esc_text(out, sizeof(out), "end\xe6\x97", 0), "end\\xe6\\x97");
+	/* bidi overrides reorder what a reviewer reads; other text stays */
+	assert_string_equal(pg_esc_text(out, sizeof(out),
+					"rtl\xe2\x80\xae"
+					"cba",
+					0),
+			    "rtl\\u202ecba");
+	assert_string_equal(pg_esc_text(out, sizeof(out), "\xe6\x97\xa5\xf0\x9f\x9a\x80", 0),
+			    "\xe6\x97\xa5\xf0\x9f\x9a\x80");
+}
+
+/* A name that is a byte range, not a C string: nothing past len is read
+ * (a multi-byte sequence cut by the end is escaped, not completed). */
+static void test_esc_fwrite_bounded(void **state)
+{
+	char *buf = malloc(4), *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memcpy(buf, "ab\xc3\xa9", 4);
+	f = open_memstream(&out, &len);
+	pg_esc_fwrite(f, buf, 3);
+	fclose(f);
+	assert_string_equal(out, "ab\\xc3");
+	free(out);
+	free(buf);
 }
 
 static void test_esc_markdown_cells(void **state)
@@ -86,6 +119,16 @@ static void test_esc_writers(void **state)
 	b.profile_total = c.profile_total = 100;
 	assert_int_equal(pg_result_add_func(&b, "evil\x1b]0;owned\x07", 10, 10, &err), 0);
 	assert_int_equal(pg_result_add_func(&c, "evil\x1b]0;owned\x07", 90, 90, &err), 0);
+	assert_int_equal(pg_result_add_func(&c,
+					    "lone\x9b"
+					    "8m rtl\xe2\x80\xae",
+					    50, 50, &err),
+			 0);
+	/* a baseline from elsewhere: its commit and host facts are text too */
+	b.commit = strdup("\x1b]0;PWNED\x07\x1b[8m");
+	b.host.cpu_model = strdup("AMD\x1b]0;X\x07\n\n## verdict: pass");
+	c.host.cpu_model = strdup("Intel");
+	c.scenario = strdup("s\x1b]0;Y\x07\"\\");
 	pg_compare_opts_init(&o);
 	assert_int_equal(pg_compare_results(&b, &c, &o, &v, &err), 0);
 	r.baseline = &b;
@@ -97,9 +140,21 @@ static void test_esc_writers(void **state)
 	fclose(f);
 	assert_null(strchr(out, 0x1b));
 	assert_null(strchr(out, 0x07));
+	assert_null(strchr(out, (char)0x9b));
+	assert_null(strstr(out, "\xe2\x80\xae"));
+	assert_null(strstr(out, "\n## verdict"));
+	assert_non_null(strstr(out, "lone\\x9b8m rtl\\u202e"));
+
 	assert_non_null(strstr(out, "evil\\x1b]0;owned\\x07"));
 	assert_null(strstr(out, "<b>"));
 	assert_non_null(strstr(out, "&lt;b&gt;s&lt;/b&gt;"));
+	free(out);
+	/* OpenMetrics: inert, then its own escapes (backslash, quote) */
+	f = open_memstream(&out, &len);
+	assert_int_equal(pg_report_openmetrics(f, &r, &err), 0);
+	fclose(f);
+	assert_null(strchr(out, 0x1b));
+	assert_non_null(strstr(out, "scenario=\"s\\\\x1b]0;Y\\\\x07\\\"\\\\\"}"));
 	free(out);
 	pg_verdict_release(&v);
 	pg_result_release(&b);
@@ -110,6 +165,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_esc_text_controls),
+		cmocka_unit_test(test_esc_fwrite_bounded),
 		cmocka_unit_test(test_esc_markdown_cells),
 		cmocka_unit_test(test_esc_writers),
 	};
