@@ -3,13 +3,16 @@
  * in its own temporary tree built with its own build, interleaved with the
  * current tree; the load script, its settings and the probes are the
  * current tree's for both sides, since they are the instrument. */
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "child.h"
 #include "measure.h"
 
 /* A duet runs both sides at once: it needs a CPU for each, and a network
@@ -135,12 +138,51 @@ static int self_reference(const struct pg_check *k, char *why, size_t n)
 	return 1;
 }
 
+/* The file a workload's cmd[0] runs; *ok 0 when there is none (yet). */
+static struct stat program_of(const struct pg_scenario *sc, char *path, size_t n, int *ok)
+{
+	struct stat st = { 0 };
+
+	*ok = sc->workload.cmd &&
+	      !pg_child_find_exe(sc->workload.cmd[0], path, n, "workload", NULL) &&
+	      stat(path, &st) == 0;
+	return st;
+}
+
+/* Both sides run one file outside their trees (an absolute path, a name
+ * found in PATH) that the builds wrote: the current tree's build replaced
+ * the reference's, so the pairs would compare the change with itself and
+ * pass whatever it holds. A shared interpreter (python3, java) the builds
+ * leave alone is fine: the code it runs is in each tree. */
+static int check_programs(const struct pg_check *k, const struct stat *before, int had,
+			  struct pg_err *err)
+{
+	char rpath[PATH_MAX], cpath[PATH_MAX];
+	struct stat r, c;
+	int rok, cok;
+
+	r = program_of(&k->ref_sc, rpath, sizeof(rpath), &rok);
+	c = program_of(k->sc, cpath, sizeof(cpath), &cok);
+	if (!rok || !cok || r.st_dev != c.st_dev || r.st_ino != c.st_ino)
+		return 0;
+	if (had && before->st_ino == c.st_ino && before->st_mtim.tv_sec == c.st_mtim.tv_sec &&
+	    before->st_mtim.tv_nsec == c.st_mtim.tv_nsec)
+		return 0;
+	return pg_err_set(err, PG_EINPUT,
+			  "both sides would run '%s', which the builds write outside their trees "
+			  "(the current tree's build replaced the reference's); build the "
+			  "workload into its tree (a relative path) for paired mode, or use "
+			  "--mode stored",
+			  cpath);
+}
+
 int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
 {
 	struct pg_measure ref = { &k->ref_cfg, &k->ref_sc, o->capture, k->ref.reference, NULL };
 	struct pg_measure cur = { k->cfg, k->sc, o->capture, NULL, "the current tree" };
-	char what[64], self_why[320];
-	int rc, self;
+	char what[64], self_why[320], path[PATH_MAX];
+	struct stat before;
+	int rc, self, had;
 
 	rc = pg_baseline_reference(k->store, o->against, k->cfg->base_branch, &k->ref, err);
 	if (!rc)
@@ -151,10 +193,14 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	snprintf(what, sizeof(what), "reference %.12s", k->ref.reference);
 	ref.what = what;
 	rc = reference_scenario(k, err);
-	if (!rc)
-		rc = pg_measure_build(&ref, err);
+	if (rc)
+		return rc;
+	before = program_of(k->sc, path, sizeof(path), &had);
+	rc = pg_measure_build(&ref, err);
 	if (!rc)
 		rc = pg_measure_build(&cur, err);
+	if (!rc)
+		rc = check_programs(k, &before, had, err);
 	if (rc)
 		return rc;
 	k->pcfg = k->sc->paired;

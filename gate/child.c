@@ -121,8 +121,8 @@ fail:
 	_exit(127);
 }
 
-/* argv[0] as execvp would find it, resolved before fork. */
-static int find_exe(const char *name, char *out, size_t n, const char *what, struct pg_err *err)
+int pg_child_find_exe(const char *name, char *out, size_t n, const char *what,
+		      struct pg_err *err)
 {
 	const char *path = getenv("PATH"), *p, *end;
 	size_t len;
@@ -197,7 +197,7 @@ int pg_child_start(struct pg_child *c, const struct pg_child_spec *s, struct pg_
 
 	snprintf(c->what, sizeof(c->what), "%s", s->what);
 	c->echo = s->echo;
-	rc = find_exe(s->argv[0], path, sizeof(path), s->what, err);
+	rc = pg_child_find_exe(s->argv[0], path, sizeof(path), s->what, err);
 	if (rc)
 		goto out;
 	if (s->cgroup && (rc = cg_fd = open_cgroup_procs(s->cgroup, err)) < 0)

@@ -10,6 +10,7 @@
 #                                       isolates the network) and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
 #   SIGTERM in the middle of a round -> 3; SIGKILL: the forked side goes too
+#   a build that writes the workload outside the tree -> 2
 #   no base branch to take a merge base with -> 0, saying HEAD was compared
 #                                       with itself
 # and after each: no temporary tree, cgroup, namespace or process left (the
@@ -158,6 +159,19 @@ CI_MERGE_REQUEST_DIFF_BASE_SHA=$broken paired broken 3
 grep -q "the build of reference ${broken:0:12} exited with status" "$T/broken.err" &&
 	ok "broken: exit 3 names the reference and its build" || fail "broken: $(cat "$T/broken.err")"
 grep -q "svc/main.go" "$T/broken.err" || fail "broken: no build log tail"
+
+# A build that writes the workload outside the tree (an absolute path): the
+# current tree's build replaces the reference's, so both sides would run
+# the same file; refused (exit 2) rather than passing whatever it holds.
+git checkout -q main && git checkout -q -b outside
+jq --arg b "$T/abs/orders-api" '.scenarios[0].build.cmd[4] = $b
+	| .scenarios[0].workload.cmd[0] = $b' perfgate.json >perfgate.json.new &&
+	mv perfgate.json.new perfgate.json
+git commit -qam "build outside the tree"
+CI_MERGE_REQUEST_DIFF_BASE_SHA=$(git rev-parse HEAD) paired outside 2
+grep -q "both sides would run '$T/abs/orders-api', which the builds write outside" \
+	"$T/outside.err" && ok "outside: a program both sides share is refused" ||
+	fail "outside: $(cat "$T/outside.err")"
 
 # No merge request base, no --against and no base branch here: the
 # reference falls back to HEAD, and a paired check of HEAD against itself
