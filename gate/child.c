@@ -121,8 +121,7 @@ fail:
 	_exit(127);
 }
 
-int pg_child_find_exe(const char *name, char *out, size_t n, const char *what,
-		      struct pg_err *err)
+int pg_child_find_exe(const char *name, char *out, size_t n, const char *what, struct pg_err *err)
 {
 	const char *path = getenv("PATH"), *p, *end;
 	size_t len;

@@ -51,8 +51,7 @@ int pg_child_start(struct pg_child *c, const struct pg_child_spec *s, struct pg_
 
 /* argv[0] as execvp would find it (what names it in the error), into out:
  * the path as given when it has a '/', else the first match in PATH. */
-int pg_child_find_exe(const char *name, char *out, size_t n, const char *what,
-		      struct pg_err *err);
+int pg_child_find_exe(const char *name, char *out, size_t n, const char *what, struct pg_err *err);
 
 /* The same with s->envp ignored: the child gets perfgate's environment
  * (env.h: secrets left out) with the n pairs of kv set on top. */
