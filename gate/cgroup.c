@@ -96,8 +96,12 @@ int pg_cgroup_create(struct pg_cgroup *cg, const char *tag, struct pg_err *err)
 	if (snprintf(cg->path, sizeof(cg->path), "%s/" PG_CGROUP_PREFIX "%s-%s-%u", root, tag,
 		     pg_owner_token(), seq++) >= (int)sizeof(cg->path))
 		return pg_err_set(err, PG_EINPUT, "cgroup path too long");
+	/* without root, check and capture still run with --no-probes (no
+	 * cgroup): the one way forward a developer has, so it is named */
 	if (mkdir(cg->path, 0755) < 0)
-		return pg_err_set(err, PG_EINFRA, "cannot create cgroup '%s': %s; run as root",
+		return pg_err_set(err, PG_EINFRA,
+				  "cannot create cgroup '%s': %s; run as root, or pass --no-probes "
+				  "to measure without cgroups and eBPF",
 				  cg->path, strerror(errno));
 	cg->owned = 1;
 	return fill_id(cg, err);
