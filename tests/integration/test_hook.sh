@@ -109,4 +109,12 @@ grep -q "note: a duet needs root" "$tmp/paired.out" &&
 	grep -q "round 1: \(reference\|current\) first" "$tmp/paired.out" ||
 	{ cat "$tmp/paired.out"; fail "nobody: the paired check did not interleave"; }
 echo "ok: as nobody a paired check interleaves its sides"
+
+# A report folder nobody may write is the user's to fix: exit 2, at once.
+rc=0
+as_nobody "$PERFGATE" check --no-probes --report-dir /root/perfgate-denied \
+	>/dev/null 2>"$tmp/denied.err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "Permission denied" "$tmp/denied.err" ||
+	fail "nobody: an unwritable report folder: exit $rc, $(cat "$tmp/denied.err")"
+echo "ok: as nobody an unwritable report folder is exit 2"
 echo "PASS: pre-push hook"
