@@ -7,6 +7,7 @@
 #   a branch deletion and an up-to-date ref skip in under a second;
 #   a committed CPU regression with a stale binary from before it is rebuilt,
 #     measured and blocked (exit 1, remote unchanged);
+#   a commit without perfgate.json (from before adoption) is not gated;
 #   as an unprivileged user (nobody) the hook runs with --no-probes and a
 #     push passes, and a paired check interleaves (no duet without root).
 set -euo pipefail
@@ -87,6 +88,15 @@ grep -q '"cpu.seconds_per_req"' ".git/perfgate-report/$(git rev-parse HEAD)/juni
 	fail "regression: report does not name cpu.seconds_per_req"
 [ "$(git -C "$tmp/origin.git" rev-parse main)" = "$B" ] || fail "the remote moved"
 echo "ok: stale build rebuilt, regression blocked"
+
+# A branch from before perfgate was adopted (no perfgate.json): pushed
+# without gating, not blocked as a config error.
+tree=$(printf '100644 blob %s\tREADME\n' "$(echo old | git hash-object -w --stdin)" | git mktree)
+old=$(git commit-tree "$tree" -m "before perfgate")
+git push origin "$old:refs/heads/old" >"$tmp/old.out" 2>&1 ||
+	{ cat "$tmp/old.out"; fail "a commit without perfgate.json was blocked"; }
+grep -q "has no perfgate.json; not gating it" "$tmp/old.out" || fail "old: $(cat "$tmp/old.out")"
+echo "ok: a commit without perfgate.json is pushed ungated"
 
 # unprivileged: drop C, push a docs commit as nobody
 git reset -q --hard "$B"
