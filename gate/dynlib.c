@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "dynlib.h"
 
@@ -106,6 +107,28 @@ int pg_libcurl_load(struct pg_err *err)
 {
 	pthread_once(&curl_lib.once, load_curl);
 	return curl_lib.rc ? pg_err_set(err, curl_lib.rc, "%s", curl_lib.msg) : 0;
+}
+
+int pg_libgit2_owner_refused(int rc)
+{
+	const git_error *e = pg_libgit2.error_last();
+
+	/* libgit2 1.5 reports the refusal as a missing safe.directory value
+	 * (GIT_ENOTFOUND); later versions as GIT_EOWNER */
+	return rc == GIT_EOWNER ||
+	       (rc < 0 && e && e->message && strstr(e->message, "safe.directory"));
+}
+
+int pg_libgit2_open_failed(int rc, const char *dir, const char *otherwise, struct pg_err *err)
+{
+	if (pg_libgit2_owner_refused(rc))
+		return pg_err_set(
+			err, PG_EINPUT,
+			"the git repository at '%s' belongs to another user, and git "
+			"refuses it; run perfgate as its owner, or mark it safe with 'git "
+			"config --global --add safe.directory <its path>'",
+			dir);
+	return pg_err_set(err, PG_EINPUT, "%s", otherwise);
 }
 
 int pg_libgit2_fail(struct pg_err *err, int code, const char *fmt, ...)

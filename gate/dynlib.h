@@ -119,6 +119,15 @@ extern struct pg_libcurl pg_libcurl;
 int pg_libgit2_load(struct pg_err *err);
 int pg_libcurl_load(struct pg_err *err);
 
+/* Whether repository_open_ext's rc is git's refusal of a repository that
+ * another user owns (safe.directory). */
+int pg_libgit2_owner_refused(int rc);
+
+/* repository_open_ext at dir returned rc < 0: git's refusal of a
+ * repository another user owns (safe.directory) said as such, anything
+ * else as otherwise; PG_EINPUT either way. */
+int pg_libgit2_open_failed(int rc, const char *dir, const char *otherwise, struct pg_err *err);
+
 /* code, with "<fmt...>: <libgit2's last error>" in err: how every caller
  * reports a failed libgit2 call. */
 int pg_libgit2_fail(struct pg_err *err, int code, const char *fmt, ...)

@@ -14,6 +14,10 @@ static int open_repo(git_repository **out, const char *dir, struct pg_err *err)
 {
 	int rc = pg_libgit2.repository_open_ext(out, dir, 0, NULL);
 
+	/* a refused repository is one, not none: its commit must not go
+	 * unrecorded */
+	if (pg_libgit2_owner_refused(rc))
+		return pg_libgit2_open_failed(rc, dir, "", err);
 	if (rc == GIT_ENOTFOUND)
 		return 1;
 	if (rc < 0)

@@ -106,4 +106,16 @@ one_line keep "takes --keep N"
 run badrev 2 show no-such-rev
 one_line badrev "no-such-rev"
 ok "usage errors: exit 2, one line each"
+
+# A repository another user owns (sudo perfgate in a developer's clone):
+# git refuses it, and perfgate says that, not "not a git repository".
+if [ "$(id -u)" -eq 0 ] && [ -z "$(git config --global --get-all safe.directory)" ]; then
+	chown -R nobody "$repo"
+	run owned 2 list
+	one_line owned "belongs to another user, and git refuses it"
+	chown -R "$(id -u)" "$repo"
+	ok "a repository of another user: exit 2, says why"
+else
+	echo "SKIP: a repository of another user (needs root and no global safe.directory)"
+fi
 echo "PASS: baseline CLI"
