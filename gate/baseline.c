@@ -217,11 +217,16 @@ static int not_found(struct pg_baseline_store *s, const char *start, const char 
 			err, PG_ENOBASELINE,
 			"no baseline for '%s' in the %d commit%s before %.12s; " SHALLOW_HINT,
 			s->scenario, n, n == 1 ? "" : "s", start);
+	/* check reads the reference's own tree: a baseline committed on the
+	 * branch being checked is not there, by design (issue 10) */
 	return pg_err_set(
 		err, PG_ENOBASELINE,
 		"no baseline for '%s' on the first-parent history of %.12s (%d commit%s); "
-		"record one with 'perfgate baseline record'",
-		s->scenario, start, n, n == 1 ? "" : "s");
+		"record one with 'perfgate baseline record'%s",
+		s->scenario, start, n, n == 1 ? "" : "s",
+		s->ref_tree ? " and commit it to the target branch (one committed on this "
+			      "branch counts once merged)"
+			    : "");
 }
 
 /* First-parent walk from start to the nearest commit with a baseline file.

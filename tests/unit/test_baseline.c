@@ -184,6 +184,7 @@ static void test_baseline_walk_nearest_ancestor(void **state)
 	/* --against the root commit, before any baseline: none found */
 	assert_int_equal(pg_baseline_resolve(f->s, "HEAD~3", "main", &ref, &err), PG_ENOBASELINE);
 	assert_non_null(strstr(err.msg, "no baseline for 'demo'"));
+	assert_non_null(strstr(err.msg, "commit it to the target branch"));
 	assert_null(strstr(err.msg, "shallow"));
 	assert_int_equal(pg_baseline_resolve(f->s, "no-such-rev", "main", &ref, &err), PG_EUSAGE);
 	/* an unknown merge request base in a full clone: no shallow hint */
