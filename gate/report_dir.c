@@ -72,6 +72,7 @@ int pg_report_dir_check(const char *dir, struct pg_err *err)
 {
 	char probe[PATH_MAX], tmp[PATH_MAX], why[sizeof(err->msg)];
 	struct stat st;
+	size_t swept;
 	int rc, denied;
 
 	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
@@ -86,6 +87,8 @@ int pg_report_dir_check(const char *dir, struct pg_err *err)
 		return errno == EACCES || errno == EPERM ? rc : infra(err);
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return pg_err_set(err, PG_EINPUT, "report folder '%s' is not a directory", dir);
+	/* temp files of a run killed while writing its reports (SIGKILL) */
+	pg_fs_sweep_temps(dir, &swept);
 	rc = check_files(dir, err);
 	if (rc)
 		return rc;

@@ -2,6 +2,7 @@
  * refused without writing through them, an error run removes the files of
  * an earlier run, and a full or read-only file system (a real tmpfs) leaves
  * no report file and is an infrastructure error. */
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -129,6 +130,23 @@ static void test_report_dir_error_replaces_set(void **state)
 	sh("grep -q 'the workload died' %s/result.json", f->rep);
 }
 
+/* A run killed (SIGKILL) while writing its reports left temp files; the
+ * next run's check removes them, and leaves a live writer's alone. */
+static void test_report_dir_sweeps_dead_temps(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	long dead = 4194000;
+
+	while (kill((pid_t)dead, 0) == 0 || errno != ESRCH)
+		dead--;
+	sh("mkdir -p %s && touch %s/junit.xml.tmp.%ld.AbCdEf %s/summary.md.tmp.%ld.GhIjKl", f->rep,
+	   f->rep, dead, f->rep, (long)getpid());
+	assert_int_equal(pg_report_dir_check(f->rep, &err), 0);
+	sh("test ! -e %s/junit.xml.tmp.%ld.AbCdEf", f->rep, dead);
+	sh("test -e %s/summary.md.tmp.%ld.GhIjKl", f->rep, (long)getpid());
+}
+
 static int mount_tmpfs(struct fixture *f, const char *opts)
 {
 	sh("mkdir -p %s", f->rep);
@@ -219,6 +237,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_full_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_dir_sweeps_dead_temps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_notes_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_interrupted, setup, teardown),
 	};
