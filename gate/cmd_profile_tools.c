@@ -92,6 +92,21 @@ static int diff(int argc, char **argv, struct pg_err *err)
 	return rc;
 }
 
+/* A --base the user named must be a profile: a report's flame graph falls
+ * back to the current run alone (and says so inside the SVG), but on the
+ * command line that would hide a typo. */
+static int read_base(struct pg_buf *base, const char *path, struct pg_err *err)
+{
+	struct pg_profile *p = NULL;
+	int rc = pg_buf_read_file(base, path, err);
+
+	if (!rc)
+		rc = pg_profile_file_error(pg_profile_parse(&p, base->data, base->len, err), path,
+					   err);
+	pg_profile_free(p);
+	return rc;
+}
+
 /* Render into memory, then publish atomically: no partial SVG on error. */
 static int flame(int argc, char **argv, struct pg_err *err)
 {
@@ -110,11 +125,13 @@ static int flame(int argc, char **argv, struct pg_err *err)
 	if (!rc)
 		rc = pg_buf_read_file(&cur, a.files[0], err);
 	if (!rc && a.base)
-		rc = pg_buf_read_file(&base, a.base, err);
+		rc = read_base(&base, a.base, err);
 	if (!rc && !(m = open_memstream(&text, &len)))
 		rc = pg_err_nomem(err);
 	if (!rc)
-		rc = pg_flame_svg(m, a.base ? base.data : NULL, base.len, cur.data, cur.len, err);
+		rc = pg_profile_file_error(pg_flame_svg(m, a.base ? base.data : NULL, base.len,
+							cur.data, cur.len, err),
+					   a.files[0], err);
 	if (m && fclose(m) && !rc)
 		rc = pg_err_nomem(err);
 	if (!rc)

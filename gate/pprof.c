@@ -248,7 +248,7 @@ int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, stru
 }
 
 /* Errors of the file's contents name the file. */
-static int file_error(int rc, const char *path, struct pg_err *err)
+int pg_profile_file_error(int rc, const char *path, struct pg_err *err)
 {
 	char msg[sizeof(err->msg)];
 
@@ -274,7 +274,7 @@ static int load(struct pg_profile **out, const char *path, int unchecked, struct
 	buf = (uint8_t *)b.data;
 	rc = parse(out, buf, b.len, &buf, unchecked, err);
 	free(buf);
-	return file_error(rc, path, err);
+	return pg_profile_file_error(rc, path, err);
 }
 
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err)
@@ -291,7 +291,8 @@ int pg_profile_top_load(struct pg_profile **out, const char *path, const char *s
 	if (!rc)
 		rc = pg_profile_sample_index(*out, sample_index, &si, err);
 	if (!rc)
-		rc = file_error(pg_profile_top_opts(*out, si, opts, top, err), path, err);
+		rc = pg_profile_file_error(pg_profile_top_opts(*out, si, opts, top, err), path,
+					   err);
 	return rc;
 }
 

@@ -69,6 +69,11 @@ size_t pg_profile_max_inflated(void);
 /* Parse len bytes (gzip or raw protobuf). Malformed input: PG_EINPUT. */
 int pg_profile_parse(struct pg_profile **out, const void *data, size_t len, struct pg_err *err);
 int pg_profile_load(struct pg_profile **out, const char *path, struct pg_err *err);
+
+/* rc unchanged; when it is PG_EINPUT, err's message is prefixed "cannot read
+ * profile 'path': ", as pg_profile_load says it, for a caller that parsed
+ * the file's bytes itself. */
+int pg_profile_file_error(int rc, const char *path, struct pg_err *err);
 void pg_profile_free(struct pg_profile *p);
 
 /* pprof's compatible(): b (the which-th profile, 0-based, for the

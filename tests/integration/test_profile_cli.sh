@@ -126,4 +126,9 @@ expect_2 "folded of random bytes" profile folded "$tmp/random"
 expect_2 "flame without -o" profile flame "$prof"
 expect_2 "flame of random bytes" profile flame "$tmp/random" -o "$tmp/bad.svg"
 [ ! -e "$tmp/bad.svg" ] || fail "a failed flame left a file"
+# a --base that is no profile is the user's typo, not a plain flame graph
+expect_2 "flame with a --base of random bytes" profile flame "$prof" --base "$tmp/random" \
+	-o "$tmp/bad.svg"
+grep -q "cannot read profile '$tmp/random'" "$tmp/err" || fail "flame --base: $(cat "$tmp/err")"
+[ ! -e "$tmp/bad.svg" ] || fail "a flame with a bad --base left a file"
 echo "PASS: profile top, diff, flame, folded CLI"
