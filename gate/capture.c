@@ -11,6 +11,7 @@
 #include "owner.h"
 #include "capture_priv.h"
 #include "child.h"
+#include "esc.h"
 #include "goinfo.h"
 #include "uprobe.h"
 #include "http.h"
@@ -327,6 +328,30 @@ static void record_go_version(const struct pg_scenario *sc, struct pg_result *ou
 	out->go_version = strdup(v);
 }
 
+/* What the result lacks, said once per process: a paired check captures
+ * a dozen times and the lines would drown its rounds. */
+static void say_caveats(const struct pg_capture_opts *o, const struct pg_result *out)
+{
+	static int said_probes, said_profile;
+
+	if (o->no_probes && !said_probes++) {
+		fprintf(stderr, "perfgate: captured without probes (--no-probes): the "
+				"getrandom.* and tcp.* metrics are absent\n");
+		if (geteuid() != 0)
+			fprintf(stderr,
+				"perfgate: without root: no cgroup and no network namespace; "
+				"cpu.seconds_per_req counts the workload's main process only "
+				"(not its children) and it shares this host's network\n");
+	}
+	/* the profile is evidence, not a metric: the capture stands without
+	 * it, but a developer should not have to find out from the JSON */
+	if (out->profile_error && !said_profile++) {
+		fputs("perfgate: warning: ", stderr);
+		pg_esc_fputs(stderr, out->profile_error);
+		fputc('\n', stderr);
+	}
+}
+
 int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 		   const struct pg_capture_opts *o, struct pg_result *out, struct pg_buf *profile,
 		   struct pg_err *err)
@@ -356,14 +381,9 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	 * namespace that no longer exist; they go with the capture. */
 	pg_probe_free(probes);
 	pg_progress_done(&pr);
-	if (!rc)
+	if (!rc) {
 		pg_result_sort_funcs(out);
-	if (!rc && o->no_probes)
-		fprintf(stderr, "perfgate: captured without probes (--no-probes): the "
-				"getrandom.* and tcp.* metrics are absent\n");
-	if (!rc && o->no_probes && geteuid() != 0)
-		fprintf(stderr, "perfgate: without root: no cgroup and no network namespace; "
-				"cpu.seconds_per_req counts the workload's main process only "
-				"(not its children) and it shares this host's network\n");
+		say_caveats(o, out);
+	}
 	return rc;
 }

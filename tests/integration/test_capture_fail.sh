@@ -61,6 +61,16 @@ run_capture p404 "$T/c-404.json" --no-probes
 expect p404 3 "cannot fetch the CPU profile"
 expect_clean "$pgpid" "pprof 404"
 
+# A profile endpoint that answers with something else: the capture stands
+# (the profile is evidence, not a metric), and says so on stderr, once.
+config "$T/c-notprof.json" load.warmup_s=0 load.duration_s=1 runs=2
+sed -i 's|/debug/pprof/profile|/healthz|' "$T/c-notprof.json"
+run_capture notprof "$T/c-notprof.json" --no-probes
+[ "$rc" -eq 0 ] && [ "$(grep -c "warning: the CPU profile from pprof_url was rejected" \
+	"$T/notprof.err")" -eq 1 ] && jq -e '.cpu_top.error | length > 0' "$T/notprof.json" >/dev/null &&
+	ok "not a profile: exit 0, one warning, cpu_top.error" ||
+	fail "not a profile: exit $rc, $(cat "$T/notprof.err")"
+
 config "$T/c-never.json" 'workload.cmd=["sleep", "30"]' workload.ready_timeout_s=1
 run_capture never "$T/c-never.json" --no-probes
 expect never 3 "workload not ready within 1 s"
