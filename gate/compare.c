@@ -18,8 +18,10 @@ void pg_compare_opts_for(struct pg_compare_opts *o, const struct pg_config *cfg,
 			 const struct pg_scenario *sc, double threshold)
 {
 	pg_compare_opts_init(o);
-	if (cfg)
+	if (cfg) {
 		o->threshold_pct = cfg->threshold_pct;
+		o->alpha = cfg->alpha;
+	}
 	if (threshold > 0)
 		o->threshold_pct = threshold;
 	if (sc) {

@@ -21,6 +21,8 @@
 #define MAX_RUNS 1000
 #define MAX_DURATION_S 86400.0
 #define MAX_NAME 128
+/* a significance level above this would call noise a change */
+#define MAX_ALPHA 0.5
 #define AT_MAX PG_JPATH_MAX
 
 static int check_url(struct pg_jctx *x, const char *path, const char *url)
@@ -219,9 +221,9 @@ static int parse_scenarios(struct pg_jctx *x, json_t *root, struct pg_config *c)
 
 static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 {
-	static const char *const keys[] = { "threshold_pct", "runs", "baselines_dir",
-					    "base_branch",   "mode", "paired",
-					    "scenarios",     NULL };
+	static const char *const keys[] = { "threshold_pct", "alpha",	    "runs",
+					    "baselines_dir", "base_branch", "mode",
+					    "paired",	     "scenarios",   NULL };
 	double runs = c->runs;
 	json_t *v;
 	int rc;
@@ -233,6 +235,8 @@ static int parse_root(struct pg_jctx *x, json_t *root, struct pg_config *c)
 	if (!rc)
 		rc = pg_jctx_num(x, root, "", "threshold_pct", 0, 1, PG_THRESHOLD_MAX,
 				 &c->threshold_pct);
+	if (!rc)
+		rc = pg_jctx_num(x, root, "", "alpha", 0, 1, MAX_ALPHA, &c->alpha);
 	if (!rc)
 		rc = pg_jctx_member(x, root, "", "runs", JSON_INTEGER, "an integer", &v);
 	if (!rc)
@@ -254,6 +258,7 @@ void pg_config_init(struct pg_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->threshold_pct = PG_THRESHOLD_DEFAULT;
+	c->alpha = 0.05;
 	c->runs = 3;
 	c->paired.min_rounds = 3;
 	c->paired.max_rounds = 10;

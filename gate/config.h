@@ -118,6 +118,7 @@ struct pg_config {
 	char *path;	      /* as given */
 	char *dir;	      /* absolute directory of the file */
 	double threshold_pct; /* default 15 */
+	double alpha;	      /* the U test's significance level; default 0.05 */
 	int runs;	      /* default 3 */
 	char *baselines_dir;  /* default "baselines", relative to dir */
 	char *base_branch;    /* default "main" */

@@ -72,6 +72,8 @@ static int setup(void **state)
 	cfg = json_object_get(f->root, "config");
 	if (json_object_get(cfg, "threshold_pct"))
 		f->opts.threshold_pct = json_number_value(json_object_get(cfg, "threshold_pct"));
+	if (json_object_get(cfg, "alpha"))
+		f->opts.alpha = json_number_value(json_object_get(cfg, "alpha"));
 	load_rules(f, json_object_get(cfg, "gate"));
 	*state = f;
 	return 0;

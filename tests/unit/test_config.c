@@ -32,6 +32,7 @@ static void test_config_full_round_trip(void **state)
 	assert_string_equal(c.path, DATA "full.json");
 	assert_string_equal(c.dir, dir);
 	assert_true(c.threshold_pct == 12.5);
+	assert_true(c.alpha == 0.01);
 	assert_int_equal(c.runs, 5);
 	assert_string_equal(c.baselines_dir, "perf/baselines");
 	assert_string_equal(c.base_branch, "develop");
