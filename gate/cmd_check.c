@@ -98,10 +98,11 @@ static int take(void *args, int c, const char *arg, struct pg_err *err)
 		a->no_baseline_pass = !a->no_baseline_pass;
 		return 0;
 	case 'D':
-		a->duet = 1;
-		return 0;
 	case 'I':
-		a->duet = 0;
+		if (a->duet == (c == 'I'))
+			return pg_err_set(err, PG_EUSAGE,
+					  "--duet and --interleaved exclude each other");
+		a->duet = c == 'D';
 		return 0;
 	case 'i':
 		return pass_or_fail("--inconclusive", arg, &a->inconclusive_fail, err);

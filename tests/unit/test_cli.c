@@ -63,6 +63,17 @@ static void test_cli_missing_value(void **state)
 	assert_non_null(strstr(err.msg, "option '--bogus' is unknown"));
 }
 
+/* Options that contradict each other are refused, not decided by order. */
+static void test_cli_contradiction(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	char *both[] = { "perfgate", "check", "--interleaved", "--duet", NULL };
+
+	(void)state;
+	assert_int_equal(run(&err, 4, both), PG_EUSAGE);
+	assert_string_equal(err.msg, "--duet and --interleaved exclude each other");
+}
+
 static void test_cli_parse_numbers(void **state)
 {
 	struct pg_err err = PG_ERR_INIT;
@@ -98,9 +109,8 @@ static void test_cli_exit_status(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cli_dispatch),
-		cmocka_unit_test(test_cli_missing_value),
-		cmocka_unit_test(test_cli_parse_numbers),
+		cmocka_unit_test(test_cli_dispatch),	  cmocka_unit_test(test_cli_missing_value),
+		cmocka_unit_test(test_cli_contradiction), cmocka_unit_test(test_cli_parse_numbers),
 		cmocka_unit_test(test_cli_exit_status),
 	};
 
