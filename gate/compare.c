@@ -295,7 +295,7 @@ static int check_units(const struct pg_result *b, const struct pg_result *c, str
 	return 0;
 }
 
-static const struct pg_compare_row *find_row(const struct pg_verdict *v, const char *metric)
+const struct pg_compare_row *pg_verdict_row(const struct pg_verdict *v, const char *metric)
 {
 	size_t i;
 
@@ -315,7 +315,7 @@ static int note_unmatched_rules(const struct pg_compare_opts *o, struct pg_verdi
 	int rc = 0;
 
 	for (i = 0; i < o->nrules && !rc; i++)
-		if (o->rules[i].metric && !find_row(v, o->rules[i].metric))
+		if (o->rules[i].metric && !pg_verdict_row(v, o->rules[i].metric))
 			rc = pg_verdict_note(v, err,
 					     "the config's gate entry '%s' names no metric of "
 					     "this run; check its name",
@@ -354,7 +354,7 @@ void pg_verdict_confirm(struct pg_verdict *second, const struct pg_verdict *firs
 	second->nregressions = 0;
 	for (i = 0; i < second->nrows; i++) {
 		r = &second->rows[i];
-		f = find_row(first, r->metric);
+		f = pg_verdict_row(first, r->metric);
 		if (r->verdict == PG_VERDICT_REGRESSION &&
 		    (!f || f->verdict != PG_VERDICT_REGRESSION)) {
 			r->verdict = PG_VERDICT_PASS;

@@ -108,6 +108,9 @@ int pg_compare_paired(const struct pg_result *reference, const struct pg_result 
 		      size_t per_round, const struct pg_compare_opts *o, struct pg_verdict *out,
 		      struct pg_err *err);
 
+/* The row of metric in v, or NULL. */
+const struct pg_compare_row *pg_verdict_row(const struct pg_verdict *v, const char *metric);
+
 /* Notes: one line each, printf-style, kept by the verdict. */
 int pg_verdict_note(struct pg_verdict *v, struct pg_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

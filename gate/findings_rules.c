@@ -30,16 +30,6 @@ static void say(struct pg_finding *f, enum pg_finding_kind kind, const char *fmt
 	va_end(ap);
 }
 
-static const struct pg_compare_row *row_of(const struct pg_verdict *v, const char *metric)
-{
-	size_t i;
-
-	for (i = 0; i < v->nrows; i++)
-		if (!strcmp(v->rows[i].metric, metric))
-			return &v->rows[i];
-	return NULL;
-}
-
 static const struct pg_top_func *func_of(const struct pg_cpu_side *s, const char *name)
 {
 	size_t i;
@@ -188,7 +178,7 @@ static void latency_ms_finding(const struct pg_compare_row *w, const struct pg_c
 static void latency_finding(const struct ctx *x, const struct pg_compare_row *w,
 			    struct pg_finding *f)
 {
-	const struct pg_compare_row *cpu = row_of(x->v, "cpu.seconds_per_req");
+	const struct pg_compare_row *cpu = pg_verdict_row(x->v, "cpu.seconds_per_req");
 
 	if (!cpu || isnan(cpu->change_pct) || isnan(cpu->baseline) || isnan(cpu->current)) {
 		say(f, PG_FINDING_NO_SIGNAL,
