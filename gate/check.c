@@ -124,6 +124,21 @@ static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struc
 	return rc;
 }
 
+/* Paired mode with no reference to re-measure (a commit missing from the
+ * clone, a scenario new in this merge request) and --no-baseline=pass: as
+ * stored mode without a baseline, the current tree alone, and a pass. */
+static int current_only(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
+	struct pg_measure m = { k->cfg, k->sc, o->capture, NULL, NULL };
+	int rc;
+
+	fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n", err->msg);
+	k->mode = PG_MODE_STORED;
+	k->have_base = 0; /* a stored record shown beside a reference, not a judge */
+	rc = pg_measure_build(&m, err);
+	return rc ? rc : capture(k, o, err);
+}
+
 int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
 {
 	int rc;
@@ -136,7 +151,12 @@ int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_er
 	rc = pg_baseline_store_open(&k->store, k->cfg, k->sc->name, err);
 	if (rc)
 		return rc;
-	return k->mode == PG_MODE_PAIRED ? pg_check_paired(k, o, err) : check_stored(k, o, err);
+	if (k->mode != PG_MODE_PAIRED)
+		return check_stored(k, o, err);
+	rc = pg_check_paired(k, o, err);
+	return rc == PG_ENOBASELINE && o->no_baseline_pass && !k->have_paired
+		       ? current_only(k, o, err)
+		       : rc;
 }
 
 const struct pg_verdict *pg_check_verdict(const struct pg_check *k)

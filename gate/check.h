@@ -49,6 +49,7 @@ struct pg_check {
 	struct pg_paired paired;
 	struct pg_paired_cfg pcfg;
 	int have_paired;
+	int ref_borrowed; /* the reference has no scenario of its own: run the current way */
 };
 
 void pg_check_init(struct pg_check *k, const struct pg_config *cfg, const struct pg_scenario *sc);

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "child.h"
 #include "measure.h"
+#include "sig.h"
 
 /* A duet runs both sides at once: it needs a CPU for each, and a network
  * namespace for each, or the second workload finds the first one's port
@@ -85,11 +86,55 @@ static int reference_scenario(struct pg_check *k, struct pg_err *err)
 		rc = pg_reftree_config(&k->tree, k->cfg, k->sc->name, &k->ref_cfg, &rsc, &own, err);
 	if (rc)
 		return rc;
+	k->ref_borrowed = !own;
+	if (!own)
+		fprintf(stderr,
+			"perfgate: note: the reference %.12s has no build of its own for '%s' "
+			"(no perfgate.json, no such scenario, or one that does not parse): it is "
+			"built and run with this tree's settings\n",
+			k->ref.reference, k->sc->name);
 	k->ref_sc = *k->sc;
 	k->ref_sc.workload = rsc->workload;
 	k->ref_sc.build = rsc->build;
 	k->ref_sc.pprof_url = rsc->pprof_url;
 	return 0;
+}
+
+/* A reference that borrowed this tree's settings and cannot be built or
+ * run with them (a scenario new in this merge request, its files not yet
+ * there) has nothing to be re-measured with: that is "no baseline" (4, and
+ * --no-baseline=pass), not the runner's failure. */
+static int borrowed_failure(const struct pg_check *k, int rc, struct pg_err *err)
+{
+	char why[sizeof(err->msg)];
+
+	if (!rc || !k->ref_borrowed || rc == PG_ENOMEM || pg_sig_pending())
+		return rc;
+	snprintf(why, sizeof(why), "%s", err->msg);
+	return pg_err_set(err, PG_ENOBASELINE,
+			  "nothing to re-measure: the reference %.12s has no build of its own for "
+			  "'%s', and built the current way it fails (%s)",
+			  k->ref.reference, k->sc->name, why);
+}
+
+/* The reference's workload program exists in its tree (checked before the
+ * rounds, so a missing one is said as the reference's, not as a temp path
+ * that failed to start). */
+static int check_ref_program(const struct pg_check *k, struct pg_err *err)
+{
+	const char *cmd0 = k->ref_sc.workload.cmd ? k->ref_sc.workload.cmd[0] : NULL;
+	size_t n = strlen(k->tree.dir);
+	char path[PATH_MAX];
+
+	if (!cmd0 || (!pg_child_find_exe(cmd0, path, sizeof(path), "workload", NULL) &&
+		      access(path, X_OK) == 0))
+		return 0;
+	/* named in the commit's tree, not by the temp directory it went to */
+	if (n && !strncmp(cmd0, k->tree.dir, n) && cmd0[n] == '/')
+		cmd0 += n + 1;
+	return pg_err_set(err, PG_EINFRA,
+			  "the workload of reference %.12s, '%s', is not there after its build",
+			  k->ref.reference, cmd0);
 }
 
 /* Drift: how this runner measures the reference against the stored record
@@ -196,7 +241,9 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	if (rc)
 		return rc;
 	before = program_of(k->sc, path, sizeof(path), &had);
-	rc = pg_measure_build(&ref, err);
+	rc = borrowed_failure(k, pg_measure_build(&ref, err), err);
+	if (!rc)
+		rc = borrowed_failure(k, check_ref_program(k, err), err);
 	if (!rc)
 		rc = pg_measure_build(&cur, err);
 	if (!rc)
@@ -217,5 +264,12 @@ int pg_check_paired(struct pg_check *k, const struct pg_check_opts *o, struct pg
 	k->paired.v.ref_distance = 0;
 	if (!rc && self)
 		rc = pg_verdict_note(&k->paired.v, err, "%s", self_why);
+	if (!rc && k->ref_borrowed)
+		rc = pg_verdict_note(
+			&k->paired.v, err,
+			"the reference %.12s has no build of its own for this scenario: "
+			"it was built and run with this merge request's workload, build "
+			"and pprof settings, so a change to those does not show here",
+			k->ref.reference);
 	return rc || !k->have_base ? rc : drift(k, err);
 }

@@ -10,6 +10,8 @@
 #                                       isolates the network) and as a duet
 #   a reference commit that fails to build -> 3 naming it, with the log
 #   SIGTERM in the middle of a round -> 3; SIGKILL: the forked side goes too
+#   a scenario new in the branch, its start script not in the reference
+#                                    -> 4; 0 with --no-baseline=pass
 #   a build that writes the workload outside the tree -> 2
 #   no base branch to take a merge base with -> 0, saying HEAD was compared
 #                                       with itself
@@ -159,6 +161,27 @@ CI_MERGE_REQUEST_DIFF_BASE_SHA=$broken paired broken 3
 grep -q "the build of reference ${broken:0:12} exited with status" "$T/broken.err" &&
 	ok "broken: exit 3 names the reference and its build" || fail "broken: $(cat "$T/broken.err")"
 grep -q "svc/main.go" "$T/broken.err" || fail "broken: no build log tail"
+
+# A scenario new in this merge request, started by a script the reference
+# does not have: nothing to re-measure (4, naming why), and with
+# --no-baseline=pass the current tree alone passes, as in stored mode.
+git checkout -q main && git checkout -q -b newscen
+mkdir -p scripts
+printf '#!/bin/sh\nexec "$(dirname "$0")/../bin/orders-api" "$@"\n' >scripts/start.sh
+chmod +x scripts/start.sh
+jq '.scenarios[0].name = "orders-new" | .scenarios[0].workload.cmd[0] = "scripts/start.sh"' \
+	perfgate.json >perfgate.json.new && mv perfgate.json.new perfgate.json
+git add -A && git commit -qm "a new scenario"
+paired newscen 4
+grep -q "nothing to re-measure: the reference ${base:0:12} has no build of its own for 'orders-new'" \
+	"$T/newscen.err" && grep -q "scripts/start.sh', is not there" "$T/newscen.err" &&
+	ok "newscen: no reference to re-measure is exit 4, saying why" ||
+	fail "newscen: $(cat "$T/newscen.err")"
+paired newscen-pass 0 --no-baseline=pass
+grep -q "passing because of --no-baseline=pass" "$T/newscen-pass.err" &&
+	jq -e '.metrics["cpu.seconds_per_req"].values | length > 0' "$T/newscen-pass/result.json" \
+		>/dev/null && ok "newscen: --no-baseline=pass measures the current tree and passes" ||
+	fail "newscen-pass: $(cat "$T/newscen-pass.err")"
 
 # A build that writes the workload outside the tree (an absolute path): the
 # current tree's build replaces the reference's, so both sides would run
