@@ -9,19 +9,37 @@
 #include "env.h"
 #include "sig.h"
 
-static int build_failed(struct pg_child *c, const char *what, int rc, struct pg_err *err)
+/* The log's tail, from a word boundary when it had to be cut: a message
+ * that starts mid-word hides what the line was about. */
+static void log_tail(struct pg_child *c, char *out, size_t n)
 {
-	char how[64], tail[160];
+	char raw[320];
+	const char *sp;
 
-	pg_child_tail(c, tail, sizeof(tail));
+	pg_child_tail(c, raw, sizeof(raw));
+	sp = strchr(raw, ' ');
+	if (strlen(raw) == sizeof(raw) - 1 && sp && sp - raw <= 24)
+		snprintf(out, n, "...%s", sp + 1);
+	else
+		snprintf(out, n, "%s", raw);
+}
+
+static int build_failed(struct pg_child *c, const char *what, double timeout_s, int rc,
+			struct pg_err *err)
+{
+	char how[96], tail[324];
+
+	log_tail(c, tail, sizeof(tail));
 	if (rc < 0)
 		return pg_err_interrupted(err);
 	if (rc == 0)
-		snprintf(how, sizeof(how), "did not finish in time");
+		snprintf(how, sizeof(how), "did not finish within build.timeout_s (%g s)",
+			 timeout_s);
 	else
 		pg_child_describe(c, how, sizeof(how));
-	return pg_err_set(err, PG_EINFRA, "the build of %s %s: %s; fix the build (run it by hand)",
-			  what, how, tail);
+	return pg_err_set(err, PG_EINFRA,
+			  "the build of %s %s: %s; run it by hand to see the whole log", what, how,
+			  tail);
 }
 
 int pg_build_run(const struct pg_build_cfg *b, const char *dir, const char *what, int verbose,
@@ -42,7 +60,7 @@ int pg_build_run(const struct pg_build_cfg *b, const char *dir, const char *what
 		goto out;
 	rc = pg_child_wait(&c, b->timeout_s);
 	if (rc != 1 || !WIFEXITED(c.status) || WEXITSTATUS(c.status)) {
-		rc = build_failed(&c, what, rc, err);
+		rc = build_failed(&c, what, b->timeout_s, rc, err);
 		goto out;
 	}
 	rc = 0;

@@ -20,7 +20,7 @@ enum pg_errcode {
 
 struct pg_err {
 	int code;
-	char msg[256];
+	char msg[512]; /* room for a cause and a child's last output */
 };
 
 #define PG_ERR_INIT       \

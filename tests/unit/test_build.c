@@ -57,7 +57,7 @@ static void test_build_timeout(void **state)
 
 	(void)state;
 	assert_int_equal(pg_build_run(&b, "/tmp", "the current tree", 0, &err), PG_EINFRA);
-	assert_non_null(strstr(err.msg, "did not finish in time"));
+	assert_non_null(strstr(err.msg, "did not finish within build.timeout_s"));
 }
 
 static void test_build_none(void **state)
