@@ -179,6 +179,7 @@ static int report(const struct pg_check *k, const struct check_args *a,
 	r.nnotes = n;
 	r.drop_pct = k->sc->workload.drop_pct;
 	r.drop_pct_known = 1;
+	r.inconclusive_fails = a->inconclusive_fail;
 	/* the verdict (or why there is none) reaches stdout whatever the
 	 * report folder does */
 	r.color = !failure && pg_report_want_color(stdout);

@@ -32,8 +32,9 @@ struct pg_report {
 	size_t baseline_profile_len;
 	const void *current_profile;
 	size_t current_profile_len;
-	int color;	 /* ANSI colours in the text table */
-	double drop_pct; /* the scenario's workload.drop_pct, when known */
+	int color;		/* ANSI colours in the text table */
+	int inconclusive_fails; /* --inconclusive=fail: junit fails what is undecided */
+	double drop_pct;	/* the scenario's workload.drop_pct, when known */
 	int drop_pct_known;
 	/* Built by pg_report_print / pg_report_write_dir when NULL. */
 	const struct pg_evidence *evidence;

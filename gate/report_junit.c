@@ -32,7 +32,8 @@ static void failure(FILE *f, const struct pg_compare_row *w, const char *ref,
 }
 
 static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite, const char *ref,
-		     const struct pg_finding *fd, const char *note, const char *host_note)
+		     const struct pg_finding *fd, const char *note, const char *host_note,
+		     int inconclusive_fails)
 {
 	char base[32], cur[32], chg[32], ci[48], out[320];
 
@@ -51,11 +52,14 @@ static void testcase(FILE *f, const struct pg_compare_row *w, const char *suite,
 		 "%s: %s -> %s %s (%s, 95 %% interval %s, threshold %g %%) %s%s%s", w->metric, base,
 		 cur, w->unit, chg, ci, w->threshold_pct, pg_verdict_name(w->verdict),
 		 w->note ? ", " : "", w->note ? w->note : "");
-	/* undecided is neither a pass nor a failure: GitLab lists it as skipped */
+	/* undecided is neither a pass nor a failure: GitLab lists it as
+	 * skipped, unless --inconclusive=fail made it fail the job */
 	if (w->verdict == PG_VERDICT_INCONCLUSIVE) {
-		fputs("      <skipped message=\"", f);
+		fputs(inconclusive_fails ? "      <failure message=\""
+					 : "      <skipped message=\"",
+		      f);
 		pg_xml_attr(f, out);
-		fputs("\"/>\n", f);
+		fputs(inconclusive_fails ? "\" type=\"inconclusive\"/>\n" : "\"/>\n", f);
 	}
 	fputs("      <system-out>", f);
 	pg_xml_text(f, out, SIZE_MAX);
@@ -76,26 +80,28 @@ int pg_report_junit(FILE *f, const struct pg_report *r, struct pg_err *err)
 	char suite[256], note[512];
 	char host_note[512];
 	int host = pg_report_host_note(r, host_note, sizeof(host_note));
-	size_t i, n = 0;
+	size_t i, n = 0, failed, skipped;
 	int has_note = pg_report_vdso_note(r, note, sizeof(note));
 
 	(void)err;
 	snprintf(suite, sizeof(suite), "perfgate.%s", pg_report_scenario(r));
 	for (i = 0; v && i < v->nrows; i++)
 		n += v->rows[i].gated;
+	skipped = v && !r->inconclusive_fails ? v->ninconclusive : 0;
+	failed = v ? v->nregressions + v->ninconclusive - skipped : 0;
 	fprintf(f,
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuites name=\"perfgate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n"
 		"  <testsuite name=\"",
-		n, v ? v->nregressions : 0);
+		n, failed);
 	pg_xml_attr(f, suite);
 	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"0\">\n",
-		n, v ? v->nregressions : 0, v ? v->ninconclusive : 0);
+		n, failed, skipped);
 	for (i = 0; v && i < v->nrows; i++)
 		if (v->rows[i].gated)
 			testcase(f, &v->rows[i], suite, v->ref_commit,
 				 pg_report_finding(r, v->rows[i].metric), has_note ? note : NULL,
-				 host ? host_note : NULL);
+				 host ? host_note : NULL, r->inconclusive_fails);
 	for (i = 0; i < r->nnotes; i++) {
 		fputs(i ? "\n" : "    <system-out>", f);
 		pg_xml_text(f, "note: ", SIZE_MAX);

@@ -136,6 +136,36 @@ static void test_report_junit_validates(void **state)
 	free(out);
 }
 
+/* An undecided metric is skipped in junit.xml, or a failure when
+ * --inconclusive=fail makes it fail the job (GitLab shows which). */
+static void test_report_junit_inconclusive(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	struct pg_compare_row *row = NULL;
+	char *out = NULL;
+	size_t len = 0, i;
+	FILE *m;
+	int fails;
+
+	for (i = 0; i < f->v.nrows; i++)
+		if (!strcmp(f->v.rows[i].metric, "load.lat_p99_ms"))
+			row = &f->v.rows[i];
+	assert_non_null(row);
+	row->verdict = PG_VERDICT_INCONCLUSIVE;
+	f->v.ninconclusive = 1;
+	for (fails = 0; fails < 2; fails++) {
+		f->r.inconclusive_fails = fails;
+		m = open_memstream(&out, &len);
+		assert_int_equal(pg_report_junit(m, &f->r, &err), 0);
+		fclose(m);
+		assert_non_null(strstr(out, fails ? "failures=\"5\" errors=\"0\" skipped=\"0\""
+						  : "failures=\"4\" errors=\"0\" skipped=\"1\""));
+		assert_true(!strstr(out, "type=\"inconclusive\"") == !fails);
+		free(out);
+	}
+}
+
 static void test_report_json_shape(void **state)
 {
 	struct fixture *f = *state;
@@ -386,6 +416,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_report_dir_writes_every_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_html_and_vdso_note, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_junit_validates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_junit_inconclusive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_json_shape, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_openmetrics_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_markdown_table, setup, teardown),
