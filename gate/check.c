@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "owner.h"
 #include "pprof.h"
 #include "measure.h"
 
@@ -151,6 +152,9 @@ int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_er
 	rc = pg_baseline_store_open(&k->store, k->cfg, k->sc->name, err);
 	if (rc)
 		return rc;
+	/* what a SIGKILLed run left, before this one builds (which may fail)
+	 * and forks a duet side (which must not sweep again) */
+	pg_owner_sweep(stderr);
 	if (k->mode != PG_MODE_PAIRED)
 		return check_stored(k, o, err);
 	rc = pg_check_paired(k, o, err);

@@ -133,6 +133,10 @@ jq '.scenarios[0].workload |= (.isolate_network = false
 	perfgate.json >perfgate.json.new && mv perfgate.json.new perfgate.json
 git commit -qam "an integrity check per order, served on the host's network"
 paired cpu 1
+# the killed run's leftovers went at this check's start, said once (its
+# duet side does not sweep again)
+[ "$(grep -c "removed leftovers of killed runs" "$T/cpu.err")" -eq 1 ] ||
+	fail "cpu: the killed run's leftovers: $(grep leftovers "$T/cpu.err")"
 grep -q 'note: a duet needs "isolate_network": true' "$T/cpu.err" &&
 	grep -q "round 1: reference first\|round 1: current first" "$T/cpu.err" &&
 	ok "cpu: without isolate_network the sides are interleaved" ||
