@@ -362,8 +362,6 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	int i, n = o->runs > 0 ? o->runs : cfg->runs;
 	int rc = 0;
 
-	/* what a SIGKILLed run left (cgroups, namespaces, temp dirs) */
-	pg_owner_sweep(stderr);
 	pg_progress_init(&pr, n, o->verbose);
 	free(out->scenario);
 	out->scenario = strdup(sc->name);

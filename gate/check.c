@@ -152,8 +152,8 @@ int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_er
 	rc = pg_baseline_store_open(&k->store, k->cfg, k->sc->name, err);
 	if (rc)
 		return rc;
-	/* what a SIGKILLed run left, before this one builds (which may fail)
-	 * and forks a duet side (which must not sweep again) */
+	/* what a SIGKILLed run left, once, before this run builds (which may
+	 * fail) and captures */
 	pg_owner_sweep(stderr);
 	if (k->mode != PG_MODE_PAIRED)
 		return check_stored(k, o, err);

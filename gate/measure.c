@@ -6,6 +6,7 @@
 #include "build.h"
 #include "gitinfo.h"
 #include "measure.h"
+#include "owner.h"
 
 int pg_measure_build(const struct pg_measure *m, struct pg_err *err)
 {
@@ -44,6 +45,9 @@ int pg_measure_once(const struct pg_measure *m, struct pg_result *out, struct pg
 {
 	int rc;
 
+	/* what a SIGKILLed run left (cgroups, namespaces, temp dirs), before
+	 * this one builds; check sweeps once for all its captures */
+	pg_owner_sweep(stderr);
 	rc = pg_measure_build(m, err);
 	return rc ? rc : pg_measure_run(m, out, profile, err);
 }

@@ -31,7 +31,8 @@ int pg_measure_build(const struct pg_measure *m, struct pg_err *err);
 int pg_measure_run(const struct pg_measure *m, struct pg_result *out, struct pg_buf *profile,
 		   struct pg_err *err);
 
-/* Build, then run: what capture and baseline record do. */
+/* Sweep what killed runs left, build, then run: what capture and baseline
+ * record do. */
 int pg_measure_once(const struct pg_measure *m, struct pg_result *out, struct pg_buf *profile,
 		    struct pg_err *err);
 

@@ -29,7 +29,6 @@ static const char *const tmp_kinds[] = { "load", "ref", "duet" };
 
 static char token[TOKEN_MAX];
 static int lock_fd = -1;
-static int forked;
 
 static void drop_lock(void)
 {
@@ -41,7 +40,6 @@ static void drop_lock(void)
 
 void pg_owner_forked(void)
 {
-	forked = 1;
 	token[0] = '\0';
 	if (lock_fd >= 0)
 		close(lock_fd); /* the parent's descriptor keeps its lock */
@@ -242,10 +240,6 @@ void pg_owner_sweep(FILE *log)
 	struct dirent *d;
 	DIR *dp;
 
-	/* a duet's forked side: its parent has swept, and two sweeps at once
-	 * would report the same leftovers twice */
-	if (forked)
-		return;
 	pg_owner_token();
 	if (!pg_cgroup_root(root, sizeof(root), NULL))
 		cg = each_dead(root, PG_CGROUP_PREFIX, sweep_cgroup);

@@ -40,8 +40,7 @@ int pg_owner_alive(const char *token);
 /* Remove the objects of dead owners: perfgate-* cgroups (their processes
  * killed), /run/netns/perfgate-* namespaces, $TMPDIR/perfgate-{load,ref,duet}-*
  * directories and stale lock files; never anything of a live owner or
- * anything not named by perfgate. One line on log when something went.
- * Nothing in a forked side (pg_owner_forked): its parent sweeps. */
+ * anything not named by perfgate. One line on log when something went. */
 void pg_owner_sweep(FILE *log);
 
 #endif
