@@ -77,13 +77,14 @@ int pg_baseline_store_open(struct pg_baseline_store **out, const struct pg_confi
 	s->shallow = (struct pg_buf)PG_BUF_INIT(16 << 20);
 	rc = pg_libgit2.repository_open_ext(&s->repo, cfg->dir, 0, NULL);
 	if (rc < 0) {
-		char why[PATH_MAX + 160];
-
-		snprintf(why, sizeof(why),
-			 "'%s' is not in a git repository; baselines are kept per commit, so "
-			 "run perfgate in a git work tree with at least one commit",
-			 cfg->dir);
-		rc = pg_libgit2_open_failed(rc, cfg->dir, why, err);
+		rc = pg_libgit2_owner_refused(rc)
+			     ? pg_libgit2_owner_error(cfg->dir, err)
+			     : pg_err_set(
+				       err, PG_EINPUT,
+				       "'%s' is not in a git repository; baselines are kept per "
+				       "commit, so run perfgate in a git work tree with at least "
+				       "one commit",
+				       cfg->dir);
 		goto fail;
 	}
 	if (asprintf(&s->dir, "%s%s%s/%s", bd[0] == '/' ? "" : cfg->dir, bd[0] == '/' ? "" : "/",

@@ -119,16 +119,13 @@ int pg_libgit2_owner_refused(int rc)
 	       (rc < 0 && e && e->message && strstr(e->message, "safe.directory"));
 }
 
-int pg_libgit2_open_failed(int rc, const char *dir, const char *otherwise, struct pg_err *err)
+int pg_libgit2_owner_error(const char *dir, struct pg_err *err)
 {
-	if (pg_libgit2_owner_refused(rc))
-		return pg_err_set(
-			err, PG_EINPUT,
-			"the git repository at '%s' belongs to another user, and git "
-			"refuses it; run perfgate as its owner, or mark it safe with 'git "
-			"config --global --add safe.directory <its path>'",
-			dir);
-	return pg_err_set(err, PG_EINPUT, "%s", otherwise);
+	return pg_err_set(err, PG_EINPUT,
+			  "the git repository at '%s' belongs to another user, and git refuses "
+			  "it; run perfgate as its owner, or mark it safe with 'git config "
+			  "--global --add safe.directory <its path>'",
+			  dir);
 }
 
 int pg_libgit2_fail(struct pg_err *err, int code, const char *fmt, ...)

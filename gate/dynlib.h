@@ -123,10 +123,8 @@ int pg_libcurl_load(struct pg_err *err);
  * another user owns (safe.directory). */
 int pg_libgit2_owner_refused(int rc);
 
-/* repository_open_ext at dir returned rc < 0: git's refusal of a
- * repository another user owns (safe.directory) said as such, anything
- * else as otherwise; PG_EINPUT either way. */
-int pg_libgit2_open_failed(int rc, const char *dir, const char *otherwise, struct pg_err *err);
+/* That refusal of the repository at dir, said with its fix: PG_EINPUT. */
+int pg_libgit2_owner_error(const char *dir, struct pg_err *err);
 
 /* code, with "<fmt...>: <libgit2's last error>" in err: how every caller
  * reports a failed libgit2 call. */

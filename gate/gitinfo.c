@@ -17,7 +17,7 @@ static int open_repo(git_repository **out, const char *dir, struct pg_err *err)
 	/* a refused repository is one, not none: its commit must not go
 	 * unrecorded */
 	if (pg_libgit2_owner_refused(rc))
-		return pg_libgit2_open_failed(rc, dir, "", err);
+		return pg_libgit2_owner_error(dir, err);
 	if (rc == GIT_ENOTFOUND)
 		return 1;
 	if (rc < 0)

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -68,14 +67,11 @@ int pg_hook_install(const char *dir, char *out, size_t n, int *replaced, struct 
 		return rc;
 	pg_libgit2.libgit2_init();
 	rc = pg_libgit2.repository_open_ext(&repo, dir, 0, NULL);
-	if (rc < 0) {
-		char why[PATH_MAX + 40];
-
-		snprintf(why, sizeof(why), "'%s' is not in a git repository", dir);
-		rc = pg_libgit2_open_failed(rc, dir, why, err);
+	if (pg_libgit2_owner_refused(rc)) {
+		rc = pg_libgit2_owner_error(dir, err);
 		goto out;
 	}
-	if (hooks_dir(repo, hooks, sizeof(hooks))) {
+	if (rc < 0 || hooks_dir(repo, hooks, sizeof(hooks))) {
 		rc = pg_err_set(err, PG_EUSAGE, "'%s' is not in a git repository", dir);
 		goto out;
 	}
