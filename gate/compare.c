@@ -10,7 +10,7 @@ void pg_compare_opts_init(struct pg_compare_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->threshold_pct = PG_THRESHOLD_DEFAULT;
-	o->alpha = PG_COMPARE_ALPHA;
+	o->alpha = PG_ALPHA_DEFAULT;
 	o->top_movers = PG_COMPARE_TOP_MOVERS;
 }
 

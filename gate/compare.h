@@ -13,7 +13,6 @@
 #include "err.h"
 #include "result.h"
 
-#define PG_COMPARE_ALPHA 0.05
 #define PG_COMPARE_MIN_RUNS 5 /* runs on both sides before the U test applies */
 #define PG_COMPARE_TOP_MOVERS 5
 

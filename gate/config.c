@@ -258,7 +258,7 @@ void pg_config_init(struct pg_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->threshold_pct = PG_THRESHOLD_DEFAULT;
-	c->alpha = 0.05;
+	c->alpha = PG_ALPHA_DEFAULT;
 	c->runs = 3;
 	c->paired.min_rounds = 3;
 	c->paired.max_rounds = 10;

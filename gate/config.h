@@ -15,6 +15,8 @@
  * config and --threshold take (above 0, at most PG_THRESHOLD_MAX). */
 #define PG_THRESHOLD_DEFAULT 15.0
 #define PG_THRESHOLD_MAX 1e9
+/* The U test's significance level when the config sets no "alpha". */
+#define PG_ALPHA_DEFAULT 0.05
 
 struct pg_kv {
 	char *key;
