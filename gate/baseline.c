@@ -339,6 +339,7 @@ int pg_baseline_reference(struct pg_baseline_store *s, const char *against, cons
 		if (pg_libgit2.reference_name_to_id(&oid, s->repo, "HEAD") < 0)
 			return pg_libgit2_fail(err, PG_EINPUT, "cannot resolve HEAD");
 		snprintf(out->how, sizeof(out->how), "HEAD");
+		out->head_fallback = 1;
 	}
 	pg_libgit2.oid_tostr(out->reference, sizeof(out->reference), &oid);
 	return 0;

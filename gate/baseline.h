@@ -38,6 +38,7 @@ int pg_baseline_record(struct pg_baseline_store *s, const struct pg_result *r, c
 struct pg_baseline_ref {
 	char reference[PG_SHA_LEN + 1];
 	char how[128];
+	int head_fallback; /* no --against, merge request base or base branch: HEAD */
 	char commit[PG_SHA_LEN + 1];
 	int distance;
 };

@@ -172,7 +172,7 @@ static int drift(struct pg_check *k, struct pg_err *err)
  * passes whatever it holds, so it says so, at once and in every report. */
 static int self_reference(const struct pg_check *k, char *why, size_t n)
 {
-	if (strcmp(k->ref.how, "HEAD"))
+	if (!k->ref.head_fallback)
 		return 0;
 	snprintf(why, n,
 		 "the reference is HEAD itself (no --against, no CI_MERGE_REQUEST_DIFF_BASE_SHA, "
