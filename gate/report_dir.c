@@ -68,23 +68,29 @@ static int check_files(const char *dir, struct pg_err *err)
 	return 0;
 }
 
+/* After a failed mkdir or write: a folder the user may not write is
+ * theirs to fix (2); a file system that is full or read-only is the
+ * runner's (3). */
+static int denied(void)
+{
+	return errno == EACCES || errno == EPERM;
+}
+
 int pg_report_dir_check(const char *dir, struct pg_err *err)
 {
 	char probe[PATH_MAX], tmp[PATH_MAX], why[sizeof(err->msg)];
 	struct stat st;
 	size_t swept;
-	int rc, denied;
+	int rc;
 
 	if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
 		return pg_err_set(err, PG_EINPUT,
 				  "report folder '%s' is a symlink; pass the directory it points "
 				  "to",
 				  dir);
-	/* a folder the user may not write is theirs to fix (2); a file system
-	 * that is full or read-only is the runner's (3) */
 	rc = pg_fs_mkdirs(dir, err);
 	if (rc)
-		return errno == EACCES || errno == EPERM ? rc : infra(err);
+		return denied() ? rc : infra(err);
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return pg_err_set(err, PG_EINPUT, "report folder '%s' is not a directory", dir);
 	/* temp files of a run killed while writing its reports (SIGKILL) */
@@ -97,10 +103,10 @@ int pg_report_dir_check(const char *dir, struct pg_err *err)
 	if (!rc)
 		rc = pg_fs_write_temp(probe, "probe\n", 6, tmp, sizeof(tmp), err);
 	if (rc) {
-		denied = errno == EACCES || errno == EPERM;
+		rc = denied() ? PG_EINPUT : PG_EINFRA;
 		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
-		return pg_err_set(err, denied ? PG_EINPUT : PG_EINFRA,
-				  "report folder '%s' is not writable: %s", dir, strerror_of(why));
+		return pg_err_set(err, rc, "report folder '%s' is not writable: %s", dir,
+				  strerror_of(why));
 	}
 	unlink(tmp);
 	return 0;
