@@ -95,9 +95,31 @@ static int confirm(struct pg_check *k, const struct pg_check_opts *o, struct pg_
 	return rc;
 }
 
-static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+/* No baseline, and --no-baseline=pass: said, then passed. */
+static void pass_without_baseline(const struct pg_err *err)
+{
+	fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n", err->msg);
+}
+
+/* Build and capture the current tree; judge it when there is a stored
+ * baseline (k->have_base), confirming a regression by default. */
+static int measure_stored(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
 {
 	struct pg_measure m = { k->cfg, k->sc, o->capture, NULL, NULL };
+	int rc;
+
+	rc = pg_measure_build(&m, err);
+	if (!rc)
+		rc = capture(k, o, err);
+	if (!rc && k->have_base)
+		rc = compare(k, o, err);
+	if (!rc && k->have_base && k->v.nregressions && !o->no_confirm)
+		rc = confirm(k, o, err);
+	return rc;
+}
+
+static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
+{
 	int rc;
 
 	rc = pg_baseline_resolve(k->store, o->against, k->cfg->base_branch, &k->ref, err);
@@ -108,21 +130,12 @@ static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struc
 			return crc;
 	}
 	if (rc == PG_ENOBASELINE && o->no_baseline_pass) {
-		fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n",
-			err->msg);
+		pass_without_baseline(err);
 		rc = 0;
 	} else if (!rc) {
 		rc = pg_check_load_stored(k, err);
 	}
-	if (!rc)
-		rc = pg_measure_build(&m, err);
-	if (!rc)
-		rc = capture(k, o, err);
-	if (!rc && k->have_base)
-		rc = compare(k, o, err);
-	if (!rc && k->have_base && k->v.nregressions && !o->no_confirm)
-		rc = confirm(k, o, err);
-	return rc;
+	return rc ? rc : measure_stored(k, o, err);
 }
 
 /* Paired mode with no reference to re-measure (a commit missing from the
@@ -130,14 +143,10 @@ static int check_stored(struct pg_check *k, const struct pg_check_opts *o, struc
  * stored mode without a baseline, the current tree alone, and a pass. */
 static int current_only(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
 {
-	struct pg_measure m = { k->cfg, k->sc, o->capture, NULL, NULL };
-	int rc;
-
-	fprintf(stderr, "perfgate: warning: %s; passing because of --no-baseline=pass\n", err->msg);
+	pass_without_baseline(err);
 	k->mode = PG_MODE_STORED;
 	k->have_base = 0; /* a stored record shown beside a reference, not a judge */
-	rc = pg_measure_build(&m, err);
-	return rc ? rc : capture(k, o, err);
+	return measure_stored(k, o, err);
 }
 
 int pg_check_run(struct pg_check *k, const struct pg_check_opts *o, struct pg_err *err)
