@@ -143,6 +143,14 @@ $(BUILD)/bench/%.bpf.o: tests/bench/bpf/%.bpf.c $(BUILD)/vmlinux.h
 	@echo "  BPF     $@"
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# What the probes add to one system call (scripts/bench-probes.sh): links
+# gate/ to attach them exactly as a capture does.
+BENCH_BINS := $(BUILD)/bench/hook_cost
+$(BUILD)/bench/hook_cost: tests/bench/hook_cost.c $(LIB_OBJS)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJS) $(LDFLAGS_ALL) $(PKG_LIBS)
+
 # Go >= 1.24 binaries, whose crypto/rand goes through the vDSO: a small
 # reader for test_uprobe and the demo service for test_capture_vdso.sh;
 # built when scripts/install-deps.sh could fetch such a Go.
@@ -209,7 +217,8 @@ fuzz: $(FUZZ_BINS)
 	done
 
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) go-helpers
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) $(BENCH_BINS) \
+		go-helpers
 	$(Q)$(MAKE) --no-print-directory format-check headercheck
 	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh
 
@@ -228,7 +237,7 @@ headercheck: | $(SKELS) $(BUILD)/gen/profile.pb-c.h
 	done; echo "headercheck: $(words $(HEADERS)) headers compile alone"
 
 FORMAT_SRCS = $(wildcard gate/*.c gate/*.h bpf/*.c bpf/*.h tests/unit/*.c tests/unit/*.h \
-	tests/fuzz/*.c tests/helpers/*.c tests/bench/bpf/*.c)
+	tests/fuzz/*.c tests/helpers/*.c tests/bench/*.c tests/bench/bpf/*.c)
 format:
 	$(Q)clang-format -i $(FORMAT_SRCS)
 
