@@ -156,6 +156,10 @@ int pg_baseline_diff_write(FILE *f, const struct pg_baseline_side *old,
 			markdown ? "\n⚠️ recorded on different hosts: %s\n"
 				 : "note: recorded on different hosts: %s\n",
 			pg_esc_text(esc_hosts, sizeof(esc_hosts), hosts, 0));
+	/* e.g. CPU counted over the main process on one side only */
+	for (i = 0; i < v.nnotes; i++)
+		fprintf(f, markdown ? "\n⚠️ %s\n" : "note: %s\n",
+			pg_esc_text(esc_hosts, sizeof(esc_hosts), v.notes[i], 0));
 	fputs(markdown ? "\n| metric | unit | old | new | change | noise |\n"
 			 "|---|---|---:|---:|---:|---|\n"
 		       : "\n",

@@ -260,12 +260,17 @@ static int measure(struct run *r, struct pg_err *err)
 	return rc;
 }
 
+/* Without probes and without root: no cgroup, no namespace. */
+static int no_cgroup(const struct pg_capture_opts *o)
+{
+	return o->no_probes && geteuid() != 0;
+}
+
 static int run_phases(struct run *r, struct pg_err *err)
 {
 	const struct pg_workload_cfg *wc = &r->sc->workload;
-	/* without probes and without root: no cgroup, no namespace */
 	struct pg_workload_opts wo = { workload_cpu(r->o), r->o->verbose > 1, 0, r->tree,
-				       r->o->no_probes && geteuid() != 0 };
+				       no_cgroup(r->o) };
 	int rc;
 
 	pg_progress_phase(r->pr, "start", 0);
@@ -337,7 +342,7 @@ static void say_caveats(const struct pg_capture_opts *o, const struct pg_result 
 	if (o->no_probes && !said_probes++) {
 		fprintf(stderr, "perfgate: captured without probes (--no-probes): the "
 				"getrandom.* and tcp.* metrics are absent\n");
-		if (geteuid() != 0)
+		if (no_cgroup(o))
 			fprintf(stderr,
 				"perfgate: without root: no cgroup and no network namespace; "
 				"cpu.seconds_per_req counts the workload's main process only "
@@ -369,6 +374,8 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 		return pg_err_nomem(err);
 	out->runs = n;
 	record_go_version(sc, out);
+	if (no_cgroup(o) && !out->cpu_scope && !(out->cpu_scope = strdup(PG_CPU_SCOPE_PROCESS)))
+		return pg_err_nomem(err);
 	for (i = 0; i < n && !rc; i++) {
 		pg_progress_run(&pr, i + 1);
 		run_init(&r, cfg, sc, o, &pr, &probes);

@@ -99,7 +99,7 @@ int pg_capture_add_metrics(struct pg_result *out, const struct pg_loadmetric *lm
 					 pg_load_better(lm[i].key), lm[i].value, err);
 	}
 	if (!rc)
-		rc = pg_result_add_value(out, "cpu.seconds_per_req", "s", PG_BETTER_LOWER,
+		rc = pg_result_add_value(out, PG_METRIC_CPU, "s", PG_BETTER_LOWER,
 					 (double)cpu_usec / 1e6 / req, err);
 	if (!rc && s0)
 		rc = add_probe_metrics(out, s0, s1, req, err);

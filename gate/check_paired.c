@@ -154,7 +154,7 @@ static int drift(struct pg_check *k, struct pg_err *err)
 	}
 	for (i = 0; i < v->nrows && !rc; i++) {
 		r = &v->rows[i];
-		if (strcmp(r->metric, "cpu.seconds_per_req") || !(r->stored > 0))
+		if (strcmp(r->metric, PG_METRIC_CPU) || !(r->stored > 0))
 			continue;
 		pct = (r->baseline - r->stored) / r->stored * 100;
 		rc = pg_verdict_note(

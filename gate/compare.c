@@ -143,8 +143,16 @@ static void decide(struct pg_compare_row *r, double alpha)
 	r->verdict = worse ? PG_VERDICT_REGRESSION : PG_VERDICT_IMPROVEMENT;
 }
 
+/* CPU counted over the main process on one side and the whole cgroup on
+ * the other (a baseline recorded without root, say) is two measurements:
+ * a wrapper script's main process uses next to nothing. */
+static int cpu_apart(const struct pg_result *b, const struct pg_result *c)
+{
+	return strcmp(pg_result_cpu_scope(b), pg_result_cpu_scope(c)) != 0;
+}
+
 static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const struct pg_metric *c,
-		    const struct pg_compare_opts *o)
+		    const struct pg_compare_opts *o, int cpu_apart)
 {
 	const struct pg_metric *any = c ? c : b;
 	const struct pg_gate_rule *rule = pg_gate_rule_find(o->rules, o->nrules, any->name);
@@ -175,6 +183,12 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 			r->note = b ? "missing in current" : "no baseline for metric";
 		return 0;
 	}
+	if (cpu_apart && !strcmp(r->metric, PG_METRIC_CPU)) {
+		r->gated = 0;
+		r->verdict = PG_VERDICT_REPORTED;
+		r->note = "CPU counted differently";
+		return 0;
+	}
 	decide(r, o->alpha);
 	return 0;
 }
@@ -185,7 +199,7 @@ static int compare_metrics(const struct pg_result *b, const struct pg_result *c,
 {
 	size_t i = 0, j = 0;
 	const struct pg_metric *mb, *mc;
-	int cmp;
+	int cmp, apart = cpu_apart(b, c);
 
 	v->rows = calloc(b->nmetrics + c->nmetrics + 1, sizeof(*v->rows));
 	if (!v->rows)
@@ -199,7 +213,7 @@ static int compare_metrics(const struct pg_result *b, const struct pg_result *c,
 			cmp = strcmp(b->metrics[i].name, c->metrics[j].name);
 		mb = cmp <= 0 ? &b->metrics[i++] : NULL;
 		mc = cmp >= 0 ? &c->metrics[j++] : NULL;
-		if (fill_row(&v->rows[v->nrows++], mb, mc, o))
+		if (fill_row(&v->rows[v->nrows++], mb, mc, o, apart))
 			return -1;
 		if (v->rows[v->nrows - 1].verdict == PG_VERDICT_REGRESSION)
 			v->nregressions++;
@@ -305,6 +319,13 @@ const struct pg_compare_row *pg_verdict_row(const struct pg_verdict *v, const ch
 	return NULL;
 }
 
+static const char *scope_words(const struct pg_result *r)
+{
+	return r->cpu_scope && !strcmp(r->cpu_scope, PG_CPU_SCOPE_PROCESS)
+		       ? "the workload's main process only"
+		       : "the workload's whole cgroup";
+}
+
 /* A "gate" entry that names no metric of either side is most likely a typo
  * (load.<key> names cannot be known before the load script runs): say so
  * in every report rather than let the rule silently apply to nothing. */
@@ -333,6 +354,12 @@ int pg_compare_results(const struct pg_result *baseline, const struct pg_result 
 	if (compare_metrics(baseline, current, o, out) || compare_funcs(baseline, current, o, out))
 		goto nomem;
 	rc = note_unmatched_rules(o, out, err);
+	if (!rc && cpu_apart(baseline, current) && pg_verdict_row(out, PG_METRIC_CPU))
+		rc = pg_verdict_note(out, err,
+				     "%s is not gated: the baseline counted %s, this run %s; "
+				     "compare captures made alike (as root, or both with "
+				     "--no-probes and without root)",
+				     PG_METRIC_CPU, scope_words(baseline), scope_words(current));
 	if (rc) {
 		pg_verdict_release(out);
 		return rc;

@@ -178,7 +178,7 @@ static void latency_ms_finding(const struct pg_compare_row *w, const struct pg_c
 static void latency_finding(const struct ctx *x, const struct pg_compare_row *w,
 			    struct pg_finding *f)
 {
-	const struct pg_compare_row *cpu = pg_verdict_row(x->v, "cpu.seconds_per_req");
+	const struct pg_compare_row *cpu = pg_verdict_row(x->v, PG_METRIC_CPU);
 
 	if (!cpu || isnan(cpu->change_pct) || isnan(cpu->baseline) || isnan(cpu->current)) {
 		say(f, PG_FINDING_NO_SIGNAL,
@@ -237,7 +237,7 @@ static void finding(const struct ctx *x, const struct pg_compare_row *w, struct 
 	f->metric = w->metric;
 	if (!strncmp(w->metric, "getrandom.", 10))
 		getrandom_finding(x, w, f);
-	else if (!strcmp(w->metric, "cpu.seconds_per_req"))
+	else if (!strcmp(w->metric, PG_METRIC_CPU))
 		cpu_finding(x, f);
 	else if (!strncmp(w->metric, "load.lat", 8) || !strcmp(w->metric, "load.rps"))
 		latency_finding(x, w, f);

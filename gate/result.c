@@ -47,6 +47,7 @@ void pg_result_release(struct pg_result *r)
 	free(r->profile_error);
 	free(r->getrandom_hist);
 	free(r->go_version);
+	free(r->cpu_scope);
 	pg_result_init(r);
 }
 
@@ -257,8 +258,15 @@ int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct 
 	if (!rc)
 		rc = set_once(&dst->go_version, src->go_version, err);
 	if (!rc)
+		rc = set_once(&dst->cpu_scope, src->cpu_scope, err);
+	if (!rc)
 		pg_result_sort_funcs(dst);
 	return rc;
+}
+
+const char *pg_result_cpu_scope(const struct pg_result *r)
+{
+	return r->cpu_scope ? r->cpu_scope : "cgroup";
 }
 
 static int same(const char *a, const char *b)

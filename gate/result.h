@@ -67,7 +67,17 @@ struct pg_result {
 	uint64_t *getrandom_hist;
 	size_t ngetrandom_hist;
 	char *go_version; /* the workload binary's Go toolchain, or NULL */
+	/* What cpu.seconds_per_req counted: NULL for the workload's cgroup,
+	 * PG_CPU_SCOPE_PROCESS for its main process only (no cgroup: captured
+	 * without root and without probes). */
+	char *cpu_scope;
 };
+
+#define PG_CPU_SCOPE_PROCESS "process"
+#define PG_METRIC_CPU "cpu.seconds_per_req"
+
+/* What r's CPU figures counted: "cgroup" or PG_CPU_SCOPE_PROCESS. */
+const char *pg_result_cpu_scope(const struct pg_result *r);
 
 /* The facts of a and b (CPU model, cores, kernel) on one line into out, 1
  * when they differ; 0 when they match or the differing fact is unknown on

@@ -100,6 +100,12 @@ static json_t *funcs_to_json(const struct pg_result *r)
 	return top;
 }
 
+/* Optional members only when set, so baseline files stay as they were. */
+static int set_str(json_t *obj, const char *key, const char *v)
+{
+	return v && json_object_set_new(obj, key, json_string(v));
+}
+
 json_t *pg_result_to_json(const struct pg_result *r)
 {
 	json_t *metrics = json_object(), *root;
@@ -115,8 +121,8 @@ json_t *pg_result_to_json(const struct pg_result *r)
 			 "runs", r->runs, "metrics", metrics, "cpu_top", funcs_to_json(r));
 	if (root && ((r->getrandom_hist &&
 		      json_object_set_new(root, "getrandom_hist", pg_result_hist_to_json(r))) ||
-		     (r->go_version &&
-		      json_object_set_new(root, "go_version", json_string(r->go_version))))) {
+		     set_str(root, "go_version", r->go_version) ||
+		     set_str(root, "cpu_scope", r->cpu_scope))) {
 		json_decref(root);
 		return NULL;
 	}
@@ -267,6 +273,12 @@ int pg_result_from_json(struct pg_result *r, const json_t *root, const char *wha
 	rc = funcs_from_json(r, json_object_get(root, "cpu_top"), what, err);
 	if (!rc)
 		rc = get_str(root, "go_version", &r->go_version, what, err);
+	if (!rc)
+		rc = get_str(root, "cpu_scope", &r->cpu_scope, what, err);
+	if (!rc && r->cpu_scope && strcmp(r->cpu_scope, "cgroup") &&
+	    strcmp(r->cpu_scope, PG_CPU_SCOPE_PROCESS))
+		rc = pg_err_set(err, PG_EINPUT, "%s: \"cpu_scope\" must be \"cgroup\" or \"%s\"",
+				what, PG_CPU_SCOPE_PROCESS);
 	return rc ? rc
 		  : pg_result_hist_from_json(r, json_object_get(root, "getrandom_hist"), what, err);
 }

@@ -80,7 +80,40 @@ if [ "$rc" -eq 0 ] && [ "$(metric "$T/np.json" getrandom.calls)" = absent ] &&
 else
 	fail "--no-probes: rc $rc, $errline"
 fi
+[ "$(jq -r '.cpu_scope // "absent"' "$T/np.json")" = absent ] &&
+	ok "--no-probes as root: CPU of the cgroup, as with probes" ||
+	fail "--no-probes as root: cpu_scope $(jq -c .cpu_scope "$T/np.json")"
 expect_clean "$pgpid" "--no-probes"
+
+# Without root there is no cgroup: CPU counts the main process only. The
+# result says so, and a comparison with a capture of the whole cgroup does
+# not judge CPU but says why.
+if command -v setpriv >/dev/null; then
+	port=$((20000 + $$ % 10000))
+	mkdir "$T/nobody" && chown nobody "$T/nobody" && chmod 711 "$T"
+	config "$T/nobody/c.json" load.warmup_s=0 load.duration_s=1 \
+		workload.cmd="[\"$WORKLOAD\", \"-addr\", \"127.0.0.1:$port\"]" \
+		workload.ready_url="\"http://127.0.0.1:$port/healthz\"" \
+		pprof_url="\"http://127.0.0.1:$port/debug/pprof/profile\""
+	chmod 644 "$T/nobody/c.json"
+	setpriv --reuid nobody --regid nogroup --clear-groups env HOME="$T/nobody" \
+		"$PERFGATE" capture -c "$T/nobody/c.json" -o "$T/nobody/r.json" --no-probes \
+		>/dev/null 2>"$T/nobody.err" &
+	pgpid=$!
+	wait $pgpid
+	rc=$?
+	rc2=0
+	"$PERFGATE" compare "$T/nobody/r.json" "$T/main.json" --format text >"$T/scope.out" \
+		2>&1 || rc2=$?
+	if [ "$rc" -eq 0 ] && [ "$(jq -r .cpu_scope "$T/nobody/r.json")" = process ] &&
+		[ "$rc2" -le 1 ] && grep -q "CPU counted differently" "$T/scope.out" &&
+		grep -q "cpu.seconds_per_req is not gated: the baseline counted the workload's main process only" "$T/scope.out"; then
+		ok "without root: cpu_scope process; compared with a cgroup capture, CPU not judged"
+	else
+		fail "without root: capture rc $rc ($(tail -n 1 "$T/nobody.err")), compare rc $rc2: $(grep -i cpu "$T/scope.out")"
+	fi
+	expect_clean "$pgpid" "without root"
+fi
 
 bpf_clean "$bpf_before" "all captures"
 finish

@@ -1,5 +1,6 @@
 /* The baseline diff's own judgement: run ranges that overlap are inside
- * the noise, host facts that differ are named, the table has no verdict. */
+ * the noise, host facts and CPU scopes that differ are named, the table has
+ * no verdict. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -84,6 +85,36 @@ static void test_baseline_diff_table_has_no_verdict(void **state)
 	pg_result_release(&old);
 }
 
+/* A lead reviewing a baseline recorded without root reads that its CPU
+ * counts the main process only. */
+static void test_baseline_diff_cpu_scope(void **state)
+{
+	static const double o[] = { 1.0, 1.1, 1.05 }, n[] = { 0.1, 0.1, 0.1 };
+	struct pg_result old, new;
+	struct pg_baseline_side so = { &old, "aaaaaaaaaaaaaaaa", "baselines/s/a.json" };
+	struct pg_baseline_side sn = { &new, "bbbbbbbbbbbbbbbb", "baselines/s/b.json" };
+	struct pg_err err = PG_ERR_INIT;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	pg_result_init(&old);
+	pg_result_init(&new);
+	add(&old, PG_METRIC_CPU, o, 3);
+	add(&new, PG_METRIC_CPU, n, 3);
+	new.cpu_scope = strdup(PG_CPU_SCOPE_PROCESS);
+	f = open_memstream(&text, &len);
+	assert_int_equal(pg_baseline_diff_write(f, &so, &sn, 1, &err), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "⚠️ cpu.seconds_per_req is not gated: the baseline "
+				     "counted the workload's whole cgroup, this run the "
+				     "workload's main process only"));
+	free(text);
+	pg_result_release(&new);
+	pg_result_release(&old);
+}
+
 static void test_baseline_diff_relpath(void **state)
 {
 	(void)state;
@@ -98,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_baseline_diff_overlap),
 		cmocka_unit_test(test_baseline_diff_host_mismatch),
 		cmocka_unit_test(test_baseline_diff_table_has_no_verdict),
+		cmocka_unit_test(test_baseline_diff_cpu_scope),
 		cmocka_unit_test(test_baseline_diff_relpath),
 	};
 

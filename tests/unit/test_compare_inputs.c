@@ -1,6 +1,7 @@
 /* Inputs the decision rule must not judge silently: a metric in other
  * units on the two sides is an input error; a metric the baseline lacks is
- * a row saying so, never a pass of that metric. */
+ * a row saying so, never a pass of that metric; CPU counted over the main
+ * process on one side and the cgroup on the other is not judged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -77,11 +78,52 @@ static void test_compare_metric_without_baseline(void **state)
 	assert_string_equal(f->v.rows[1].note, "no baseline for metric");
 }
 
+/* A baseline recorded without root counted a wrapper's main process only:
+ * a tenfold rise against it is the scope, not the code. The other metrics
+ * are still judged. */
+static void test_compare_cpu_scopes_apart(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+
+	fill(&f->b, PG_METRIC_CPU, "s", 0.0001);
+	fill(&f->c, PG_METRIC_CPU, "s", 0.001);
+	fill(&f->b, "latency.p99_ms", "ms", 10);
+	fill(&f->c, "latency.p99_ms", "ms", 20);
+	f->b.cpu_scope = strdup(PG_CPU_SCOPE_PROCESS);
+	assert_int_equal(pg_compare_results(&f->b, &f->c, &f->o, &f->v, &err), 0);
+	assert_int_equal(f->v.rows[0].verdict, PG_VERDICT_REPORTED);
+	assert_string_equal(f->v.rows[0].note, "CPU counted differently");
+	assert_int_equal(f->v.rows[1].verdict, PG_VERDICT_REGRESSION);
+	assert_int_equal(f->v.nregressions, 1);
+	assert_int_equal(f->v.nnotes, 1);
+	assert_non_null(strstr(f->v.notes[0],
+			       "the baseline counted the workload's main "
+			       "process only, this run the workload's whole cgroup"));
+}
+
+/* The same scope on both sides ("cgroup" spelled out or implied) is judged
+ * as ever. */
+static void test_compare_cpu_scopes_alike(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+
+	fill(&f->b, PG_METRIC_CPU, "s", 0.0001);
+	fill(&f->c, PG_METRIC_CPU, "s", 0.001);
+	f->b.cpu_scope = strdup("cgroup");
+	assert_int_equal(pg_compare_results(&f->b, &f->c, &f->o, &f->v, &err), 0);
+	assert_int_equal(f->v.rows[0].verdict, PG_VERDICT_REGRESSION);
+	assert_int_equal(f->v.nnotes, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_compare_unit_mismatch_is_input_error, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_compare_cpu_scopes_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compare_cpu_scopes_alike, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compare_metric_without_baseline, setup,
 						teardown),
 	};

@@ -105,9 +105,11 @@ static void test_result_round_trip(void **state)
 	size_t i, j;
 
 	make_result(&a);
+	a.cpu_scope = strdup(PG_CPU_SCOPE_PROCESS);
 	assert_int_equal(pg_result_save(&a, f->path, 0, &err), 0);
 	pg_result_init(&b);
 	assert_int_equal(pg_result_load(&b, f->path, &err), 0);
+	assert_string_equal(b.cpu_scope, PG_CPU_SCOPE_PROCESS);
 	assert_string_equal(b.scenario, a.scenario);
 	assert_string_equal(b.commit, a.commit);
 	assert_string_equal(b.host.kernel, a.host.kernel);
@@ -213,6 +215,8 @@ static void test_result_rejects_bad_files(void **state)
 			"{\"schema\": 1, \"metrics\": {\"a\": {\"unit\": \"s\", \"better\": "
 			"\"up\", \"values\": [1]}}}",
 			"unknown direction 'up'");
+	expect_rejected(f, "{\"schema\": 1, \"metrics\": {}, \"cpu_scope\": \"host\"}",
+			"\"cpu_scope\" must be \"cgroup\" or \"process\"");
 }
 
 static void test_result_file_is_sorted_and_ends_in_newline(void **state)
