@@ -216,8 +216,12 @@ fuzz: $(FUZZ_BINS)
 			$(BUILD)/fuzz/corpus-$$t tests/fuzz/corpus/$$t || exit 1; \
 	done
 
+# The builds before a test or demo use every core: in a fresh clone they
+# took 39 s one file at a time, 25 s on this machine's two cores.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) $(BENCH_BINS) \
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all $(UNIT_BINS) $(FUZZ_REPLAY) $(HELPER_BINS) $(BENCH_BINS) \
 		go-helpers
 	$(Q)$(MAKE) --no-print-directory format-check headercheck
 	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh
@@ -226,7 +230,7 @@ unit-test: $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) ./scripts/run-tests.sh unit
 
 demo: deps
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory -j$(JOBS) all
 	$(Q)BUILD=$(BUILD) ./scripts/demo.sh
 
 HEADERS := $(wildcard gate/*.h)
