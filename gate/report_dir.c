@@ -191,8 +191,10 @@ static int write_set(const struct pg_report *r, const char *dir, struct pg_err *
 		return rc;
 	for (i = 0; !rc && i < n; i++) {
 		/* ^C while rendering (a flame graph of a big profile takes
-		 * seconds) stops here, leaving no set rather than a late one */
-		if (pg_sig_pending())
+		 * seconds) stops here, leaving no set rather than a late one;
+		 * an error's result.json is small, and says why a stopped CI
+		 * job ended */
+		if (pg_sig_pending() && !r->error)
 			rc = pg_err_interrupted(err);
 		else if (wanted(&w[i], r) &&
 			 !(rc = file_path(path, sizeof(path), dir, w[i].filename, err)))

@@ -99,6 +99,14 @@ kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" -eq 3 ] && ok "SIGTERM mid-round -> exit 3" || fail "SIGTERM: exit $rc"
+# as after any infrastructure error, result.json alone says why: what a
+# cancelled or timed-out CI job's artifacts keep
+[ "$(ls "$T/term")" = result.json ] &&
+	jq -e '(.error.message | test("interrupted by signal SIGTERM")) and
+		.error.exit_code == 3 and .verdict == null' \
+		"$T/term/result.json" >/dev/null &&
+	ok "SIGTERM: result.json records the interruption, no other report" ||
+	fail "SIGTERM: report folder '$(ls "$T/term" | tr '\n' ' ')'"
 left=$(leftovers "$pid")
 [ -z "$left" ] && ok "SIGTERM: nothing left behind" || fail "SIGTERM: left $left"
 

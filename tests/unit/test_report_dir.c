@@ -215,18 +215,27 @@ static void test_report_dir_notes_everywhere(void **state)
 	free(text);
 }
 
-/* ^C while the reports render: no set, an interruption (last: the pending
- * signal cannot be cleared). */
+/* ^C while the reports render: no set, an interruption. The run that ends
+ * so still records why in result.json, alone (last: the pending signal
+ * cannot be cleared). */
 static void test_report_dir_interrupted(void **state)
 {
 	struct fixture *f = *state;
-	struct pg_err err = PG_ERR_INIT;
+	struct pg_err err = PG_ERR_INIT, why = PG_ERR_INIT;
 
 	pg_sig_install();
 	raise(SIGINT);
 	assert_int_equal(pg_report_write_dir(&f->r, f->rep, &err), PG_EINFRA);
 	assert_non_null(strstr(err.msg, "interrupted by signal SIGINT"));
 	assert_false(exists(f, "result.json"));
+
+	pg_err_interrupted(&why);
+	f->r.error = &why;
+	f->r.verdict = NULL;
+	assert_int_equal(pg_report_write_dir(&f->r, f->rep, &err), 0);
+	sh("grep -q 'interrupted by signal SIGINT' %s/result.json", f->rep);
+	assert_false(exists(f, "summary.md"));
+	assert_false(exists(f, "junit.xml"));
 }
 
 int main(void)
