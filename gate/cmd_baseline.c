@@ -1,22 +1,15 @@
 // SPDX-License-Identifier: MIT
-/* perfgate baseline record|list|show|diff|prune: the per-commit baseline
- * files a team commits and reviews. */
+/* perfgate baseline: the per-commit baseline files a team commits and
+ * reviews. The subcommand table, and list, show, diff and prune here;
+ * record and propose in cmd_baseline_record.c. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "baseline.h"
 #include "baseline_diff.h"
-#include "buf.h"
-#include "measure.h"
 #include "cli.h"
-#include "compare.h"
-#include "config.h"
+#include "cmd_baseline_int.h"
 #include "esc.h"
-#include "fs.h"
-#include "gitinfo.h"
-#include "pprof.h"
-#include "propose.h"
 #include "report.h"
 
 const char pg_usage_baseline[] =
@@ -54,19 +47,9 @@ const char pg_usage_baseline[] =
 	"  -c FILE      config (default: perfgate.json at the repository root)\n"
 	"  -s SCENARIO  scenario (may be omitted when the config has one)\n";
 
-struct baseline_args {
-	struct pg_scenario_args sc;
-	const char *from;
-	int force, allow_dirty, has_keep, markdown, no_push;
-	const char *remote;
-	unsigned long keep;
-	char **pos; /* positional arguments after the subcommand */
-	int npos;
-};
-
 static int take(void *args, int c, const char *arg, struct pg_err *err)
 {
-	struct baseline_args *a = args;
+	struct pg_baseline_args *a = args;
 
 	switch (c) {
 	case 'F':
@@ -98,7 +81,7 @@ static int take(void *args, int c, const char *arg, struct pg_err *err)
 	return pg_cli_scenario_opt(&a->sc, c, arg, err);
 }
 
-static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *err)
+static int parse(int argc, char **argv, struct pg_baseline_args *a, struct pg_err *err)
 {
 	static const struct option longopts[] = {
 		PG_SCENARIO_LONGOPTS,
@@ -123,13 +106,7 @@ static int parse(int argc, char **argv, struct baseline_args *a, struct pg_err *
 	return 0;
 }
 
-struct ctx {
-	struct pg_config cfg;
-	const struct pg_scenario *sc;
-	struct pg_baseline_store *store;
-};
-
-static int ctx_open(struct ctx *x, const struct pg_scenario_args *a, struct pg_err *err)
+static int ctx_open(struct pg_baseline_ctx *x, const struct pg_scenario_args *a, struct pg_err *err)
 {
 	int rc;
 
@@ -137,7 +114,7 @@ static int ctx_open(struct ctx *x, const struct pg_scenario_args *a, struct pg_e
 	return rc ? rc : pg_baseline_store_open(&x->store, &x->cfg, x->sc->name, err);
 }
 
-static void ctx_close(struct ctx *x)
+static void ctx_close(struct pg_baseline_ctx *x)
 {
 	pg_baseline_store_free(x->store);
 	pg_config_release(&x->cfg);
@@ -155,10 +132,13 @@ static void show_result(const struct pg_result *r, const struct pg_baseline_ref 
 	if (ref->distance)
 		printf(" (%d commit%s before %s)", ref->distance, ref->distance == 1 ? "" : "s",
 		       ref->how);
-	printf("\nscenario %s, recorded %s, %d run%s%s\nhost %s, %d cores, kernel %s\n\n",
+	printf("\nscenario %s, recorded %s, %d run%s%s\nhost %s, %d cores, kernel %s\n",
 	       ESC(e1, r->scenario), ESC(e2, r->created), r->runs, r->runs == 1 ? "" : "s",
 	       r->dirty ? " (dirty work tree)" : "", ESC(e3, r->host.cpu_model), r->host.cores,
 	       ESC(e4, r->host.kernel));
+	if (!strcmp(pg_result_cpu_scope(r), PG_CPU_SCOPE_PROCESS))
+		printf("cpu      the workload's main process only (captured without root)\n");
+	putchar('\n');
 	printf("%-34s %-7s %-6s %12s  %s\n", "metric", "unit", "better", "median", "runs");
 	for (i = 0; i < r->nmetrics; i++) {
 		pg_report_fmt_value(med, sizeof(med), pg_metric_median(&r->metrics[i]));
@@ -171,7 +151,8 @@ static void show_result(const struct pg_result *r, const struct pg_baseline_ref 
 }
 
 /* The file, and the previous baseline's file: what a reviewer diffs. */
-static int show_paths(struct ctx *x, const struct pg_baseline_ref *ref, struct pg_err *err)
+static int show_paths(struct pg_baseline_ctx *x, const struct pg_baseline_ref *ref,
+		      struct pg_err *err)
 {
 	struct pg_baseline_ref prev;
 	struct pg_result r;
@@ -194,7 +175,7 @@ static int show_paths(struct ctx *x, const struct pg_baseline_ref *ref, struct p
 	return rc;
 }
 
-static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+static int cmd_show(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ref;
 	struct pg_result r;
@@ -215,7 +196,7 @@ static int cmd_show(struct ctx *x, const struct baseline_args *a, struct pg_err 
 /* diff REV: REV's baseline against its predecessor; diff A B: A's against
  * B's. The same baseline on both sides is refused: a diff of a baseline
  * with itself shows nothing and reads as "no change". */
-static int cmd_diff(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+static int cmd_diff(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_ref ra, rb;
 	struct pg_result old, new;
@@ -253,7 +234,7 @@ out:
 	return rc;
 }
 
-static int cmd_list(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+static int cmd_list(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, struct pg_err *err)
 {
 	struct pg_baseline_entry *e = NULL;
 	struct pg_result r;
@@ -287,7 +268,8 @@ static int cmd_list(struct ctx *x, const struct baseline_args *a, struct pg_err 
 	return 0;
 }
 
-static int cmd_prune(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
+static int cmd_prune(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
+		     struct pg_err *err)
 {
 	if (!a->has_keep || a->npos)
 		return pg_err_set(err, PG_EUSAGE,
@@ -295,177 +277,19 @@ static int cmd_prune(struct ctx *x, const struct baseline_args *a, struct pg_err
 	return pg_baseline_prune(x->store, a->keep, stdout, err);
 }
 
-static int load_from(struct ctx *x, const char *from, struct pg_result *r, struct pg_buf *prof,
-		     struct pg_err *err)
-{
-	char pb[4096];
-	size_t len = strlen(from);
-	int rc;
-
-	rc = pg_result_load(r, from, err);
-	if (rc)
-		return rc;
-	if (r->scenario && strcmp(r->scenario, x->sc->name))
-		return pg_err_set(err, PG_EINPUT, "'%s' is a result of scenario '%s', not '%s'",
-				  from, r->scenario, x->sc->name);
-	if (len > 5 && !strcmp(from + len - 5, ".json"))
-		len -= 5;
-	if (snprintf(pb, sizeof(pb), "%.*s.pb.gz", (int)len, from) >= (int)sizeof(pb))
-		return pg_err_set(err, PG_EUSAGE, "path too long: '%s'", from);
-	return pg_fs_exists(pb) ? pg_buf_read_file(prof, pb, err) : 0;
-}
-
-/* HEAD of the repository that holds the config, which must have one: a
- * baseline is filed under its commit. */
-static int head_of(struct ctx *x, char sha[PG_SHA_LEN + 1], int *dirty, struct pg_err *err)
-{
-	int rc = pg_git_head(x->cfg.dir, sha, dirty, err);
-
-	if (!rc && !sha[0])
-		rc = pg_err_set(err, PG_EINPUT,
-				"the repository of '%s' has no commits yet; commit first "
-				"(baselines are kept per commit)",
-				x->cfg.dir);
-	return rc;
-}
-
-/* A --from result keeps its own commit (HEAD if it has none). */
-static int set_commit(struct ctx *x, struct pg_result *r, struct pg_err *err)
-{
-	char head[PG_SHA_LEN + 1];
-	int rc;
-
-	if (r->commit)
-		return 0;
-	rc = head_of(x, head, &r->dirty, err);
-	if (rc)
-		return rc;
-	free(r->commit);
-	r->commit = strdup(head);
-	return r->commit ? 0 : pg_err_nomem(err);
-}
-
-/* Refuse before a long capture what would be refused after it. */
-static int precheck(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
-{
-	char head[PG_SHA_LEN + 1], path[4096];
-	int dirty, rc;
-
-	if ((rc = head_of(x, head, &dirty, err)) ||
-	    (rc = pg_baseline_path(x->store, head, ".json", path, sizeof(path), err)))
-		return rc;
-	if (dirty && !a->allow_dirty)
-		return pg_err_set(err, PG_EINPUT,
-				  "the work tree has uncommitted changes to tracked files; commit "
-				  "them or use --allow-dirty");
-	if (!a->force && pg_fs_exists(path))
-		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
-				  path);
-	return 0;
-}
-
-/* What record files: a result file with its commit (HEAD if it names
- * none), or a capture of HEAD once nothing would refuse it afterwards. */
-static int record_input(struct ctx *x, const struct baseline_args *a, struct pg_result *r,
-			struct pg_buf *prof, struct pg_err *err)
-{
-	int rc;
-
-	if (a->from) {
-		rc = load_from(x, a->from, r, prof, err);
-		return rc ? rc : set_commit(x, r, err);
-	}
-	rc = precheck(x, a, err);
-	if (rc)
-		return rc;
-	return pg_measure_once(&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL },
-			       r, prof, err);
-}
-
-/* After a record: the baseline before it, the file a reviewer diffs with. */
-static void show_previous(struct ctx *x, const char *commit)
-{
-	struct pg_baseline_ref prev;
-	struct pg_result r;
-	char path[4096];
-
-	pg_result_init(&r);
-	if (!pg_baseline_diff_previous(x->store, commit, &r, &prev, NULL) &&
-	    !pg_baseline_path(x->store, prev.commit, ".json", path, sizeof(path), NULL))
-		printf("previous %s (perfgate baseline diff %.12s)\n", path, commit);
-	pg_result_release(&r);
-}
-
-/* Record HEAD's baseline; commit (if not NULL) gets its commit. */
-static int record(struct ctx *x, const struct baseline_args *a, char *commit, struct pg_err *err)
-{
-	struct pg_buf prof = PG_BUF_INIT(PG_PROFILE_MAX_BYTES);
-	struct pg_result r;
-	char path[4096];
-	int rc;
-
-	pg_result_init(&r);
-	if (a->npos) {
-		rc = pg_err_set(err, PG_EUSAGE, "'baseline record' takes no arguments, not '%s'",
-				a->pos[0]);
-		goto out;
-	}
-	rc = record_input(x, a, &r, &prof, err);
-	if (rc)
-		goto out;
-	if (r.dirty && !a->allow_dirty) {
-		rc = pg_err_set(
-			err, PG_EINPUT,
-			"the result was captured from a work tree with uncommitted changes; "
-			"commit them or use --allow-dirty");
-		goto out;
-	}
-	rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err);
-	if (rc)
-		goto out;
-	rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err);
-	if (rc)
-		goto out;
-	printf("recorded %s\n", path);
-	show_previous(x, r.commit);
-	if (commit)
-		snprintf(commit, PG_SHA_LEN + 1, "%s", r.commit);
-out:
-	pg_buf_release(&prof);
-	pg_result_release(&r);
-	return rc;
-}
-
-static int cmd_record(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
-{
-	return record(x, a, NULL, err);
-}
-
-/* Record HEAD's baseline, then commit it on a branch of its own and push
- * that as a merge request (see propose.h). */
-static int cmd_propose(struct ctx *x, const struct baseline_args *a, struct pg_err *err)
-{
-	const char *env_remote = getenv("PERFGATE_PUSH_URL");
-	char commit[PG_SHA_LEN + 1];
-	struct pg_propose_req q = { x->store, &x->cfg, x->sc->name,
-				    commit,   NULL,    a->sc.capture.verbose };
-	int rc;
-
-	q.remote = a->remote ? a->remote : env_remote && *env_remote ? env_remote : "origin";
-	if (a->no_push)
-		q.remote = NULL;
-	rc = record(x, a, commit, err);
-	return rc ? rc : pg_propose_baseline(&q, err);
-}
-
-typedef int (*sub_fn)(struct ctx *x, const struct baseline_args *a, struct pg_err *err);
+typedef int (*sub_fn)(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
+		      struct pg_err *err);
 
 static const struct {
 	const char *name;
 	sub_fn fn;
 } subs[] = {
-	{ "record", cmd_record }, { "list", cmd_list },	  { "show", cmd_show },
-	{ "diff", cmd_diff },	  { "prune", cmd_prune }, { "propose", cmd_propose },
+	{ "record", pg_baseline_cmd_record },
+	{ "list", cmd_list },
+	{ "show", cmd_show },
+	{ "diff", cmd_diff },
+	{ "prune", cmd_prune },
+	{ "propose", pg_baseline_cmd_propose },
 };
 
 static sub_fn find_sub(const char *name)
@@ -480,8 +304,8 @@ static sub_fn find_sub(const char *name)
 
 int pg_cmd_baseline(int argc, char **argv, struct pg_err *err)
 {
-	struct baseline_args a = { 0 };
-	struct ctx x = { 0 };
+	struct pg_baseline_args a = { 0 };
+	struct pg_baseline_ctx x = { 0 };
 	const char *name = argc > 1 ? argv[1] : "";
 	sub_fn sub = find_sub(name);
 	int rc;
