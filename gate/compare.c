@@ -355,11 +355,12 @@ int pg_compare_results(const struct pg_result *baseline, const struct pg_result 
 		goto nomem;
 	rc = note_unmatched_rules(o, out, err);
 	if (!rc && cpu_apart(baseline, current) && pg_verdict_row(out, PG_METRIC_CPU))
-		rc = pg_verdict_note(out, err,
-				     "%s is not gated: the baseline counted %s, this run %s; "
-				     "compare captures made alike (as root, or both with "
-				     "--no-probes and without root)",
-				     PG_METRIC_CPU, scope_words(baseline), scope_words(current));
+		rc = pg_verdict_note(
+			out, err,
+			"%s is not gated: the baseline counted %s, the current result %s; "
+			"compare captures made alike (as root, or both with "
+			"--no-probes and without root)",
+			PG_METRIC_CPU, scope_words(baseline), scope_words(current));
 	if (rc) {
 		pg_verdict_release(out);
 		return rc;

@@ -60,6 +60,8 @@ ok "record --from: filed under its commit, replaced only with --force"
 
 b=$(commit B)
 result current "$b"
+# B was captured without root: its CPU counts the main process only
+jq '.cpu_scope = "process"' "$tmp/current-$b.json" >"$tmp/b.json" && mv "$tmp/b.json" "$tmp/current-$b.json"
 run rec-b 0 record --from "$tmp/current-$b.json"
 c=$(commit C)
 
@@ -74,9 +76,12 @@ grep -q "^baseline $b (1 commit before HEAD)$" "$tmp/show.out" ||
 	fail "show: $(head -n 1 "$tmp/show.out")"
 grep -Eq '^cpu\.seconds_per_req +s +lower +0\.0013 ' "$tmp/show.out" ||
 	fail "show: no cpu median: $(cat "$tmp/show.out")"
+grep -q "^cpu      the workload's main process only" "$tmp/show.out" ||
+	fail "show: B's CPU scope not said: $(cat "$tmp/show.out")"
 run show-a 0 show "$a"
 grep -q "^baseline $a$" "$tmp/show-a.out" || fail "show A: $(head -n 1 "$tmp/show-a.out")"
-ok "show: the nearest baseline, how far back, and its medians"
+grep -q "main process" "$tmp/show-a.out" && fail "show A: a CPU scope it does not have"
+ok "show: the nearest baseline, how far back, its medians and CPU scope"
 
 run diff 0 diff "$a" HEAD
 grep -q "^baseline diff ${a:0:12} -> ${b:0:12}$" "$tmp/diff.out" ||
@@ -86,7 +91,9 @@ grep -Eq '^cpu\.seconds_per_req .* \+30\.0 %  (inside|outside)$' "$tmp/diff.out"
 grep -Eq '^load\.lat_p99_ms .* -[0-9.]+ %  (inside|outside)$' "$tmp/diff.out" ||
 	fail "diff: no latency row"
 grep -Eq 'regression|improvement|verdict' "$tmp/diff.out" && fail "diff: a gate verdict in a baseline diff"
-ok "diff: old and new medians and the change, no verdict"
+grep -q "^note: cpu.seconds_per_req is not gated: the baseline counted the workload's whole cgroup, the current result the workload's main process only" "$tmp/diff.out" ||
+	fail "diff: the CPU scopes' difference not said: $(cat "$tmp/diff.out")"
+ok "diff: old and new medians and the change, no verdict, CPU scopes named"
 
 run diff-prev 0 diff "$b"
 grep -q "^baseline diff ${a:0:12} -> ${b:0:12}$" "$tmp/diff-prev.out" ||

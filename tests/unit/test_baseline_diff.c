@@ -108,7 +108,7 @@ static void test_baseline_diff_cpu_scope(void **state)
 	assert_int_equal(pg_baseline_diff_write(f, &so, &sn, 1, &err), 0);
 	fclose(f);
 	assert_non_null(strstr(text, "⚠️ cpu.seconds_per_req is not gated: the baseline "
-				     "counted the workload's whole cgroup, this run the "
+				     "counted the workload's whole cgroup, the current result the "
 				     "workload's main process only"));
 	free(text);
 	pg_result_release(&new);

@@ -99,7 +99,7 @@ static void test_compare_cpu_scopes_apart(void **state)
 	assert_int_equal(f->v.nnotes, 1);
 	assert_non_null(strstr(f->v.notes[0],
 			       "the baseline counted the workload's main "
-			       "process only, this run the workload's whole cgroup"));
+			       "process only, the current result the workload's whole cgroup"));
 }
 
 /* The same scope on both sides ("cgroup" spelled out or implied) is judged
