@@ -56,9 +56,11 @@ static void test_baseline_diff_host_mismatch(void **state)
 	assert_int_equal(pg_host_mismatch(&a, &b, line, sizeof(line)), 0);
 }
 
-static void test_baseline_diff_table_has_no_verdict(void **state)
+/* The diff of one metric's three runs, old -> new, as text or markdown;
+ * the new side's CPU counted scope (NULL: the cgroup). */
+static char *diff_of(const char *metric, const double *o, const double *n, const char *scope,
+		     int markdown)
 {
-	static const double o[] = { 1.0, 1.1, 1.05 }, n[] = { 6.0, 6.2, 6.1 };
 	struct pg_result old, new;
 	struct pg_baseline_side so = { &old, "aaaaaaaaaaaaaaaa", "baselines/s/a.json" };
 	struct pg_baseline_side sn = { &new, "bbbbbbbbbbbbbbbb", "baselines/s/b.json" };
@@ -67,22 +69,31 @@ static void test_baseline_diff_table_has_no_verdict(void **state)
 	size_t len = 0;
 	FILE *f;
 
-	(void)state;
 	pg_result_init(&old);
 	pg_result_init(&new);
-	add(&old, "load.lat_p99_ms", o, 3);
-	add(&new, "load.lat_p99_ms", n, 3);
+	add(&old, metric, o, 3);
+	add(&new, metric, n, 3);
+	new.cpu_scope = scope ? strdup(scope) : NULL;
 	f = open_memstream(&text, &len);
-	assert_int_equal(pg_baseline_diff_write(f, &so, &sn, 0, &err), 0);
+	assert_int_equal(pg_baseline_diff_write(f, &so, &sn, markdown, &err), 0);
 	fclose(f);
+	pg_result_release(&new);
+	pg_result_release(&old);
+	return text;
+}
+
+static void test_baseline_diff_table_has_no_verdict(void **state)
+{
+	static const double o[] = { 1.0, 1.1, 1.05 }, n[] = { 6.0, 6.2, 6.1 };
+	char *text = diff_of("load.lat_p99_ms", o, n, NULL, 0);
+
+	(void)state;
 	assert_non_null(strstr(text, "baseline diff aaaaaaaaaaaa -> bbbbbbbbbbbb"));
 	assert_non_null(strstr(text, "outside"));
 	assert_null(strstr(text, "pass"));
 	assert_null(strstr(text, "regression"));
 	assert_null(strstr(text, "threshold"));
 	free(text);
-	pg_result_release(&new);
-	pg_result_release(&old);
 }
 
 /* A lead reviewing a baseline recorded without root reads that its CPU
@@ -90,29 +101,13 @@ static void test_baseline_diff_table_has_no_verdict(void **state)
 static void test_baseline_diff_cpu_scope(void **state)
 {
 	static const double o[] = { 1.0, 1.1, 1.05 }, n[] = { 0.1, 0.1, 0.1 };
-	struct pg_result old, new;
-	struct pg_baseline_side so = { &old, "aaaaaaaaaaaaaaaa", "baselines/s/a.json" };
-	struct pg_baseline_side sn = { &new, "bbbbbbbbbbbbbbbb", "baselines/s/b.json" };
-	struct pg_err err = PG_ERR_INIT;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *text = diff_of(PG_METRIC_CPU, o, n, PG_CPU_SCOPE_PROCESS, 1);
 
 	(void)state;
-	pg_result_init(&old);
-	pg_result_init(&new);
-	add(&old, PG_METRIC_CPU, o, 3);
-	add(&new, PG_METRIC_CPU, n, 3);
-	new.cpu_scope = strdup(PG_CPU_SCOPE_PROCESS);
-	f = open_memstream(&text, &len);
-	assert_int_equal(pg_baseline_diff_write(f, &so, &sn, 1, &err), 0);
-	fclose(f);
 	assert_non_null(strstr(text, "⚠️ cpu.seconds_per_req is not gated: the baseline "
-				     "counted the workload's whole cgroup, the current result the "
-				     "workload's main process only"));
+				     "counted the workload's whole cgroup, the current result "
+				     "the workload's main process only"));
 	free(text);
-	pg_result_release(&new);
-	pg_result_release(&old);
 }
 
 static void test_baseline_diff_relpath(void **state)
