@@ -75,24 +75,25 @@ const char *pg_esc_text(char *out, size_t len, const char *s, int keep_lines)
 	return out;
 }
 
+/* Text between escapes goes out in one fwrite: profile top writes every
+ * function name through here. */
 void pg_esc_fwrite(FILE *f, const char *s, size_t len)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *run = p;
 	char e[8];
 	size_t n;
 	int esc;
 
-	while (len) {
+	for (; len; p += n, len -= n) {
 		n = scan(p, len, 1, &esc);
-		if (esc) {
-			escape_of(e, p, n);
-			fputs(e, f);
-		} else {
-			fwrite(p, 1, n, f);
-		}
-		p += n;
-		len -= n;
+		if (!esc)
+			continue;
+		fwrite(run, 1, (size_t)(p - run), f);
+		escape_of(e, p, n);
+		fputs(e, f);
+		run = p + n;
 	}
+	fwrite(run, 1, (size_t)(p - run), f);
 }
 
 void pg_esc_fputs(FILE *f, const char *s)
