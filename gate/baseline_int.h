@@ -12,6 +12,9 @@
 #include "baseline.h"
 #include "buf.h"
 
+/* A walk longer than this is a runaway, not a history. */
+#define MAX_WALK 1000000
+
 struct pg_baseline_store {
 	git_repository *repo;
 	char *dir;	/* <config dir>/<baselines_dir>/<scenario> */
