@@ -8,202 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pprof_int.h"
-
-struct merge {
-	struct pp_arena arena; /* the output messages */
-	struct pp_kmap strs, maps, funcs, locs, samples;
-	ProtobufCBinaryData *str;
-	Perftools__Profiles__Mapping **map;
-	Perftools__Profiles__Function **func;
-	Perftools__Profiles__Location **loc;
-	Perftools__Profiles__Sample **sample;
-	size_t capstr, capmap, capfunc, caploc, capsample;
-	uint64_t *key; /* scratch key */
-	size_t nkey, capkey;
-	Perftools__Profiles__Profile out;
-	int as_base; /* this input is a diff base: values negated, labelled */
-	/* Per input: old index of a mapping/function/location -> new id. */
-	uint64_t *newmap, *newfunc, *newloc;
-};
-
-static int key_push(struct merge *m, uint64_t v)
-{
-	if (pp_grow(&m->key, &m->capkey, m->nkey + 1, sizeof(*m->key)))
-		return PG_ENOMEM;
-	m->key[m->nkey++] = v;
-	return 0;
-}
-
-/* The new index of the string s (which must outlive the merge). */
-static int add_bytes(struct merge *m, struct pp_str s, int64_t *out)
-{
-	uint64_t w;
-	uint32_t idx;
-	size_t k;
-	int rc;
-
-	m->nkey = 0;
-	if (key_push(m, s.n))
-		return PG_ENOMEM;
-	for (k = 0; k < s.n; k += 8) {
-		w = 0;
-		memcpy(&w, s.p + k, s.n - k < 8 ? s.n - k : 8);
-		if (key_push(m, w))
-			return PG_ENOMEM;
-	}
-	rc = pp_kmap_get(&m->strs, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->str, &m->capstr, m->strs.n, sizeof(*m->str)))
-		return PG_ENOMEM;
-	if (!rc) {
-		m->str[idx].data = (uint8_t *)s.p;
-		m->str[idx].len = s.n;
-	}
-	*out = idx;
-	return 0;
-}
-
-/* The new index of string i of p. */
-static int add_string(struct merge *m, const struct pg_profile *p, int64_t i, int64_t *out)
-{
-	return add_bytes(m, pp_string(p, i), out);
-}
-
-static int add_mapping(struct merge *m, const struct pg_profile *p,
-		       const Perftools__Profiles__Mapping *in, uint64_t *out)
-{
-	Perftools__Profiles__Mapping *o;
-	int64_t file, bid;
-	uint32_t idx;
-	int rc;
-
-	if (add_string(m, p, in->filename, &file) || add_string(m, p, in->build_id, &bid))
-		return PG_ENOMEM;
-	m->nkey = 0;
-	if (key_push(m, in->memory_start) || key_push(m, in->memory_limit) ||
-	    key_push(m, in->file_offset) || key_push(m, (uint64_t)file) ||
-	    key_push(m, (uint64_t)bid) ||
-	    key_push(m, (uint64_t)in->has_functions | (uint64_t)in->has_filenames << 1 |
-				(uint64_t)in->has_line_numbers << 2 |
-				(uint64_t)in->has_inline_frames << 3))
-		return PG_ENOMEM;
-	rc = pp_kmap_get(&m->maps, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->map, &m->capmap, m->maps.n, sizeof(*m->map)))
-		return PG_ENOMEM;
-	if (!rc) {
-		o = pp_arena_alloc(&m->arena, sizeof(*o));
-		if (!o)
-			return PG_ENOMEM;
-		*o = *in;
-		o->id = idx + 1;
-		o->filename = file;
-		o->build_id = bid;
-		m->map[idx] = o;
-	}
-	*out = idx + 1;
-	return 0;
-}
-
-static int add_function(struct merge *m, const struct pg_profile *p,
-			const Perftools__Profiles__Function *in, uint64_t *out)
-{
-	Perftools__Profiles__Function *o;
-	int64_t name, sys, file;
-	uint32_t idx;
-	int rc;
-
-	if (add_string(m, p, in->name, &name) || add_string(m, p, in->system_name, &sys) ||
-	    add_string(m, p, in->filename, &file))
-		return PG_ENOMEM;
-	m->nkey = 0;
-	if (key_push(m, (uint64_t)name) || key_push(m, (uint64_t)sys) ||
-	    key_push(m, (uint64_t)file) || key_push(m, (uint64_t)in->start_line))
-		return PG_ENOMEM;
-	rc = pp_kmap_get(&m->funcs, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->func, &m->capfunc, m->funcs.n, sizeof(*m->func)))
-		return PG_ENOMEM;
-	if (!rc) {
-		o = pp_arena_alloc(&m->arena, sizeof(*o));
-		if (!o)
-			return PG_ENOMEM;
-		perftools__profiles__function__init(o);
-		o->id = idx + 1;
-		o->name = name;
-		o->system_name = sys;
-		o->filename = file;
-		o->start_line = in->start_line;
-		m->func[idx] = o;
-	}
-	*out = idx + 1;
-	return 0;
-}
-
-/* The key of a location in new ids: mapping, address, folded, lines. */
-static int location_key(struct merge *m, const struct pg_profile *p,
-			const Perftools__Profiles__Location *in)
-{
-	uint32_t mi = pp_idmap_get(&p->map_ids, in->mapping_id), fi;
-	size_t i;
-
-	m->nkey = 0;
-	if (key_push(m, mi == PP_NONE ? 0 : m->newmap[mi]) || key_push(m, in->address) ||
-	    key_push(m, in->is_folded) || key_push(m, in->n_line))
-		return PG_ENOMEM;
-	for (i = 0; i < in->n_line; i++) {
-		fi = pp_idmap_get(&p->func_ids, in->line[i]->function_id);
-		if (key_push(m, fi == PP_NONE ? 0 : m->newfunc[fi]) ||
-		    key_push(m, (uint64_t)in->line[i]->line) ||
-		    key_push(m, (uint64_t)in->line[i]->column))
-			return PG_ENOMEM;
-	}
-	return 0;
-}
-
-static int add_location(struct merge *m, const struct pg_profile *p,
-			const Perftools__Profiles__Location *in, uint64_t *out)
-{
-	Perftools__Profiles__Location *o;
-	Perftools__Profiles__Line *lines;
-	uint32_t idx;
-	size_t i;
-	int rc;
-
-	if (location_key(m, p, in))
-		return PG_ENOMEM;
-	rc = pp_kmap_get(&m->locs, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->loc, &m->caploc, m->locs.n, sizeof(*m->loc)))
-		return PG_ENOMEM;
-	if (!rc) {
-		o = pp_arena_alloc(&m->arena, sizeof(*o));
-		lines = pp_arena_alloc(&m->arena, in->n_line * sizeof(*lines) + 1);
-		if (!o || !lines)
-			return PG_ENOMEM;
-		perftools__profiles__location__init(o);
-		o->line = pp_arena_alloc(&m->arena, in->n_line * sizeof(*o->line) + 1);
-		if (!o->line)
-			return PG_ENOMEM;
-		o->id = idx + 1;
-		o->mapping_id = m->key[0];
-		o->address = in->address;
-		o->is_folded = in->is_folded;
-		o->n_line = in->n_line;
-		for (i = 0; i < in->n_line; i++) {
-			perftools__profiles__line__init(&lines[i]);
-			lines[i].function_id = m->key[4 + 3 * i];
-			lines[i].line = in->line[i]->line;
-			lines[i].column = in->line[i]->column;
-			o->line[i] = &lines[i];
-		}
-		m->loc[idx] = o;
-	}
-	*out = idx + 1;
-	return 0;
-}
+#include "pprof_merge_int.h"
 
 /* Labels go after the stack in the key; strings are added first because
  * add_string uses the scratch key too. A diff base's samples get pprof's
  * label "pprof::base" = "true" as well; *nl counts the labels. */
-static int label_words(struct merge *m, const struct pg_profile *p,
+static int label_words(struct pp_merge *m, const struct pg_profile *p,
 		       const Perftools__Profiles__Sample *in, uint64_t **out, size_t *nl)
 {
 	static const struct pp_str key = { (const uint8_t *)"pprof::base", 11 },
@@ -217,8 +27,9 @@ static int label_words(struct merge *m, const struct pg_profile *p,
 		return PG_ENOMEM;
 	for (i = 0; i < in->n_label; i++) {
 		l = in->label[i];
-		if (add_string(m, p, l->key, &k) || add_string(m, p, l->str, &s) ||
-		    add_string(m, p, l->num_unit, &u))
+		if (pp_merge_add_string(m, p, l->key, &k) ||
+		    pp_merge_add_string(m, p, l->str, &s) ||
+		    pp_merge_add_string(m, p, l->num_unit, &u))
 			goto nomem;
 		w[4 * i] = (uint64_t)k;
 		w[4 * i + 1] = (uint64_t)s;
@@ -227,7 +38,7 @@ static int label_words(struct merge *m, const struct pg_profile *p,
 	}
 	*nl = in->n_label;
 	if (m->as_base) {
-		if (add_bytes(m, key, &k) || add_bytes(m, yes, &s))
+		if (pp_merge_add_bytes(m, key, &k) || pp_merge_add_bytes(m, yes, &s))
 			goto nomem;
 		w[4 * i] = (uint64_t)k;
 		w[4 * i + 1] = (uint64_t)s;
@@ -241,25 +52,25 @@ nomem:
 }
 
 /* The key of a sample in new ids: its stack, then its nl labels (lw). */
-static int sample_key(struct merge *m, const struct pg_profile *p,
+static int sample_key(struct pp_merge *m, const struct pg_profile *p,
 		      const Perftools__Profiles__Sample *in, const uint64_t *lw, size_t nl)
 {
 	size_t i;
 
 	m->nkey = 0;
-	if (key_push(m, in->n_location_id))
+	if (pp_merge_key_push(m, in->n_location_id))
 		return PG_ENOMEM;
 	for (i = 0; i < in->n_location_id; i++)
-		if (key_push(m, m->newloc[pp_idmap_get(&p->loc_ids, in->location_id[i])]))
+		if (pp_merge_key_push(m, m->newloc[pp_idmap_get(&p->loc_ids, in->location_id[i])]))
 			return PG_ENOMEM;
 	for (i = 0; i < 4 * nl; i++)
-		if (key_push(m, lw[i]))
+		if (pp_merge_key_push(m, lw[i]))
 			return PG_ENOMEM;
 	return 0;
 }
 
 static Perftools__Profiles__Sample *
-new_sample(struct merge *m, const Perftools__Profiles__Sample *in, const uint64_t *lw, size_t nl)
+new_sample(struct pp_merge *m, const Perftools__Profiles__Sample *in, const uint64_t *lw, size_t nl)
 {
 	Perftools__Profiles__Sample *o = pp_arena_alloc(&m->arena, sizeof(*o));
 	Perftools__Profiles__Label *labels;
@@ -290,7 +101,7 @@ new_sample(struct merge *m, const Perftools__Profiles__Sample *in, const uint64_
 	return o;
 }
 
-static int add_sample(struct merge *m, const struct pg_profile *p,
+static int add_sample(struct pp_merge *m, const struct pg_profile *p,
 		      const Perftools__Profiles__Sample *in)
 {
 	Perftools__Profiles__Sample *o;
@@ -322,35 +133,9 @@ static int add_sample(struct merge *m, const struct pg_profile *p,
 	return 0;
 }
 
-static int add_entities(struct merge *m, const struct pg_profile *p, struct pp_arena *tmp)
-{
-	const Perftools__Profiles__ProfileLazy *r = p->raw;
-	const ProtobufCBinaryData *b;
-	Perftools__Profiles__Function *f;
-	Perftools__Profiles__Location *l;
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < r->n_mapping && !rc; i++)
-		rc = add_mapping(m, p, r->mapping[i], &m->newmap[i]);
-	for (i = 0; i < r->n_function && !rc; i++) {
-		b = &r->function[i];
-		f = perftools__profiles__function__unpack(&tmp->pc, b->len, b->data);
-		rc = f ? add_function(m, p, f, &m->newfunc[i]) : PG_ENOMEM;
-		pp_arena_reset(tmp);
-	}
-	for (i = 0; i < r->n_location && !rc; i++) {
-		b = &r->location[i];
-		l = perftools__profiles__location__unpack(&tmp->pc, b->len, b->data);
-		rc = l ? add_location(m, p, l, &m->newloc[i]) : PG_ENOMEM;
-		pp_arena_reset(tmp);
-	}
-	return rc;
-}
-
 /* Add every sample of p; its mappings, functions and locations first. The
  * profile was checked by pg_profile_parse, so every reference resolves. */
-static int add_profile(struct merge *m, const struct pg_profile *p)
+static int add_profile(struct pp_merge *m, const struct pg_profile *p)
 {
 	const Perftools__Profiles__ProfileLazy *r = p->raw;
 	Perftools__Profiles__Sample *s;
@@ -365,7 +150,7 @@ static int add_profile(struct merge *m, const struct pg_profile *p)
 	if (!m->newmap || !m->newfunc || !m->newloc)
 		rc = PG_ENOMEM;
 	if (!rc)
-		rc = add_entities(m, p, &tmp);
+		rc = pp_merge_add_entities(m, p, &tmp);
 	for (i = 0; i < r->n_sample && !rc; i++) {
 		s = pp_sample(p, i, &tmp);
 		rc = s ? add_sample(m, p, s) : PG_ENOMEM;
@@ -379,7 +164,7 @@ static int add_profile(struct merge *m, const struct pg_profile *p)
 	return rc;
 }
 
-static int value_type(struct merge *m, const struct pg_profile *p,
+static int value_type(struct pp_merge *m, const struct pg_profile *p,
 		      const Perftools__Profiles__ValueType *in,
 		      Perftools__Profiles__ValueType **out)
 {
@@ -389,14 +174,15 @@ static int value_type(struct merge *m, const struct pg_profile *p,
 		return PG_ENOMEM;
 	perftools__profiles__value_type__init(o);
 	*out = o;
-	return add_string(m, p, in->type, &o->type) || add_string(m, p, in->unit, &o->unit)
+	return pp_merge_add_string(m, p, in->type, &o->type) ||
+			       pp_merge_add_string(m, p, in->unit, &o->unit)
 		       ? PG_ENOMEM
 		       : 0;
 }
 
 /* The header: types, names and comments of the first profile; time,
  * duration and period from all of them. */
-static int header(struct merge *m, const struct pg_profile *const *in, size_t n)
+static int header(struct pp_merge *m, const struct pg_profile *const *in, size_t n)
 {
 	const Perftools__Profiles__ProfileLazy *r = in[0]->raw;
 	Perftools__Profiles__Profile *o = &m->out;
@@ -404,7 +190,7 @@ static int header(struct merge *m, const struct pg_profile *const *in, size_t n)
 	size_t i;
 	int rc;
 
-	rc = add_string(m, in[0], 0, &empty); /* string 0 is "" */
+	rc = pp_merge_add_string(m, in[0], 0, &empty); /* string 0 is "" */
 	o->n_sample_type = r->n_sample_type;
 	o->sample_type = pp_arena_alloc(&m->arena, r->n_sample_type * sizeof(*o->sample_type));
 	o->comment = pp_arena_alloc(&m->arena, r->n_comment * sizeof(*o->comment));
@@ -416,10 +202,10 @@ static int header(struct merge *m, const struct pg_profile *const *in, size_t n)
 		rc = value_type(m, in[0], r->period_type, &o->period_type);
 	o->n_comment = r->n_comment;
 	for (i = 0; i < r->n_comment && !rc; i++)
-		rc = add_string(m, in[0], r->comment[i], &o->comment[i]);
-	if (!rc && (add_string(m, in[0], r->drop_frames, &o->drop_frames) ||
-		    add_string(m, in[0], r->keep_frames, &o->keep_frames) ||
-		    add_string(m, in[0], r->default_sample_type, &o->default_sample_type)))
+		rc = pp_merge_add_string(m, in[0], r->comment[i], &o->comment[i]);
+	if (!rc && (pp_merge_add_string(m, in[0], r->drop_frames, &o->drop_frames) ||
+		    pp_merge_add_string(m, in[0], r->keep_frames, &o->keep_frames) ||
+		    pp_merge_add_string(m, in[0], r->default_sample_type, &o->default_sample_type)))
 		rc = PG_ENOMEM;
 	for (i = 0; i < n; i++) {
 		r = in[i]->raw;
@@ -432,7 +218,7 @@ static int header(struct merge *m, const struct pg_profile *const *in, size_t n)
 	return rc;
 }
 
-static int pack(struct merge *m, struct pg_buf *out, struct pg_err *err)
+static int pack(struct pp_merge *m, struct pg_buf *out, struct pg_err *err)
 {
 	Perftools__Profiles__Profile *o = &m->out;
 
@@ -449,7 +235,7 @@ static int pack(struct merge *m, struct pg_buf *out, struct pg_err *err)
 	return pp_write_profile(out, o, err);
 }
 
-static void merge_release(struct merge *m)
+static void merge_release(struct pp_merge *m)
 {
 	pp_kmap_release(&m->strs);
 	pp_kmap_release(&m->maps);
@@ -469,7 +255,7 @@ static void merge_release(struct merge *m)
 static int merge(struct pg_buf *out, const struct pg_profile *const *in, size_t n,
 		 size_t first_base, struct pg_err *err)
 {
-	struct merge m;
+	struct pp_merge m;
 	size_t i;
 	int rc = 0;
 
