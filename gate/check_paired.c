@@ -138,10 +138,13 @@ static int check_ref_program(const struct pg_check *k, struct pg_err *err)
 }
 
 /* Drift: how this runner measures the reference against the stored record
- * of the same commit's ancestry, per row, and in one line for CPU. */
+ * of the same commit's ancestry, per row, and in one line for CPU. A stored
+ * CPU counted over another scope (a baseline recorded without root) is no
+ * drift: it is left out. */
 static int drift(struct pg_check *k, struct pg_err *err)
 {
 	struct pg_verdict *v = &k->paired.v;
+	int apart = strcmp(pg_result_cpu_scope(&k->base), pg_result_cpu_scope(&k->paired.ref.res));
 	const struct pg_metric *m;
 	struct pg_compare_row *r;
 	double pct;
@@ -150,6 +153,8 @@ static int drift(struct pg_check *k, struct pg_err *err)
 
 	for (i = 0; i < v->nrows; i++) {
 		m = pg_result_metric(&k->base, v->rows[i].metric);
+		if (apart && !strcmp(v->rows[i].metric, PG_METRIC_CPU))
+			m = NULL;
 		v->rows[i].stored = m ? pg_metric_median(m) : NAN;
 	}
 	for (i = 0; i < v->nrows && !rc; i++) {
