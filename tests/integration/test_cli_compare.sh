@@ -86,6 +86,14 @@ run typo 1 "$b" "$c" -c "$tmp/typo.json"
 grep -q "^note: the config's gate entry 'load.lat_p99ms' names no metric of this run" \
 	"$tmp/typo.out" && ok "-c: a gate entry that names no metric is noted" ||
 	fail "typo: no note: $(cat "$tmp/typo.out")"
+# One of perfgate's own names absent from the run (getrandom.* under
+# --no-probes) is no typo: no note.
+jq '.scenarios[0].gate["getrandom.lat_p99_ns"] = { "threshold_pct": 50 }' "$tmp/perfgate.json" \
+	>"$tmp/absent.json"
+run absent 1 "$b" "$c" -c "$tmp/absent.json"
+grep -q "getrandom.lat_p99_ns" "$tmp/absent.out" &&
+	fail "absent: a note for a metric the run lacks: $(cat "$tmp/absent.out")"
+ok "-c: one of perfgate's own metrics absent from the run is not called a typo"
 
 for c2 in pass_small_changes threshold_exactly_at_limit; do
 	split $c2
