@@ -24,16 +24,18 @@
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
+B=$BUILD # the same, as an absolute path
+case $B in /*) ;; *) B=$PWD/$B ;; esac
 PAIRS=${1:-5}
 PORT=${PORT:-18431}
-PERFGATE=$PWD/$BUILD/perfgate
-LOOP=$PWD/$BUILD/tests/helpers/getrandom_loop
-ATTACH=$PWD/$BUILD/tests/helpers/bpf_attach
-EMPTY=$PWD/$BUILD/bench/empty.bpf.o
-SYSCOUNT=$PWD/$BUILD/bench/syscount.bpf.o
-HOOK_COST=$PWD/$BUILD/bench/hook_cost
-BULK=$PWD/$BUILD/tests/helpers/tcp_bulk
-API=$PWD/$BUILD/orders-api
+PERFGATE=$B/perfgate
+LOOP=$B/tests/helpers/getrandom_loop
+ATTACH=$B/tests/helpers/bpf_attach
+EMPTY=$B/bench/empty.bpf.o
+SYSCOUNT=$B/bench/syscount.bpf.o
+HOOK_COST=$B/bench/hook_cost
+BULK=$B/tests/helpers/tcp_bulk
+API=$B/orders-api
 TAG=perfgate-bench-$$
 CG="" HC="" NS="" PIDS=() OLD_STATS=""
 TMP=$(mktemp -d /tmp/$TAG.XXXXXX)

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 RUNS=${1:-300}
 make --no-print-directory "$BUILD/perfgate" >/dev/null
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac # used after a cd
 t=$(mktemp -d /tmp/perfgate-startup-XXXXXX)
 trap 'rm -rf "$t"' EXIT
 printf 'int main(void)\n{\n\treturn 0;\n}\n' >"$t/noop.c"
@@ -25,7 +26,7 @@ if ldd "$BUILD/perfgate" | grep -Eq 'libgit2|libcurl'; then
 	exit 1
 fi
 cd "$t"
-python3 - "$RUNS" "$OLDPWD/$BUILD/perfgate" <<'PY'
+python3 - "$RUNS" "$BUILD/perfgate" <<'PY'
 import os, sys, time
 runs, pg = int(sys.argv[1]), sys.argv[2]
 cmds = [("static no-op", ["./noop"]), ("perfgate --version", [pg, "--version"]),
