@@ -49,7 +49,9 @@ void pg_flame_set_note(struct pg_flame *fl, const char *note);
 /* Write the SVG; deterministic (children in byte order of their names).
  * Children narrower than min_width are drawn as one grey frame, "N frames
  * under 0.5 px", after their wider siblings (left out when even that is
- * narrower), so a profile of many tiny frames stays small and fast.
+ * narrower), so a profile of many tiny frames stays small and fast; when
+ * the frames left would take more than about 4 MB, the width used grows
+ * until they fit.
  * PG_EINFRA when the stream fails. */
 int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame_opts *o,
 		       struct pg_err *err);

@@ -20,14 +20,20 @@
 /* Deeper frames are left out: the recursion stays bounded on hostile
  * profiles, and no real stack needs a 16000 px tall image. */
 #define MAX_DEPTH 1000
+/* What the frames drawn may take, about: a profile of a few thousand
+ * samples, each a distinct deep stack just over min_width, drew 30 000
+ * frames (5.9 MB); min_width grows until the estimate fits. */
+#define MAX_BYTES (4 << 20)
+#define FRAME_BYTES 160 /* a frame's markup without its name (title and label) */
 
 struct svg {
 	FILE *f;
 	const struct pg_flame *fl;
 	const struct pg_flame_opts *o;
-	double scale;	/* px per unit of current share */
-	double max_abs; /* largest |delta| of a frame drawn */
-	int depth;	/* deepest frame drawn */
+	double scale;	  /* px per unit of current share */
+	double max_abs;	  /* largest |delta| of a frame drawn */
+	int depth;	  /* deepest frame drawn */
+	double min_width; /* o->min_width, or more to keep within MAX_BYTES */
 };
 
 static double delta(const struct pg_flame *fl, const struct pg_flame_node *n)
@@ -40,13 +46,55 @@ static double frame_width(const struct svg *s, const struct pg_flame_node *n)
 	return pg_flame_share(s->fl, n, 1) * s->scale;
 }
 
+/* The frames the children of parent narrower than min_width merge into:
+ * their sum in m, their count returned. */
+static uint32_t narrow_kids(const struct svg *s, const struct pg_flame_node *parent,
+			    struct pg_flame_node *m)
+{
+	uint32_t i, k = 0;
+
+	memset(m, 0, sizeof(*m));
+	for (i = 0; i < parent->nkids; i++) {
+		const struct pg_flame_node *c = &s->fl->nodes[parent->kids[i]];
+
+		if (frame_width(s, c) >= s->min_width)
+			continue;
+		m->value[0] += c->value[0];
+		m->value[1] += c->value[1];
+		k++;
+	}
+	return k;
+}
+
+/* The bytes the frames from id up would take, about, as frame() draws
+ * them; stops counting past MAX_BYTES. */
+static size_t estimate(const struct svg *s, uint32_t id, int depth, size_t sum)
+{
+	const struct pg_flame_node *n = &s->fl->nodes[id];
+	double w = frame_width(s, n);
+	struct pg_flame_node m;
+	size_t len, fit;
+	uint32_t i;
+
+	if (w < s->min_width || depth > MAX_DEPTH || sum > MAX_BYTES)
+		return sum;
+	len = strlen(n->name);
+	fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0; /* as frame_label cuts it */
+	sum += FRAME_BYTES + len + (fit < 3 ? 0 : fit < len ? fit : len);
+	for (i = 0; i < n->nkids; i++)
+		sum = estimate(s, n->kids[i], depth + 1, sum);
+	if (narrow_kids(s, n, &m) && frame_width(s, &m) >= s->min_width)
+		sum += FRAME_BYTES + 64;
+	return sum;
+}
+
 /* First pass: the depth and the largest change among the frames drawn. */
 static void measure(struct svg *s, uint32_t id, int depth)
 {
 	const struct pg_flame_node *n = &s->fl->nodes[id];
 	uint32_t i;
 
-	if (frame_width(s, n) < s->o->min_width || depth > MAX_DEPTH)
+	if (frame_width(s, n) < s->min_width || depth > MAX_DEPTH)
 		return;
 	if (depth > s->depth)
 		s->depth = depth;
@@ -139,21 +187,11 @@ static void merged(struct svg *s, const struct pg_flame_node *parent, int depth,
 {
 	struct pg_flame_node m;
 	char name[64];
-	uint32_t i, k = 0;
+	uint32_t k = narrow_kids(s, parent, &m);
 
-	memset(&m, 0, sizeof(m));
-	for (i = 0; i < parent->nkids; i++) {
-		const struct pg_flame_node *c = &s->fl->nodes[parent->kids[i]];
-
-		if (frame_width(s, c) >= s->o->min_width)
-			continue;
-		m.value[0] += c->value[0];
-		m.value[1] += c->value[1];
-		k++;
-	}
-	if (!k || frame_width(s, &m) < s->o->min_width)
+	if (!k || frame_width(s, &m) < s->min_width)
 		return;
-	snprintf(name, sizeof(name), "%u frames under %g px", k, s->o->min_width);
+	snprintf(name, sizeof(name), "%u frames under %.2g px", k, s->min_width);
 	m.name = name;
 	rect(s, &m, x, TOP + (s->depth - depth) * FRAME_H, frame_width(s, &m), "rgb(200,200,200)");
 }
@@ -165,13 +203,13 @@ static void frame(struct svg *s, uint32_t id, int depth, double x)
 	char fill[40];
 	uint32_t i;
 
-	if (w < s->o->min_width || depth > MAX_DEPTH)
+	if (w < s->min_width || depth > MAX_DEPTH)
 		return;
 	frame_fill(s, n, fill, sizeof(fill));
 	rect(s, n, x, TOP + (s->depth - depth) * FRAME_H, w, fill);
 	for (i = 0; i < n->nkids; i++) {
 		cw = frame_width(s, &s->fl->nodes[n->kids[i]]);
-		if (cw < s->o->min_width)
+		if (cw < s->min_width)
 			continue;
 		frame(s, n->kids[i], depth + 1, x);
 		x += cw;
@@ -256,12 +294,14 @@ static void header(const struct svg *s, double height)
 int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame_opts *o,
 		       struct pg_err *err)
 {
-	struct svg s = { f, fl, o, 0, 0, 0 };
+	struct svg s = { f, fl, o, 0, 0, 0, o->min_width };
 	double height;
 
 	s.scale = o->width - 2 * SIDE;
 	if (s.scale < 1)
 		return pg_err_set(err, PG_EUSAGE, "flame graph width %.0f is too small", o->width);
+	while (estimate(&s, 0, 0, 0) > MAX_BYTES)
+		s.min_width *= 1.25;
 	measure(&s, 0, 0);
 	height = TOP + (s.depth + 1) * FRAME_H + BOTTOM;
 	header(&s, height);
@@ -275,8 +315,6 @@ int pg_flame_write_svg(FILE *f, const struct pg_flame *fl, const struct pg_flame
 	return 0;
 }
 
-/* Degrade on a bad baseline: the current profile alone still tells where
- * the time goes. */
 /* Degrade on a bad baseline: the current profile alone still tells where
  * the time goes. */
 int pg_flame_svg(FILE *f, const void *base, size_t base_len, const void *cur, size_t cur_len,

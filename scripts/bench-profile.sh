@@ -30,10 +30,11 @@ else
 fi
 if [ "$SAMPLES" -gt 0 ]; then
 	gen=$BUILD/bench/genprofile
+	case $gen in /*) ;; *) gen=$PWD/$gen ;; esac
 	synthetic=$BUILD/bench/synthetic-$SAMPLES.pb.gz
 	if [ ! -x "$gen" ] || [ tests/bench/genprofile/main.go -nt "$gen" ]; then
 		(cd tests/bench/genprofile && GOPROXY=off \
-			GOCACHE="$PWD/../../../$BUILD/gocache" go build -o "../../../$gen" .)
+			GOCACHE="${gen%/bench/genprofile}/gocache" go build -o "$gen" .)
 	fi
 	[ -s "$synthetic" ] || "$gen" -samples "$SAMPLES" -o "$synthetic" >/dev/null
 	profiles+=("$synthetic")

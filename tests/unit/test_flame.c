@@ -648,6 +648,109 @@ static void test_flame_merges_tiny_frames(void **state)
 	svg_release(&s);
 }
 
+/* n samples of one unit, each its own stack of depth functions under
+ * "main" (no two share a frame): n frames per level, all of one width. */
+static uint8_t *wide_profile(size_t n, size_t depth, size_t *len)
+{
+	Perftools__Profiles__Profile p = PERFTOOLS__PROFILES__PROFILE__INIT;
+	size_t nf = n * depth + 1, i, j, ns = 5 + nf;
+	ProtobufCBinaryData *str = calloc(ns, sizeof(*str));
+	char *names = calloc(nf, 24);
+	Perftools__Profiles__ValueType vt[2] = { PERFTOOLS__PROFILES__VALUE_TYPE__INIT,
+						 PERFTOOLS__PROFILES__VALUE_TYPE__INIT };
+	Perftools__Profiles__ValueType *vtp[2] = { &vt[0], &vt[1] };
+	Perftools__Profiles__Function *f = calloc(nf, sizeof(*f)), **fp = calloc(nf, sizeof(*fp));
+	Perftools__Profiles__Line *ln = calloc(nf, sizeof(*ln)), **lnp = calloc(nf, sizeof(*lnp));
+	Perftools__Profiles__Location *l = calloc(nf, sizeof(*l)), **lp = calloc(nf, sizeof(*lp));
+	Perftools__Profiles__Sample *s = calloc(n, sizeof(*s)), **sp = calloc(n, sizeof(*sp));
+	uint64_t *locs = calloc(n * (depth + 1), sizeof(*locs));
+	int64_t one[2] = { 1, 1 };
+	const char *fixed[5] = { "", "samples", "count", "cpu", "nanoseconds" };
+	uint8_t *buf;
+
+	assert_true(str && names && f && fp && ln && lnp && l && lp && s && sp && locs);
+	for (i = 0; i < ns; i++) {
+		if (i < 5) {
+			str[i].data = (uint8_t *)fixed[i];
+		} else {
+			str[i].data = (uint8_t *)names + 24 * (i - 5);
+			snprintf((char *)str[i].data, 24, i == 5 ? "main" : "pkg.f%zu", i - 6);
+		}
+		str[i].len = strlen((const char *)str[i].data);
+	}
+	for (i = 0; i < 2; i++) {
+		vt[i].type = 1 + 2 * (int64_t)i;
+		vt[i].unit = 2 + 2 * (int64_t)i;
+	}
+	for (i = 0; i < nf; i++) {
+		perftools__profiles__function__init(&f[i]);
+		f[i].id = i + 1;
+		f[i].name = 5 + (int64_t)i;
+		fp[i] = &f[i];
+		perftools__profiles__line__init(&ln[i]);
+		ln[i].function_id = i + 1;
+		lnp[i] = &ln[i];
+		perftools__profiles__location__init(&l[i]);
+		l[i].id = i + 1;
+		l[i].line = &lnp[i];
+		l[i].n_line = 1;
+		lp[i] = &l[i];
+	}
+	for (i = 0; i < n; i++) {
+		perftools__profiles__sample__init(&s[i]);
+		s[i].location_id = locs + i * (depth + 1);
+		for (j = 0; j < depth; j++) /* leaf first, "main" (location 1) last */
+			s[i].location_id[j] = 2 + i * depth + (depth - 1 - j);
+		s[i].location_id[depth] = 1;
+		s[i].n_location_id = depth + 1;
+		s[i].value = one;
+		s[i].n_value = 2;
+		sp[i] = &s[i];
+	}
+	p.string_table = str;
+	p.n_string_table = ns;
+	p.sample_type = vtp;
+	p.n_sample_type = 2;
+	p.function = fp;
+	p.n_function = nf;
+	p.location = lp;
+	p.n_location = nf;
+	p.sample = sp;
+	p.n_sample = n;
+	*len = perftools__profiles__profile__get_packed_size(&p);
+	buf = malloc(*len + 1);
+	assert_non_null(buf);
+	assert_int_equal(perftools__profiles__profile__pack(&p, buf), *len);
+	free(str), free(names), free(f), free(fp), free(ln), free(lnp);
+	free(l), free(lp), free(s), free(sp), free(locs);
+	return buf;
+}
+
+/* 2000 stacks, 20 deep, of 0.59 px each would draw 40 000 frames (about
+ * 7 MB): the merge width grows until the graph fits about 4 MB, and the
+ * merged frames say the width they used. */
+static void test_flame_fits_a_budget(void **state)
+{
+	struct pg_err err = PG_ERR_INIT;
+	char *text = NULL;
+	size_t len, tlen;
+	uint8_t *buf;
+	FILE *m;
+
+	(void)state;
+	buf = wide_profile(2000, 20, &len);
+	m = open_memstream(&text, &tlen);
+	assert_int_equal(pg_flame_svg(m, NULL, 0, buf, len, &err), 0);
+	assert_int_equal(fclose(m), 0);
+	if (tlen > (4u << 20) + (256u << 10))
+		fail_msg("the SVG takes %zu bytes", tlen);
+	assert_non_null(strstr(text, "2000 frames under 0.62 px"));
+	assert_null(strstr(text, "frames under 0.5 px"));
+	assert_non_null(strstr(text, ">main<"));
+	free(text);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -663,6 +766,7 @@ int main(void)
 		cmocka_unit_test(test_flame_self_diff_is_all_neutral),
 		cmocka_unit_test(test_flame_interactive_or_not),
 		cmocka_unit_test(test_flame_merges_tiny_frames),
+		cmocka_unit_test(test_flame_fits_a_budget),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
