@@ -174,7 +174,10 @@ endef
 $(BUILD)/tests/helpers/vdso_go: tests/helpers/vdso_go/main.go tests/helpers/vdso_go/go.mod
 	$(call go_vdso_build,tests/helpers/vdso_go)
 
-$(BUILD)/tests/helpers/orders-api-vdso: $(wildcard tests/workload/orders-api/*.go)
+# After vdso_go, not beside it: the two would compile the same standard
+# library into one cold cache at once (31 s under -j2, 22 s in turn).
+$(BUILD)/tests/helpers/orders-api-vdso: $(wildcard tests/workload/orders-api/*.go) \
+		| $(BUILD)/tests/helpers/vdso_go
 	$(call go_vdso_build,tests/workload/orders-api)
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c
