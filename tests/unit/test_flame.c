@@ -70,15 +70,52 @@ static void sample(struct prof *b, int64_t v, const char *const *stack)
 
 #define SAMPLE(b, v, ...) sample(b, v, (const char *const[]){ __VA_ARGS__, NULL })
 
+/* n functions, one location each, both numbered from 1; function i is
+ * named by string 5 + i (no system name: kept verbatim). */
+static void entities(Perftools__Profiles__Profile *p, size_t n)
+{
+	Perftools__Profiles__Function *f = calloc(n, sizeof(*f)), **fp = calloc(n, sizeof(*fp));
+	Perftools__Profiles__Line *ln = calloc(n, sizeof(*ln)), **lnp = calloc(n, sizeof(*lnp));
+	Perftools__Profiles__Location *l = calloc(n, sizeof(*l)), **lp = calloc(n, sizeof(*lp));
+	size_t i;
+
+	assert_true(n && f && fp && ln && lnp && l && lp);
+	for (i = 0; i < n; i++) {
+		perftools__profiles__function__init(&f[i]);
+		f[i].id = i + 1;
+		f[i].name = 5 + (int64_t)i;
+		fp[i] = &f[i];
+		perftools__profiles__line__init(&ln[i]);
+		ln[i].function_id = i + 1;
+		lnp[i] = &ln[i];
+		perftools__profiles__location__init(&l[i]);
+		l[i].id = i + 1;
+		l[i].line = &lnp[i];
+		l[i].n_line = 1;
+		lp[i] = &l[i];
+	}
+	p->function = fp;
+	p->n_function = n;
+	p->location = lp;
+	p->n_location = n;
+}
+
+static void entities_free(Perftools__Profiles__Profile *p)
+{
+	free(p->function[0]);
+	free(p->function);
+	free(p->location[0]->line[0]);
+	free(p->location[0]->line);
+	free(p->location[0]);
+	free(p->location);
+}
+
 static uint8_t *pack(const struct prof *b, size_t *len)
 {
 	Perftools__Profiles__Profile p = PERFTOOLS__PROFILES__PROFILE__INIT;
 	ProtobufCBinaryData str[5 + MAXF];
 	const char *fixed[5] = { "", "samples", "count", "cpu", "nanoseconds" };
 	Perftools__Profiles__ValueType vt[2], *vtp[2];
-	Perftools__Profiles__Function f[MAXF], *fp[MAXF];
-	Perftools__Profiles__Line ln[MAXF], *lnp[MAXF];
-	Perftools__Profiles__Location l[MAXF], *lp[MAXF];
 	Perftools__Profiles__Sample s[MAXS], *sp[MAXS];
 	uint64_t locs[MAXS][MAXD];
 	int64_t vals[MAXS][2];
@@ -99,24 +136,7 @@ static uint8_t *pack(const struct prof *b, size_t *len)
 	}
 	p.sample_type = vtp;
 	p.n_sample_type = 2;
-	for (i = 0; i < b->nf; i++) {
-		perftools__profiles__function__init(&f[i]);
-		f[i].id = i + 1;
-		f[i].name = 5 + (int64_t)i; /* no system name: kept verbatim */
-		fp[i] = &f[i];
-		perftools__profiles__line__init(&ln[i]);
-		ln[i].function_id = i + 1;
-		lnp[i] = &ln[i];
-		perftools__profiles__location__init(&l[i]);
-		l[i].id = i + 1;
-		l[i].line = &lnp[i];
-		l[i].n_line = 1;
-		lp[i] = &l[i];
-	}
-	p.function = fp;
-	p.n_function = b->nf;
-	p.location = lp;
-	p.n_location = b->nf;
+	entities(&p, b->nf);
 	for (i = 0; i < b->ns; i++) {
 		perftools__profiles__sample__init(&s[i]);
 		for (j = 0; j < b->depth[i]; j++)
@@ -135,6 +155,7 @@ static uint8_t *pack(const struct prof *b, size_t *len)
 	buf = malloc(*len + 1);
 	assert_non_null(buf);
 	assert_int_equal(perftools__profiles__profile__pack(&p, buf), *len);
+	entities_free(&p);
 	return buf;
 }
 
@@ -659,16 +680,13 @@ static uint8_t *wide_profile(size_t n, size_t depth, size_t *len)
 	Perftools__Profiles__ValueType vt[2] = { PERFTOOLS__PROFILES__VALUE_TYPE__INIT,
 						 PERFTOOLS__PROFILES__VALUE_TYPE__INIT };
 	Perftools__Profiles__ValueType *vtp[2] = { &vt[0], &vt[1] };
-	Perftools__Profiles__Function *f = calloc(nf, sizeof(*f)), **fp = calloc(nf, sizeof(*fp));
-	Perftools__Profiles__Line *ln = calloc(nf, sizeof(*ln)), **lnp = calloc(nf, sizeof(*lnp));
-	Perftools__Profiles__Location *l = calloc(nf, sizeof(*l)), **lp = calloc(nf, sizeof(*lp));
 	Perftools__Profiles__Sample *s = calloc(n, sizeof(*s)), **sp = calloc(n, sizeof(*sp));
 	uint64_t *locs = calloc(n * (depth + 1), sizeof(*locs));
 	int64_t one[2] = { 1, 1 };
 	const char *fixed[5] = { "", "samples", "count", "cpu", "nanoseconds" };
 	uint8_t *buf;
 
-	assert_true(str && names && f && fp && ln && lnp && l && lp && s && sp && locs);
+	assert_true(str && names && s && sp && locs);
 	for (i = 0; i < ns; i++) {
 		if (i < 5) {
 			str[i].data = (uint8_t *)fixed[i];
@@ -682,20 +700,7 @@ static uint8_t *wide_profile(size_t n, size_t depth, size_t *len)
 		vt[i].type = 1 + 2 * (int64_t)i;
 		vt[i].unit = 2 + 2 * (int64_t)i;
 	}
-	for (i = 0; i < nf; i++) {
-		perftools__profiles__function__init(&f[i]);
-		f[i].id = i + 1;
-		f[i].name = 5 + (int64_t)i;
-		fp[i] = &f[i];
-		perftools__profiles__line__init(&ln[i]);
-		ln[i].function_id = i + 1;
-		lnp[i] = &ln[i];
-		perftools__profiles__location__init(&l[i]);
-		l[i].id = i + 1;
-		l[i].line = &lnp[i];
-		l[i].n_line = 1;
-		lp[i] = &l[i];
-	}
+	entities(&p, nf);
 	for (i = 0; i < n; i++) {
 		perftools__profiles__sample__init(&s[i]);
 		s[i].location_id = locs + i * (depth + 1);
@@ -711,18 +716,14 @@ static uint8_t *wide_profile(size_t n, size_t depth, size_t *len)
 	p.n_string_table = ns;
 	p.sample_type = vtp;
 	p.n_sample_type = 2;
-	p.function = fp;
-	p.n_function = nf;
-	p.location = lp;
-	p.n_location = nf;
 	p.sample = sp;
 	p.n_sample = n;
 	*len = perftools__profiles__profile__get_packed_size(&p);
 	buf = malloc(*len + 1);
 	assert_non_null(buf);
 	assert_int_equal(perftools__profiles__profile__pack(&p, buf), *len);
-	free(str), free(names), free(f), free(fp), free(ln), free(lnp);
-	free(l), free(lp), free(s), free(sp), free(locs);
+	entities_free(&p);
+	free(str), free(names), free(s), free(sp), free(locs);
 	return buf;
 }
 
