@@ -152,7 +152,7 @@ static int cpu_apart(const struct pg_result *b, const struct pg_result *c)
 }
 
 static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const struct pg_metric *c,
-		    const struct pg_compare_opts *o, int cpu_apart)
+		    const struct pg_compare_opts *o, int apart)
 {
 	const struct pg_metric *any = c ? c : b;
 	const struct pg_gate_rule *rule = pg_gate_rule_find(o->rules, o->nrules, any->name);
@@ -183,7 +183,7 @@ static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const s
 			r->note = b ? "missing in current" : "no baseline for metric";
 		return 0;
 	}
-	if (cpu_apart && !strcmp(r->metric, PG_METRIC_CPU)) {
+	if (apart && !strcmp(r->metric, PG_METRIC_CPU)) {
 		r->gated = 0;
 		r->verdict = PG_VERDICT_REPORTED;
 		r->note = "CPU counted differently";
