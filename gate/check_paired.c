@@ -144,7 +144,7 @@ static int check_ref_program(const struct pg_check *k, struct pg_err *err)
 static int drift(struct pg_check *k, struct pg_err *err)
 {
 	struct pg_verdict *v = &k->paired.v;
-	int apart = strcmp(pg_result_cpu_scope(&k->base), pg_result_cpu_scope(&k->paired.ref.res));
+	int apart = pg_result_cpu_apart(&k->base, &k->paired.ref.res);
 	const struct pg_metric *m;
 	struct pg_compare_row *r;
 	double pct;

@@ -136,7 +136,7 @@ static void show_result(const struct pg_result *r, const struct pg_baseline_ref 
 	       ESC(e1, r->scenario), ESC(e2, r->created), r->runs, r->runs == 1 ? "" : "s",
 	       r->dirty ? " (dirty work tree)" : "", ESC(e3, r->host.cpu_model), r->host.cores,
 	       ESC(e4, r->host.kernel));
-	if (!strcmp(pg_result_cpu_scope(r), PG_CPU_SCOPE_PROCESS))
+	if (pg_result_cpu_main_only(r))
 		printf("cpu      the workload's main process only (captured without root)\n");
 	putchar('\n');
 	printf("%-34s %-7s %-6s %12s  %s\n", "metric", "unit", "better", "median", "runs");

@@ -143,14 +143,6 @@ static void decide(struct pg_compare_row *r, double alpha)
 	r->verdict = worse ? PG_VERDICT_REGRESSION : PG_VERDICT_IMPROVEMENT;
 }
 
-/* CPU counted over the main process on one side and the whole cgroup on
- * the other (a baseline recorded without root, say) is two measurements:
- * a wrapper script's main process uses next to nothing. */
-static int cpu_apart(const struct pg_result *b, const struct pg_result *c)
-{
-	return strcmp(pg_result_cpu_scope(b), pg_result_cpu_scope(c)) != 0;
-}
-
 static int fill_row(struct pg_compare_row *r, const struct pg_metric *b, const struct pg_metric *c,
 		    const struct pg_compare_opts *o, int apart)
 {
@@ -199,7 +191,7 @@ static int compare_metrics(const struct pg_result *b, const struct pg_result *c,
 {
 	size_t i = 0, j = 0;
 	const struct pg_metric *mb, *mc;
-	int cmp, apart = cpu_apart(b, c);
+	int cmp, apart = pg_result_cpu_apart(b, c);
 
 	v->rows = calloc(b->nmetrics + c->nmetrics + 1, sizeof(*v->rows));
 	if (!v->rows)
@@ -321,9 +313,8 @@ const struct pg_compare_row *pg_verdict_row(const struct pg_verdict *v, const ch
 
 static const char *scope_words(const struct pg_result *r)
 {
-	return r->cpu_scope && !strcmp(r->cpu_scope, PG_CPU_SCOPE_PROCESS)
-		       ? "the workload's main process only"
-		       : "the workload's whole cgroup";
+	return pg_result_cpu_main_only(r) ? "the workload's main process only"
+					  : "the workload's whole cgroup";
 }
 
 /* A load.<key> "gate" entry that names no metric of either side is most
@@ -357,7 +348,7 @@ int pg_compare_results(const struct pg_result *baseline, const struct pg_result 
 	if (compare_metrics(baseline, current, o, out) || compare_funcs(baseline, current, o, out))
 		goto nomem;
 	rc = note_unmatched_rules(o, out, err);
-	if (!rc && cpu_apart(baseline, current) && pg_verdict_row(out, PG_METRIC_CPU))
+	if (!rc && pg_result_cpu_apart(baseline, current) && pg_verdict_row(out, PG_METRIC_CPU))
 		rc = pg_verdict_note(
 			out, err,
 			"%s is not gated: the baseline counted %s, the current result %s; "

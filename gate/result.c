@@ -264,9 +264,14 @@ int pg_result_append(struct pg_result *dst, const struct pg_result *src, struct 
 	return rc;
 }
 
-const char *pg_result_cpu_scope(const struct pg_result *r)
+int pg_result_cpu_main_only(const struct pg_result *r)
 {
-	return r->cpu_scope ? r->cpu_scope : "cgroup";
+	return r->cpu_scope && !strcmp(r->cpu_scope, PG_CPU_SCOPE_PROCESS);
+}
+
+int pg_result_cpu_apart(const struct pg_result *a, const struct pg_result *b)
+{
+	return pg_result_cpu_main_only(a) != pg_result_cpu_main_only(b);
 }
 
 static int same(const char *a, const char *b)

@@ -76,8 +76,12 @@ struct pg_result {
 #define PG_CPU_SCOPE_PROCESS "process"
 #define PG_METRIC_CPU "cpu.seconds_per_req"
 
-/* What r's CPU figures counted: "cgroup" or PG_CPU_SCOPE_PROCESS. */
-const char *pg_result_cpu_scope(const struct pg_result *r);
+/* 1 when r's CPU figures counted the workload's main process only. */
+int pg_result_cpu_main_only(const struct pg_result *r);
+
+/* 1 when a and b counted CPU over different scopes: two measurements, not
+ * one (a wrapper script's main process uses next to nothing). */
+int pg_result_cpu_apart(const struct pg_result *a, const struct pg_result *b);
 
 /* The facts of a and b (CPU model, cores, kernel) on one line into out, 1
  * when they differ; 0 when they match or the differing fact is unknown on
