@@ -66,6 +66,15 @@ static uint32_t narrow_kids(const struct svg *s, const struct pg_flame_node *par
 	return k;
 }
 
+/* The characters of a label a frame w px wide holds; 0 under 3, where
+ * it gets none. */
+static size_t label_fit(double w)
+{
+	size_t fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0;
+
+	return fit < 3 ? 0 : fit;
+}
+
 /* The bytes the frames from id up would take, about, as frame() draws
  * them; stops counting past MAX_BYTES. */
 static size_t estimate(const struct svg *s, uint32_t id, int depth, size_t sum)
@@ -79,8 +88,8 @@ static size_t estimate(const struct svg *s, uint32_t id, int depth, size_t sum)
 	if (w < s->min_width || depth > MAX_DEPTH || sum > MAX_BYTES)
 		return sum;
 	len = strlen(n->name);
-	fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0; /* as frame_label cuts it */
-	sum += FRAME_BYTES + len + (fit < 3 ? 0 : fit < len ? fit : len);
+	fit = label_fit(w);
+	sum += FRAME_BYTES + len + (fit < len ? fit : len);
 	for (i = 0; i < n->nkids; i++)
 		sum = estimate(s, n->kids[i], depth + 1, sum);
 	if (narrow_kids(s, n, &m) && frame_width(s, &m) >= s->min_width)
@@ -155,9 +164,9 @@ static void frame_title(const struct svg *s, const struct pg_flame_node *n)
 static void frame_label(const struct svg *s, const struct pg_flame_node *n, double x, double y,
 			double w)
 {
-	size_t fit = w > 6 ? (size_t)((w - 6) / CHAR_W) : 0, len = pg_xml_chars(n->name);
+	size_t fit = label_fit(w), len = pg_xml_chars(n->name);
 
-	if (fit < 3)
+	if (!fit)
 		return;
 	fprintf(s->f, "<text x=\"%.2f\" y=\"%.2f\">", x + 3, y + FRAME_H - 5);
 	if (len <= fit) {
