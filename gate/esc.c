@@ -54,22 +54,26 @@ static void escape_of(char out[8], const unsigned char *s, size_t len)
 const char *pg_esc_text(char *out, size_t len, const char *s, int keep_lines)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t o = 0, left = strlen(s), n;
+	size_t o = 0, left = strlen(s), n, m;
+	const char *src;
 	char e[8];
 	int esc;
 
 	if (!len)
 		return out;
-	while (left && o + 1 < len) {
+	for (; left && o + 1 < len; p += n, left -= n) {
 		n = scan(p, left, keep_lines, &esc);
-		if (esc)
+		src = (const char *)p;
+		m = n;
+		if (esc) {
 			escape_of(e, p, n);
-		if (o + (esc ? strlen(e) : n) >= len)
+			src = e;
+			m = strlen(e);
+		}
+		if (o + m >= len)
 			break;
-		memcpy(out + o, esc ? e : (const char *)p, esc ? strlen(e) : n);
-		o += esc ? strlen(e) : n;
-		p += n;
-		left -= n;
+		memcpy(out + o, src, m);
+		o += m;
 	}
 	out[o] = '\0';
 	return out;
