@@ -28,35 +28,38 @@ static char *md(const char *s, int code)
 
 static void test_esc_text_controls(void **state)
 {
+	static const struct {
+		const char *in;
+		int keep_lines;
+		const char *want;
+	} cases[] = {
+		{ "a\x1b]0;pwn\x07z", 0, "a\\x1b]0;pwn\\x07z" },
+		{ "csi\xc2\x9b"
+		  "2J",
+		  0, "csi\\x9b2J" },
+		{ "line\nnext\ttab", 1, "line\nnext\ttab" },
+		{ "line\n", 0, "line\\x0a" },
+		{ "caf\xc3\xa9", 0, "caf\xc3\xa9" },
+		/* a lone 0x9b is CSI to some terminals; a truncated sequence too */
+		{ "a\x9b"
+		  "8m",
+		  0, "a\\x9b8m" },
+		{ "end\xe6\x97", 0, "end\\xe6\\x97" },
+		/* bidi overrides reorder what a reviewer reads; other text stays */
+		{ "rtl\xe2\x80\xae"
+		  "cba",
+		  0, "rtl\\u202ecba" },
+		{ "\xe6\x97\xa5\xf0\x9f\x9a\x80", 0, "\xe6\x97\xa5\xf0\x9f\x9a\x80" },
+	};
 	char out[128];
+	size_t i;
 
 	(void)state;
-	assert_string_equal(pg_esc_text(out, sizeof(out), "a\x1b]0;pwn\x07z", 0),
-			    "a\\x1b]0;pwn\\x07z");
-	assert_string_equal(pg_esc_text(out, sizeof(out),
-					"csi\xc2\x9b"
-					"2J",
-					0),
-			    "csi\\x9b2J");
-	assert_string_equal(pg_esc_text(out, sizeof(out), "line\nnext\ttab", 1), "line\nnext\ttab");
-	assert_string_equal(pg_esc_text(out, sizeof(out), "line\n", 0), "line\\x0a");
-	assert_string_equal(pg_esc_text(out, sizeof(out), "caf\xc3\xa9", 0), "caf\xc3\xa9");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(pg_esc_text(out, sizeof(out), cases[i].in, cases[i].keep_lines),
+				    cases[i].want);
+	/* an escape that does not fit is left out whole */
 	assert_string_equal(pg_esc_text(out, 6, "\x1b\x1b", 0), "\\x1b");
-	/* a lone 0x9b is CSI to some terminals; a truncated sequence too */
-	assert_string_equal(pg_esc_text(out, sizeof(out),
-					"a\x9b"
-					"8m",
-					0),
-			    "a\\x9b8m");
-	assert_string_equal(pg_esc_text(out, sizeof(out), "end\xe6\x97", 0), "end\\xe6\\x97");
-	/* bidi overrides reorder what a reviewer reads; other text stays */
-	assert_string_equal(pg_esc_text(out, sizeof(out),
-					"rtl\xe2\x80\xae"
-					"cba",
-					0),
-			    "rtl\\u202ecba");
-	assert_string_equal(pg_esc_text(out, sizeof(out), "\xe6\x97\xa5\xf0\x9f\x9a\x80", 0),
-			    "\xe6\x97\xa5\xf0\x9f\x9a\x80");
 }
 
 /* A name that is a byte range, not a C string: nothing past len is read
