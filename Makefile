@@ -12,7 +12,7 @@ BPFTOOL ?= bpftool
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 GO ?= go
 
-PKGS := libbpf libgit2 jansson libcurl libprotobuf-c zlib
+PKGS := libbpf libgit2 jansson libcurl libprotobuf-c zlib libdeflate
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lelf -lm -lpthread
 # perfgate itself does not link libgit2 and libcurl: gate/dynlib.c loads them

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* pprof profiles (profile.proto, gzip-compressed or raw): parse with
- * protobuf-c + zlib, and aggregate by function as `go tool pprof -top` does.
+ * protobuf-c and libdeflate, and aggregate by function as `go tool pprof -top` does.
  * A struct pg_profile is owned by the caller (pg_profile_free); a struct
  * pg_top owns its strings and array (pg_top_release). pg_profile_parse takes
  * untrusted bytes and is the fuzz target. */

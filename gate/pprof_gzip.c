@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
 /* gzip for pprof profiles: inflating untrusted input with a cap on the
- * output (zip bombs), and deflating the profiles perfgate writes. */
+ * output (zip bombs), and deflating the profiles perfgate writes.
+ *
+ * libdeflate inflates a profile about three times as fast as zlib, which
+ * was a quarter of `profile top`'s time; but it inflates a member in one
+ * call, into room given up front, and says only "bad data" when it fails.
+ * So a member that outgrows its buffer is inflated again in a larger one,
+ * and input libdeflate refuses is read again by zlib, whose message says
+ * why (rare, and then the time does not matter). */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include "buf.h"
@@ -88,7 +96,10 @@ static int inflate_all(z_stream *zs, const uint8_t *in, size_t len, uint8_t **bu
 	}
 }
 
-int pp_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, struct pg_err *err)
+/* zlib's reading of input libdeflate refused: the same output, or the
+ * reason it is corrupt. */
+static int zlib_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len,
+		       struct pg_err *err)
 {
 	z_stream zs;
 	uint8_t *buf = NULL;
@@ -114,6 +125,60 @@ int pp_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, str
 	buf = NULL;
 out:
 	inflateEnd(&zs);
+	free(buf);
+	return rc;
+}
+
+/* Each member in turn after the last, growing the buffer when one does
+ * not fit: 0, 1 when libdeflate refuses the input, or an error. */
+static int members(struct libdeflate_decompressor *d, const uint8_t *in, size_t len, uint8_t **buf,
+		   size_t *cap, size_t *used, struct pg_err *err)
+{
+	enum libdeflate_result r;
+	size_t in_used, got;
+	int rc;
+
+	while (len) {
+		r = libdeflate_gzip_decompress_ex(d, in, len, *buf + *used, *cap - *used, &in_used,
+						  &got);
+		if (r == LIBDEFLATE_INSUFFICIENT_SPACE) {
+			rc = grow(buf, cap, err);
+			if (rc)
+				return rc;
+			continue;
+		}
+		if (r != LIBDEFLATE_SUCCESS)
+			return 1;
+		*used += got;
+		in += in_used;
+		len -= in_used;
+	}
+	return 0;
+}
+
+int pp_gunzip(const uint8_t *in, size_t len, uint8_t **out, size_t *out_len, struct pg_err *err)
+{
+	struct libdeflate_decompressor *d = libdeflate_alloc_decompressor();
+	size_t cap = first_cap(in, len), used = 0;
+	uint8_t *buf = malloc(cap);
+	int rc;
+
+	if (!d || !buf) {
+		rc = pg_err_nomem(err);
+		goto out;
+	}
+	rc = members(d, in, len, &buf, &cap, &used, err);
+	if (rc == 1) {
+		rc = zlib_gunzip(in, len, out, out_len, err);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	*out_len = used;
+	*out = buf;
+	buf = NULL;
+out:
+	libdeflate_free_decompressor(d);
 	free(buf);
 	return rc;
 }

@@ -10,7 +10,7 @@ set -eu
 PKGS="make gcc clang llvm pkg-config git
 bpftool libbpf-dev libelf-dev
 libgit2-dev libjansson-dev libcurl4-openssl-dev libcmocka-dev
-protobuf-c-compiler libprotobuf-c-dev zlib1g-dev
+protobuf-c-compiler libprotobuf-c-dev zlib1g-dev libdeflate-dev
 golang-go wrk nftables iproute2 libxml2-utils libxml2-dev procps time
 clang-format libclang-rt-14-dev jq curl xz-utils gpgv debian-archive-keyring
 chromium podman runc rsync python3"
