@@ -129,8 +129,9 @@ out:
 	return rc;
 }
 
-/* Each member in turn after the last, growing the buffer when one does
- * not fit: 0, 1 when libdeflate refuses the input, or an error. */
+/* Each member in turn, appended to the output of those before it, growing
+ * the buffer when one does not fit: 0, 1 when libdeflate refuses the
+ * input, or an error. */
 static int members(struct libdeflate_decompressor *d, const uint8_t *in, size_t len, uint8_t **buf,
 		   size_t *cap, size_t *used, struct pg_err *err)
 {
