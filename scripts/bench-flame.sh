@@ -25,8 +25,7 @@ if [ -n "${BENCH_SAMPLES:-}" ]; then
 	gen=$BUILD/bench/genprofile
 	case $gen in /*) ;; *) gen=$PWD/$gen ;; esac
 	mkdir -p "$BUILD/bench"
-	(cd tests/bench/genprofile && GOWORK=off GOFLAGS=-mod=mod GOPROXY=off \
-		GOCACHE="${gen%/bench/genprofile}/gocache" go build -o "$gen" .)
+	(cd tests/bench/genprofile && GOWORK=off GOFLAGS=-mod=mod GOPROXY=off go build -o "$gen" .)
 	"$gen" -samples "$BENCH_SAMPLES" -o "$tmp/synthetic.pb.gz"
 	profiles+=("$tmp/synthetic.pb.gz")
 fi

@@ -59,13 +59,14 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com \
 unset ORDERS_REGRESS
 
 # The scratch repository: the demo's service and scenario, with absolute
-# paths to this checkout's load script and the suite's Go cache.
+# paths to this checkout's load script and the Go build cache the Makefile
+# uses.
 repo=$tmp/repo
 mkdir -p "$repo/svc"
 cp "$ROOT"/tests/workload/orders-api/{main.go,go.mod,regress.conf} "$repo/svc/"
 printf 'go 1.19\n\nuse ./svc\n' >"$repo/go.work"
 printf 'bin/\n' >"$repo/.gitignore"
-jq --arg l "$ROOT/scripts/load-wrk.sh" --arg c "$BUILD/gocache" '
+jq --arg l "$ROOT/scripts/load-wrk.sh" --arg c "${GOCACHE:-$(go env GOCACHE)}" '
 	.scenarios[0].build = { cmd: ["go", "build", "-trimpath", "-o", "bin/orders-api", "./svc"],
 				env: { GOPROXY: "off", GOCACHE: $c } }
 	| .scenarios[0].workload.cmd[0] = "bin/orders-api"

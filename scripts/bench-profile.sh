@@ -33,8 +33,7 @@ if [ "$SAMPLES" -gt 0 ]; then
 	case $gen in /*) ;; *) gen=$PWD/$gen ;; esac
 	synthetic=$BUILD/bench/synthetic-$SAMPLES.pb.gz
 	if [ ! -x "$gen" ] || [ tests/bench/genprofile/main.go -nt "$gen" ]; then
-		(cd tests/bench/genprofile && GOPROXY=off \
-			GOCACHE="${gen%/bench/genprofile}/gocache" go build -o "$gen" .)
+		(cd tests/bench/genprofile && GOPROXY=off go build -o "$gen" .)
 	fi
 	[ -s "$synthetic" ] || "$gen" -samples "$SAMPLES" -o "$synthetic" >/dev/null
 	profiles+=("$synthetic")

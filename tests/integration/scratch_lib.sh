@@ -6,6 +6,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 PERFGATE=${PERFGATE:-$BUILD/perfgate}
+# the Makefile's Go build cache, as in lib.sh
+[ -n "${GOCACHE:-}" ] || ! command -v go >/dev/null || export GOCACHE="$(go env GOCACHE)"
 export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com GIT_COMMITTER_NAME=t \
 	GIT_COMMITTER_EMAIL=t@example.com PERFGATE
 unset CI_MERGE_REQUEST_DIFF_BASE_SHA CI_MERGE_REQUEST_IID ORDERS_REGRESS PERFGATE_SKIP \

@@ -38,7 +38,7 @@ done
 # The image: a static binary (no libc in a FROM scratch image), no registry.
 mkdir -p "$T/img"
 (cd "$ROOT/tests/workload/orders-api" && CGO_ENABLED=0 GOPROXY=off \
-	GOCACHE="$BUILD/gocache" go build -trimpath -o "$T/img/orders-api" .) ||
+	go build -trimpath -o "$T/img/orders-api" .) ||
 	{ echo "FAIL: cannot build the static demo binary"; exit 1; }
 printf 'FROM scratch\nCOPY orders-api /orders-api\nENTRYPOINT ["/orders-api"]\n' \
 	>"$T/img/Containerfile"

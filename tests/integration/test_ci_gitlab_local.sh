@@ -23,7 +23,7 @@ command -v go >/dev/null || { echo "SKIP: go is needed to build the scratch serv
 
 tmp=$(mktemp -d /tmp/pg-gcl.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-export GOCACHE=$BUILD/gocache GOFLAGS=-mod=mod GOPROXY=off
+export GOFLAGS=-mod=mod GOPROXY=off
 
 repo=$tmp/app
 git init -q --bare -b main "$tmp/origin.git"

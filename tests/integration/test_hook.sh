@@ -22,12 +22,12 @@ command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) is needed"; 
 tmp=$(mktemp -d /tmp/pg-hook.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
-export GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$tmp/gocache
 # private caches (nobody cannot write root's), seeded with the standard
 # library the Makefile compiled, so the builds take seconds, not half a minute
 for c in gocache gocache-nobody; do
-	cp -a "$BUILD/gocache" "$tmp/$c" 2>/dev/null || mkdir -p "$tmp/$c"
+	cp -a "${GOCACHE:-$BUILD/gocache}" "$tmp/$c" 2>/dev/null || mkdir -p "$tmp/$c"
 done
+export GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$tmp/gocache
 ms() { date +%s%3N; }
 
 git init -q --bare -b main "$tmp/origin.git"
