@@ -68,9 +68,9 @@ static int check_files(const char *dir, struct pg_err *err)
 	return 0;
 }
 
-/* After a failed mkdir or write: a folder the user may not write is
- * theirs to fix (2); a file system that is full or read-only is the
- * runner's (3). */
+/* After a failed mkdir or write: a folder the user may not write, or a
+ * path that cannot be one, is theirs to fix (2); a file system that is
+ * full or read-only is the runner's (3). */
 static int denied(void)
 {
 	return errno == EACCES || errno == EPERM;
@@ -89,8 +89,8 @@ int pg_report_dir_check(const char *dir, struct pg_err *err)
 				  "to",
 				  dir);
 	rc = pg_fs_mkdirs(dir, err);
-	if (rc)
-		return denied() ? rc : infra(err);
+	if (rc) /* pg_fs_mkdirs classed the path's errors as the user's */
+		return rc == PG_EINPUT && errno != EROFS ? rc : infra(err);
 	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		return pg_err_set(err, PG_EINPUT, "report folder '%s' is not a directory", dir);
 	/* temp files of a run killed while writing its reports (SIGKILL) */

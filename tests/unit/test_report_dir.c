@@ -186,6 +186,19 @@ static void test_report_dir_read_only(void **state)
 	assert_non_null(strstr(err.msg, "not writable"));
 }
 
+/* A folder that cannot be made where the user put it is theirs to fix. */
+static void test_report_dir_not_a_path(void **state)
+{
+	struct fixture *f = *state;
+	struct pg_err err = PG_ERR_INIT;
+	char path[128];
+
+	sh("echo x >%s/file", f->dir);
+	snprintf(path, sizeof(path), "%s/file/rep", f->dir);
+	assert_int_equal(pg_report_dir_check(path, &err), PG_EINPUT);
+	assert_non_null(strstr(err.msg, "Not a directory"));
+}
+
 /* The notes (changed baselines, a rejected profile) are in every report. */
 static void test_report_dir_notes_everywhere(void **state)
 {
@@ -246,6 +259,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_full_disk, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_dir_not_a_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_sweeps_dead_temps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_notes_everywhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_report_dir_interrupted, setup, teardown),
