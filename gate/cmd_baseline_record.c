@@ -145,13 +145,14 @@ static int record(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, c
 	rc = pg_baseline_record(x->store, &r, prof.data, prof.len, a->force, err);
 	if (rc)
 		goto out;
-	rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err);
-	if (rc)
-		goto out;
-	printf("recorded %s\n", path);
-	show_previous(x, r.commit);
+	/* a proposal's files move to a branch, which it names */
 	if (commit)
 		snprintf(commit, PG_SHA_LEN + 1, "%s", r.commit);
+	else if ((rc = pg_baseline_path(x->store, r.commit, ".json", path, sizeof(path), err)))
+		goto out;
+	else
+		printf("recorded %s\n", path);
+	show_previous(x, r.commit);
 out:
 	pg_buf_release(&prof);
 	pg_result_release(&r);
@@ -173,11 +174,16 @@ int pg_baseline_cmd_propose(struct pg_baseline_ctx *x, const struct pg_baseline_
 	char commit[PG_SHA_LEN + 1];
 	struct pg_propose_req q = { x->store, &x->cfg, x->sc->name,
 				    commit,   NULL,    a->sc.capture.verbose };
-	int rc;
+	int dirty, rc;
 
 	q.remote = a->remote ? a->remote : env_remote && *env_remote ? env_remote : "origin";
 	if (a->no_push)
 		q.remote = NULL;
+	/* a capture is of HEAD: refuse before it what its commit would */
+	if (!a->from && (rc = head_of(x, commit, &dirty, err)))
+		return rc;
+	if (!a->from && (rc = pg_propose_branch_free(x->cfg.dir, commit, err)))
+		return rc;
 	rc = record(x, a, commit, err);
 	return rc ? rc : pg_propose_baseline(&q, err);
 }

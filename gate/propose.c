@@ -57,6 +57,29 @@ static int add_files(git_repository *repo, git_index *idx, const struct pg_propo
 	return rc;
 }
 
+int pg_propose_branch_free(const char *repo_dir, const char *commit, struct pg_err *err)
+{
+	git_repository *repo = NULL;
+	char ref[96];
+	git_oid id;
+	int rc;
+
+	if ((rc = pg_libgit2_load(err)))
+		return rc;
+	pg_libgit2.libgit2_init();
+	snprintf(ref, sizeof(ref), "refs/heads/" PG_PROPOSE_BRANCH_FMT, commit);
+	if (pg_libgit2.repository_open_ext(&repo, repo_dir, 0, NULL))
+		rc = pg_libgit2_fail(err, PG_EINPUT, "cannot open the repository");
+	else if (!pg_libgit2.reference_name_to_id(&id, repo, ref))
+		rc = pg_err_set(err, PG_EINPUT,
+				"branch '%s' exists: this commit's baseline was proposed before; "
+				"push that branch, or delete it to propose again",
+				ref + strlen("refs/heads/"));
+	pg_libgit2.repository_free(repo);
+	pg_libgit2.libgit2_shutdown();
+	return rc;
+}
+
 int pg_propose_commit(const struct pg_propose *p, char out[41], struct pg_err *err)
 {
 	git_repository *repo = NULL;

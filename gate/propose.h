@@ -24,6 +24,13 @@ struct pg_propose {
 	const char *summary; /* one line for the MR description push option */
 };
 
+/* The branch a commit's baseline is proposed on. */
+#define PG_PROPOSE_BRANCH_FMT "perfgate/baseline-%.12s"
+
+/* PG_EINPUT when commit's proposal branch exists already: checked before
+ * a capture that could not be proposed afterwards. */
+int pg_propose_branch_free(const char *repo_dir, const char *commit, struct pg_err *err);
+
 /* Commit p->files onto a new branch p->branch whose parent is HEAD;
  * PG_EINPUT if the branch exists. out gets the commit's sha. */
 int pg_propose_commit(const struct pg_propose *p, char out[41], struct pg_err *err);
@@ -36,7 +43,9 @@ int pg_propose_push(const struct pg_propose *p, int verbose, struct pg_err *err)
  * description (pg_baseline_diff_write against the previous baseline) on
  * stdout and in the commit message, the branch, the push (remote NULL:
  * none) and, in GitLab CI with PERFGATE_GITLAB_TOKEN, the merge request's
- * description through the API (a failure there is a warning). */
+ * description through the API (a failure there is a warning). The
+ * recorded files leave the work tree: onto the branch, or, when the
+ * commit fails, away. */
 struct pg_propose_req {
 	struct pg_baseline_store *store;
 	const struct pg_config *cfg;

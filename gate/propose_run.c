@@ -69,11 +69,29 @@ static void describe_mr(const char *branch, const char *desc)
 			err.msg);
 }
 
+/* Describe the recorded files and commit them on the branch. */
+static int commit_files(const struct pg_propose_req *q, struct pg_propose *p, char **desc,
+			char sha[41], struct pg_err *err)
+{
+	char *msg = NULL;
+	int rc = describe(q, desc, err);
+
+	if (rc)
+		return rc;
+	if (asprintf(&msg, "%s\n\n%s", p->title, *desc) < 0)
+		return pg_err_nomem(err);
+	p->message = msg;
+	fputs(*desc, stdout);
+	rc = pg_propose_commit(p, sha, err);
+	free(msg);
+	return rc;
+}
+
 int pg_propose_baseline(const struct pg_propose_req *q, struct pg_err *err)
 {
 	char branch[64], title[160], sha[41], json[4096], pb[4096];
 	const char *files[2] = { json, pb };
-	char *desc = NULL, *msg = NULL;
+	char *desc = NULL;
 	struct pg_propose p = { q->cfg->dir,
 				branch,
 				files,
@@ -85,28 +103,20 @@ int pg_propose_baseline(const struct pg_propose_req *q, struct pg_err *err)
 				NULL };
 	int rc;
 
-	snprintf(branch, sizeof(branch), "perfgate/baseline-%.12s", q->commit);
+	snprintf(branch, sizeof(branch), PG_PROPOSE_BRANCH_FMT, q->commit);
 	snprintf(title, sizeof(title), "perfgate: baseline of %s at %.12s", q->scenario, q->commit);
 	p.summary = "perfgate baseline update; the commit message holds old -> new per metric";
 	if ((rc = pg_baseline_path(q->store, q->commit, ".json", json, sizeof(json), err)) ||
-	    (rc = pg_baseline_path(q->store, q->commit, ".pb.gz", pb, sizeof(pb), err)) ||
-	    (rc = describe(q, &desc, err)))
-		goto out;
+	    (rc = pg_baseline_path(q->store, q->commit, ".pb.gz", pb, sizeof(pb), err)))
+		return rc;
 	p.nfiles = pg_fs_exists(pb) ? 2 : 1;
-	if (asprintf(&msg, "%s\n\n%s", title, desc) < 0) {
-		msg = NULL;
-		rc = pg_err_nomem(err);
-		goto out;
-	}
-	p.message = msg;
-	fputs(desc, stdout);
-	if ((rc = pg_propose_commit(&p, sha, err)))
-		goto out;
-	/* the files live on the branch now; left untracked here they would
-	 * block merging it back */
+	rc = commit_files(q, &p, &desc, sha, err);
+	/* the files live on the branch now, or could not go there: left
+	 * untracked here they would block merging it back, or the next try */
 	unlink(json);
-	if (p.nfiles == 2)
-		unlink(pb);
+	unlink(pb);
+	if (rc)
+		goto out;
 	printf("\ncommitted %.12s on %s (the baseline files moved there from the work tree)\n", sha,
 	       branch);
 	if (!q->remote)
@@ -116,7 +126,6 @@ int pg_propose_baseline(const struct pg_propose_req *q, struct pg_err *err)
 	printf("pushed %s to %s with a merge request for %s\n", branch, q->remote, p.target);
 	describe_mr(branch, desc);
 out:
-	free(msg);
 	free(desc);
 	return rc;
 }

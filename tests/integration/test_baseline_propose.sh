@@ -7,7 +7,9 @@
 #   change per metric, inside or outside the runs' noise, with both hosts;
 #   on that branch `baseline diff HEAD` compares with the predecessor,
 #   `baseline diff HEAD HEAD` is refused, --format markdown works, and
-#   `baseline show` names the previous baseline's file.
+#   `baseline show` names the previous baseline's file; a proposal onto
+#   an existing branch is refused (before a capture of HEAD) and leaves
+#   no files behind.
 set -euo pipefail
 # shellcheck source=tests/integration/scratch_lib.sh
 . "$(dirname "$0")/scratch_lib.sh"
@@ -103,4 +105,15 @@ git checkout -q main
 "$PERFGATE" baseline propose --from "$tmp/b.json" --force >"$tmp/p3.out" 2>"$tmp/p3.err" || rc=$?
 [ "$rc" -eq 2 ] && grep -q "baseline branch" "$tmp/p3.err" ||
 	{ cat "$tmp/p3.err"; fail "a second proposal onto an existing branch: exit $rc"; }
+[ -z "$(git status --porcelain)" ] || fail "a failed proposal left files: $(git status --porcelain)"
+grep -q "^recorded " "$tmp/p2.out" "$tmp/p3.out" && fail "propose names a file it moves away"
+# a capture of HEAD whose proposal branch exists is refused before it runs
+rc=0
+start=$(date +%s)
+"$PERFGATE" baseline propose >"$tmp/p4.out" 2>"$tmp/p4.err" || rc=$?
+[ "$rc" -eq 2 ] && grep -q "branch 'perfgate/baseline-${B:0:12}' exists" "$tmp/p4.err" ||
+	{ cat "$tmp/p4.err"; fail "a proposal of HEAD onto an existing branch: exit $rc"; }
+[ $(($(date +%s) - start)) -lt 5 ] || fail "the existing branch was found only after a capture"
+[ -z "$(git status --porcelain)" ] || fail "a refused proposal left files"
+echo "ok: a proposal onto an existing branch is refused and leaves the work tree as it was"
 echo "PASS: baseline propose and diff"
