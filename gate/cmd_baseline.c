@@ -254,8 +254,8 @@ static int cmd_list(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
 		pg_result_init(&r);
 		if (!pg_baseline_path(x->store, e[i].sha, ".json", path, sizeof(path), NULL) &&
 		    !pg_result_load(&r, path, NULL))
-			printf("%s  %-20s  %d runs  %s", e[i].sha, ESC(e1, r.created), r.runs,
-			       ESC(e2, r.host.cpu_model));
+			printf("%s  %-20s  %d run%s  %s", e[i].sha, ESC(e1, r.created), r.runs,
+			       r.runs == 1 ? " " : "s", ESC(e2, r.host.cpu_model));
 		else
 			printf("%s  (unreadable)", e[i].sha);
 		if (e[i].order >= 0)
@@ -271,9 +271,11 @@ static int cmd_list(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
 static int cmd_prune(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
 		     struct pg_err *err)
 {
-	if (!a->has_keep || a->npos)
-		return pg_err_set(err, PG_EUSAGE,
-				  "'baseline prune' takes --keep N and nothing else");
+	if (!a->has_keep)
+		return pg_err_set(err, PG_EUSAGE, "'baseline prune' needs --keep N");
+	if (a->npos)
+		return pg_err_set(err, PG_EUSAGE, "'baseline prune' takes no arguments, not '%s'",
+				  a->pos[0]);
 	return pg_baseline_prune(x->store, a->keep, stdout, err);
 }
 

@@ -46,8 +46,7 @@ int pg_cmd_build(int argc, char **argv, struct pg_err *err)
 	if (!rc)
 		rc = pg_config_open(&cfg, a.config, a.scenario, &sc, err);
 	if (!rc)
-		rc = pg_build_run(&sc->build, cfg.dir, "the current tree", a.capture.verbose + 1,
-				  err);
+		rc = pg_build_run(&sc->build, cfg.dir, "the current tree", a.capture.verbose, err);
 	pg_config_release(&cfg);
 	return rc;
 }

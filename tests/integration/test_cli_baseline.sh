@@ -109,7 +109,9 @@ one_line sub "baseline needs record, list, show, diff, prune or propose, not 'bo
 run opt 2 list --bogus
 one_line opt "option '--bogus' is unknown"
 run keep 2 prune
-one_line keep "takes --keep N"
+one_line keep "needs --keep N"
+run keep-arg 2 prune --keep 1 extra
+one_line keep-arg "takes no arguments, not 'extra'"
 run badrev 2 show no-such-rev
 one_line badrev "no-such-rev"
 ok "usage errors: exit 2, one line each"

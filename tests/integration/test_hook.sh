@@ -50,8 +50,11 @@ rc=0
 grep -q '^exit 0$' "$tmp/other/.git/hooks/pre-push" || fail "the foreign hook was touched"
 echo "ok: hook install (and refuses a hook it did not write)"
 
-"$PERFGATE" build && "$PERFGATE" baseline record >"$tmp/record.out" 2>&1 ||
-	{ cat "$tmp/record.out"; fail "record"; }
+# build is quiet unless asked (-v says what it built)
+"$PERFGATE" build >"$tmp/build.out" 2>&1 && [ ! -s "$tmp/build.out" ] ||
+	{ cat "$tmp/build.out"; fail "build without -v printed"; }
+"$PERFGATE" build -v 2>&1 | grep -q "^perfgate: built the current tree in " || fail "build -v"
+"$PERFGATE" baseline record >"$tmp/record.out" 2>&1 || { cat "$tmp/record.out"; fail "record"; }
 git add baselines && git commit -qm "B: baseline of A"
 git push origin main >"$tmp/pass.out" 2>&1 || { cat "$tmp/pass.out"; fail "push of B blocked"; }
 grep -q "passed the performance gate; report: .*/.git/perfgate-report/" "$tmp/pass.out" ||
