@@ -280,6 +280,8 @@ int pg_cmd_probe(int argc, char **argv, struct pg_err *err)
 
 	pg_workload_init(&w);
 	rc = parse(argc, argv, &o, err);
+	if (!rc && strcmp(o.out, "-")) /* a typo must not cost the whole wait */
+		rc = pg_fs_check_target(o.out, err);
 	if (rc)
 		goto out;
 	rc = resolve(&o, &w, err);

@@ -44,14 +44,28 @@ run_and_signal INT
 run_and_signal HUP
 run_and_signal QUIT
 
-# An error after attaching (the output directory does not exist) still
-# detaches; the status is 2 and the message names the file.
-ours() { bpftool prog show 2>/dev/null | grep -cE 'name (sys_(enter|exit)_getrandom|tcp_retransmit_skb)'; }
-before=$(ours)
-"$PERFGATE" probe --cgroup "$cg" --duration 0.3 -o "$TMP/missing/out.json" 2>"$TMP/err"
+# An output path that cannot be written is refused before the wait.
+start=$(date +%s%N)
+"$PERFGATE" probe --cgroup "$cg" --duration 5 -o "$TMP/missing/out.json" 2>"$TMP/err"
 rc=$?
 [ $rc = 2 ] || fail "unwritable output: exit $rc, want 2"
 grep -q "cannot .*$TMP/missing/out.json" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
+[ $(($(date +%s%N) - start)) -lt 2000000000 ] || fail "unwritable output found after the wait"
+ok "unwritable output: status 2 at once, one clear line"
+
+# An error after attaching (the output directory went away meanwhile)
+# still detaches; the status is 2 and the message names the file.
+ours() { bpftool prog show 2>/dev/null | grep -cE 'name (sys_(enter|exit)_getrandom|tcp_retransmit_skb)'; }
+before=$(ours)
+mkdir "$TMP/gone"
+"$PERFGATE" probe --cgroup "$cg" --duration 1 -o "$TMP/gone/out.json" 2>"$TMP/err" &
+pid=$!
+sleep 0.5
+rmdir "$TMP/gone"
+wait $pid
+rc=$?
+[ $rc = 2 ] || fail "output directory removed: exit $rc, want 2"
+grep -q "cannot .*$TMP/gone/out.json" "$TMP/err" || fail "unclear error: $(cat "$TMP/err")"
 sleep 0.2
 [ "$(ours)" -le "$before" ] || fail "programs left after an error exit"
 ok "error exit: status 2, one clear line, nothing left attached"
