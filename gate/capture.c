@@ -367,7 +367,7 @@ int pg_capture_run(const struct pg_config *cfg, const struct pg_scenario *sc,
 	int i, n = o->runs > 0 ? o->runs : cfg->runs;
 	int rc = 0;
 
-	pg_progress_init(&pr, n, o->verbose);
+	pg_progress_init(&pr, o, n);
 	free(out->scenario);
 	out->scenario = strdup(sc->name);
 	if (!out->scenario)

@@ -19,10 +19,11 @@
 #define PG_METRIC_STEAL "host.steal_pct"
 
 struct pg_capture_opts {
-	int runs;      /* 0: the config's */
-	int no_probes; /* capture without eBPF (no root needed) */
-	int verbose;   /* progress lines even when stderr is not a terminal */
-	int cpu;       /* 0: no placement; N: workload and load on CPU N - 1 */
+	int runs;	  /* 0: the config's */
+	int no_probes;	  /* capture without eBPF (no root needed) */
+	int verbose;	  /* progress lines even when stderr is not a terminal */
+	int cpu;	  /* 0: no placement; N: workload and load on CPU N - 1 */
+	const char *side; /* NULL, or which side of a paired check this is */
 };
 
 /* Which scenario of which config file to capture, and how: what the

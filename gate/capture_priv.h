@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "capture.h"
 #include "config.h"
 #include "err.h"
 #include "pressure.h"
@@ -19,12 +20,13 @@
 struct pg_progress {
 	int tty;
 	int verbose;
+	char side[16]; /* "reference " or "", before "run" */
 	int run, nruns;
 	const char *phase;
 	double left_shown;
 };
 
-void pg_progress_init(struct pg_progress *p, int nruns, int verbose);
+void pg_progress_init(struct pg_progress *p, const struct pg_capture_opts *o, int nruns);
 void pg_progress_run(struct pg_progress *p, int run);
 void pg_progress_phase(struct pg_progress *p, const char *phase, double seconds);
 void pg_progress_tick(struct pg_progress *p, double left_s);

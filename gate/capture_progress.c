@@ -6,13 +6,15 @@
 
 #include "capture_priv.h"
 
-void pg_progress_init(struct pg_progress *p, int nruns, int verbose)
+void pg_progress_init(struct pg_progress *p, const struct pg_capture_opts *o, int nruns)
 {
 	memset(p, 0, sizeof(*p));
 	p->tty = isatty(STDERR_FILENO);
 	/* a CI log (GitLab sets CI) gets the phase lines without -v: minutes of
 	 * silence read as a hung job */
-	p->verbose = verbose ? verbose : getenv("CI") && *getenv("CI");
+	p->verbose = o->verbose ? o->verbose : getenv("CI") && *getenv("CI");
+	/* a duet's two sides report at once */
+	snprintf(p->side, sizeof(p->side), "%s%s", o->side ? o->side : "", o->side ? " " : "");
 	p->nruns = nruns;
 	p->phase = "";
 	p->left_shown = -1;
@@ -22,13 +24,14 @@ static void show(struct pg_progress *p, double left)
 {
 	if (p->tty) {
 		if (left > 0)
-			fprintf(stderr, "\r run %d/%d  %s  %.0f s left\033[K", p->run, p->nruns,
-				p->phase, left);
+			fprintf(stderr, "\r %srun %d/%d  %s  %.0f s left\033[K", p->side, p->run,
+				p->nruns, p->phase, left);
 		else
-			fprintf(stderr, "\r run %d/%d  %s\033[K", p->run, p->nruns, p->phase);
+			fprintf(stderr, "\r %srun %d/%d  %s\033[K", p->side, p->run, p->nruns,
+				p->phase);
 		fflush(stderr);
 	} else if (p->verbose && left < 0) {
-		fprintf(stderr, "perfgate: run %d/%d: %s\n", p->run, p->nruns, p->phase);
+		fprintf(stderr, "perfgate: %srun %d/%d: %s\n", p->side, p->run, p->nruns, p->phase);
 	}
 }
 

@@ -14,6 +14,8 @@
 void pg_paired_init(struct pg_paired *p, const struct pg_measure *ref, const struct pg_measure *cur,
 		    const struct pg_paired_cfg *cfg, const struct pg_compare_opts *opts)
 {
+	p->ref.name = "reference";
+	p->cur.name = "current";
 	p->ref.m = *ref;
 	p->cur.m = *cur;
 	pg_result_init(&p->ref.res);
@@ -44,6 +46,7 @@ int pg_paired_capture_one(const struct pg_paired_side *s, int cpu, struct pg_res
 
 	one.runs = 1;
 	one.cpu = cpu;
+	one.side = s->name;
 	m.capture = &one;
 	return pg_measure_run(&m, out, prof, err);
 }

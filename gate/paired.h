@@ -29,6 +29,7 @@
 #define PG_PAIRED_MAX_STEAL 5.0
 
 struct pg_paired_side {
+	const char *name; /* "reference" or "current" */
 	struct pg_measure m;
 	struct pg_result res;  /* every kept round, in round order */
 	struct pg_buf profile; /* the CPU profile of its last kept round */

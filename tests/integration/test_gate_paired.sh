@@ -159,8 +159,12 @@ xmllint --xpath '//testcase[failure]/@name' "$T/cpu/junit.xml" | grep -q cpu.sec
 # the same as a duet (the default) once the network is isolated again: both
 # sides at once, the second side in a forked process
 git checkout -q HEAD~1 -- perfgate.json && git commit -qm "back in a namespace of its own"
-paired cpu-duet 1
+paired cpu-duet 1 -v
 grep -q "round 1: duet" "$T/cpu-duet.err" || fail "cpu-duet: rounds were not duets"
+# the two sides' progress lines, printed at once, say whose they are
+grep -q "^perfgate: reference run 1/1: load" "$T/cpu-duet.err" &&
+	grep -q "^perfgate: current run 1/1: load" "$T/cpu-duet.err" ||
+	fail "cpu-duet: the progress lines do not name their side"
 jq -e '[.comparison[] | select(.metric == "cpu.seconds_per_req")][0].verdict == "regression"' \
 	"$T/cpu-duet/result.json" >/dev/null && ok "cpu-duet: cpu.seconds_per_req regressed" ||
 	fail "cpu-duet: no regression of cpu.seconds_per_req"
