@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Reading a pprof profile: gunzip (libdeflate, capped), unpack with protobuf-c,
- * and check every reference the way pprof's CheckValid does, so that the
- * aggregation code can trust ids and indices. */
+/* Reading a pprof profile: gunzip (libdeflate, capped), unpack with
+ * protobuf-c, and check every reference the way pprof's CheckValid does,
+ * so that the aggregation code can trust ids and indices. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>

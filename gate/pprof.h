@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* pprof profiles (profile.proto, gzip-compressed or raw): parse with
- * protobuf-c and libdeflate, and aggregate by function as `go tool pprof -top` does.
- * A struct pg_profile is owned by the caller (pg_profile_free); a struct
- * pg_top owns its strings and array (pg_top_release). pg_profile_parse takes
- * untrusted bytes and is the fuzz target. */
+ * protobuf-c and libdeflate, and aggregate by function as `go tool pprof
+ * -top` does. A struct pg_profile is owned by the caller
+ * (pg_profile_free); a struct pg_top owns its strings and array
+ * (pg_top_release). pg_profile_parse takes untrusted bytes and is the fuzz
+ * target. */
 #ifndef PG_PPROF_H
 #define PG_PPROF_H
 
