@@ -28,7 +28,7 @@ repo=$T/repo
 mkdir -p "$repo/svc"
 cp "$ROOT"/tests/workload/orders-api/{main.go,go.mod,regress.conf} "$repo/svc/"
 printf 'go 1.19\n\nuse ./svc\n' >"$repo/go.work"
-# GOCACHE: the suite's own warm cache, so each tree's build takes seconds.
+# GOCACHE: the warm cache the Makefile built with, so each tree builds in seconds.
 jq -n --arg l "$ROOT/scripts/load-wrk.sh" --arg m "$MARK" --arg c "$GOCACHE" '{
 	paired: { min_rounds: 3, max_rounds: 3 },
 	scenarios: [{

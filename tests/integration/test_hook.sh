@@ -22,12 +22,11 @@ command -v setpriv >/dev/null || { echo "SKIP: setpriv (util-linux) is needed"; 
 tmp=$(mktemp -d /tmp/pg-hook.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 chmod 755 "$tmp"
-# private caches (nobody cannot write root's), seeded with the standard
-# library the Makefile compiled, so the builds take seconds, not half a minute
-for c in gocache gocache-nobody; do
-	cp -a "${GOCACHE:-$BUILD/gocache}" "$tmp/$c" 2>/dev/null || mkdir -p "$tmp/$c"
-done
-export GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$tmp/gocache
+# nobody cannot write root's Go cache: a copy of it, warm with the
+# standard library the Makefile compiled, so its builds take seconds
+cp -a "${GOCACHE:-$BUILD/gocache}" "$tmp/gocache-nobody" 2>/dev/null ||
+	mkdir -p "$tmp/gocache-nobody"
+export GOFLAGS=-mod=mod GOPROXY=off
 ms() { date +%s%3N; }
 
 git init -q --bare -b main "$tmp/origin.git"
