@@ -54,8 +54,8 @@ static uint32_t narrow_kids(const struct svg *s, const struct pg_flame_node *par
 	uint32_t i, k = 0;
 
 	memset(m, 0, sizeof(*m));
-	for (i = 0; i < parent->nkids; i++) {
-		const struct pg_flame_node *c = &s->fl->nodes[parent->kids[i]];
+	for (i = parent->kid; i != PG_FLAME_NONE; i = s->fl->nodes[i].next) {
+		const struct pg_flame_node *c = &s->fl->nodes[i];
 
 		if (frame_width(s, c) >= s->min_width)
 			continue;
@@ -90,8 +90,8 @@ static size_t estimate(const struct svg *s, uint32_t id, int depth, size_t sum)
 	len = strlen(n->name);
 	fit = label_fit(w);
 	sum += FRAME_BYTES + len + (fit < len ? fit : len);
-	for (i = 0; i < n->nkids; i++)
-		sum = estimate(s, n->kids[i], depth + 1, sum);
+	for (i = n->kid; i != PG_FLAME_NONE; i = s->fl->nodes[i].next)
+		sum = estimate(s, i, depth + 1, sum);
 	if (narrow_kids(s, n, &m) && frame_width(s, &m) >= s->min_width)
 		sum += FRAME_BYTES + 64;
 	return sum;
@@ -109,8 +109,8 @@ static void measure(struct svg *s, uint32_t id, int depth)
 		s->depth = depth;
 	if (fabs(delta(s->fl, n)) > s->max_abs)
 		s->max_abs = fabs(delta(s->fl, n));
-	for (i = 0; i < n->nkids; i++)
-		measure(s, n->kids[i], depth + 1);
+	for (i = n->kid; i != PG_FLAME_NONE; i = s->fl->nodes[i].next)
+		measure(s, i, depth + 1);
 }
 
 /* Without a baseline, the classic warm palette, picked by name so that a
@@ -216,11 +216,11 @@ static void frame(struct svg *s, uint32_t id, int depth, double x)
 		return;
 	frame_fill(s, n, fill, sizeof(fill));
 	rect(s, n, x, TOP + (s->depth - depth) * FRAME_H, w, fill);
-	for (i = 0; i < n->nkids; i++) {
-		cw = frame_width(s, &s->fl->nodes[n->kids[i]]);
+	for (i = n->kid; i != PG_FLAME_NONE; i = s->fl->nodes[i].next) {
+		cw = frame_width(s, &s->fl->nodes[i]);
 		if (cw < s->min_width)
 			continue;
-		frame(s, n->kids[i], depth + 1, x);
+		frame(s, i, depth + 1, x);
 		x += cw;
 	}
 	if (depth + 1 <= MAX_DEPTH)
