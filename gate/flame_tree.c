@@ -22,6 +22,20 @@ static uint32_t *slots_new(size_t cap)
 	return s;
 }
 
+/* arr with room for element n (of size bytes), grown by doubling; NULL
+ * (arr untouched) when out of memory or of 32-bit indices. */
+static void *room(void *arr, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? 2 * *cap : 256;
+
+	if (n < *cap)
+		return arr;
+	if (ncap >= UINT32_MAX / 4 || !(arr = realloc(arr, ncap * size)))
+		return NULL;
+	*cap = ncap;
+	return arr;
+}
+
 static size_t str_hash(const char *s)
 {
 	uint32_t h = 2166136261u;
@@ -58,8 +72,8 @@ static int names_rehash(struct pg_flame *fl)
 /* The one copy of name this graph keeps, made on first sight. */
 static char *intern(struct pg_flame *fl, const char *name)
 {
-	size_t j, cap;
 	char **names;
+	size_t j;
 
 	if ((fl->nnames + 1) * 2 > fl->nslots && names_rehash(fl))
 		return NULL;
@@ -67,14 +81,10 @@ static char *intern(struct pg_flame *fl, const char *name)
 	     j = (j + 1) & (fl->nslots - 1))
 		if (!strcmp(fl->names[fl->name_slot[j]], name))
 			return fl->names[fl->name_slot[j]];
-	if (fl->nnames == fl->capnames) {
-		cap = fl->capnames ? 2 * fl->capnames : 256;
-		names = realloc(fl->names, cap * sizeof(*names));
-		if (!names)
-			return NULL;
-		fl->names = names;
-		fl->capnames = cap;
-	}
+	names = room(fl->names, fl->nnames, &fl->capnames, sizeof(*names));
+	if (!names)
+		return NULL;
+	fl->names = names;
 	fl->names[fl->nnames] = strdup(name);
 	if (!fl->names[fl->nnames])
 		return NULL;
@@ -128,19 +138,11 @@ void pg_flame_forget_frames(struct pg_flame *fl)
 
 static int add_node(struct pg_flame *fl, uint32_t parent, char *name, uint32_t *id)
 {
-	struct pg_flame_node *n;
-	size_t cap;
+	struct pg_flame_node *n = room(fl->nodes, fl->nnodes, &fl->capnodes, sizeof(*n));
 
-	if (fl->nnodes == fl->capnodes) {
-		if (fl->capnodes >= UINT32_MAX / 4)
-			return PG_ENOMEM;
-		cap = fl->capnodes ? 2 * fl->capnodes : 256;
-		n = realloc(fl->nodes, cap * sizeof(*n));
-		if (!n)
-			return PG_ENOMEM;
-		fl->nodes = n;
-		fl->capnodes = cap;
-	}
+	if (!n)
+		return PG_ENOMEM;
+	fl->nodes = n;
 	n = &fl->nodes[fl->nnodes];
 	memset(n, 0, sizeof(*n));
 	n->name = name;
