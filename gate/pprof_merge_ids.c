@@ -14,6 +14,19 @@ int pp_merge_key_push(struct pp_merge *m, uint64_t v)
 	return 0;
 }
 
+/* m->key's index in km (*idx), with room for it in the array at arrp
+ * (elements of elem bytes): 1 when it is new and the caller fills the
+ * element in, 0 when it was there already, PG_ENOMEM. */
+static int slot(struct pp_merge *m, struct pp_kmap *km, void *arrp, size_t *cap, size_t elem,
+		uint32_t *idx)
+{
+	int rc = pp_kmap_get(km, m->key, m->nkey, idx);
+
+	if (rc < 0 || pp_grow(arrp, cap, km->n, elem))
+		return PG_ENOMEM;
+	return !rc;
+}
+
 /* The new index of the string s (which must outlive the merge). */
 int pp_merge_add_bytes(struct pp_merge *m, struct pp_str s, int64_t *out)
 {
@@ -31,10 +44,10 @@ int pp_merge_add_bytes(struct pp_merge *m, struct pp_str s, int64_t *out)
 		if (pp_merge_key_push(m, w))
 			return PG_ENOMEM;
 	}
-	rc = pp_kmap_get(&m->strs, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->str, &m->capstr, m->strs.n, sizeof(*m->str)))
-		return PG_ENOMEM;
-	if (!rc) {
+	rc = slot(m, &m->strs, &m->str, &m->capstr, sizeof(*m->str), &idx);
+	if (rc < 0)
+		return rc;
+	if (rc) {
 		m->str[idx].data = (uint8_t *)s.p;
 		m->str[idx].len = s.n;
 	}
@@ -67,10 +80,10 @@ static int add_mapping(struct pp_merge *m, const struct pg_profile *p,
 					 (uint64_t)in->has_line_numbers << 2 |
 					 (uint64_t)in->has_inline_frames << 3))
 		return PG_ENOMEM;
-	rc = pp_kmap_get(&m->maps, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->map, &m->capmap, m->maps.n, sizeof(*m->map)))
-		return PG_ENOMEM;
-	if (!rc) {
+	rc = slot(m, &m->maps, &m->map, &m->capmap, sizeof(*m->map), &idx);
+	if (rc < 0)
+		return rc;
+	if (rc) {
 		o = pp_arena_alloc(&m->arena, sizeof(*o));
 		if (!o)
 			return PG_ENOMEM;
@@ -100,10 +113,10 @@ static int add_function(struct pp_merge *m, const struct pg_profile *p,
 	if (pp_merge_key_push(m, (uint64_t)name) || pp_merge_key_push(m, (uint64_t)sys) ||
 	    pp_merge_key_push(m, (uint64_t)file) || pp_merge_key_push(m, (uint64_t)in->start_line))
 		return PG_ENOMEM;
-	rc = pp_kmap_get(&m->funcs, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->func, &m->capfunc, m->funcs.n, sizeof(*m->func)))
-		return PG_ENOMEM;
-	if (!rc) {
+	rc = slot(m, &m->funcs, &m->func, &m->capfunc, sizeof(*m->func), &idx);
+	if (rc < 0)
+		return rc;
+	if (rc) {
 		o = pp_arena_alloc(&m->arena, sizeof(*o));
 		if (!o)
 			return PG_ENOMEM;
@@ -152,10 +165,10 @@ static int add_location(struct pp_merge *m, const struct pg_profile *p,
 
 	if (location_key(m, p, in))
 		return PG_ENOMEM;
-	rc = pp_kmap_get(&m->locs, m->key, m->nkey, &idx);
-	if (rc < 0 || pp_grow(&m->loc, &m->caploc, m->locs.n, sizeof(*m->loc)))
-		return PG_ENOMEM;
-	if (!rc) {
+	rc = slot(m, &m->locs, &m->loc, &m->caploc, sizeof(*m->loc), &idx);
+	if (rc < 0)
+		return rc;
+	if (rc) {
 		o = pp_arena_alloc(&m->arena, sizeof(*o));
 		lines = pp_arena_alloc(&m->arena, in->n_line * sizeof(*lines) + 1);
 		if (!o || !lines)
