@@ -66,8 +66,10 @@ static int set_commit(struct pg_baseline_ctx *x, struct pg_result *r, struct pg_
 	return r->commit ? 0 : pg_err_nomem(err);
 }
 
-/* Refuse before a long capture what would be refused after it. */
-static int precheck(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, struct pg_err *err)
+/* Refuse before a long capture what would be refused after it (for a
+ * proposal, also the branch it would go on). */
+static int precheck(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, int propose,
+		    struct pg_err *err)
 {
 	char head[PG_SHA_LEN + 1], path[4096];
 	int dirty, rc;
@@ -82,12 +84,12 @@ static int precheck(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
 	if (!a->force && pg_fs_exists(path))
 		return pg_err_set(err, PG_EINPUT, "baseline '%s' exists; use --force to replace it",
 				  path);
-	return 0;
+	return propose ? pg_propose_branch_free(x->cfg.dir, head, err) : 0;
 }
 
 /* What record files: a result file with its commit (HEAD if it names
  * none), or a capture of HEAD once nothing would refuse it afterwards. */
-static int record_input(struct pg_baseline_ctx *x, const struct pg_baseline_args *a,
+static int record_input(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, int propose,
 			struct pg_result *r, struct pg_buf *prof, struct pg_err *err)
 {
 	int rc;
@@ -96,7 +98,7 @@ static int record_input(struct pg_baseline_ctx *x, const struct pg_baseline_args
 		rc = load_from(x, a->from, r, prof, err);
 		return rc ? rc : set_commit(x, r, err);
 	}
-	rc = precheck(x, a, err);
+	rc = precheck(x, a, propose, err);
 	if (rc)
 		return rc;
 	return pg_measure_once(&(struct pg_measure){ &x->cfg, x->sc, &a->sc.capture, NULL, NULL },
@@ -117,7 +119,8 @@ static void show_previous(struct pg_baseline_ctx *x, const char *commit)
 	pg_result_release(&r);
 }
 
-/* Record HEAD's baseline; commit (if not NULL) gets its commit. */
+/* Record HEAD's baseline; commit (if not NULL: for a proposal) gets its
+ * commit. */
 static int record(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, char *commit,
 		  struct pg_err *err)
 {
@@ -132,7 +135,7 @@ static int record(struct pg_baseline_ctx *x, const struct pg_baseline_args *a, c
 				a->pos[0]);
 		goto out;
 	}
-	rc = record_input(x, a, &r, &prof, err);
+	rc = record_input(x, a, commit != NULL, &r, &prof, err);
 	if (rc)
 		goto out;
 	if (r.dirty && !a->allow_dirty) {
@@ -174,16 +177,11 @@ int pg_baseline_cmd_propose(struct pg_baseline_ctx *x, const struct pg_baseline_
 	char commit[PG_SHA_LEN + 1];
 	struct pg_propose_req q = { x->store, &x->cfg, x->sc->name,
 				    commit,   NULL,    a->sc.capture.verbose };
-	int dirty, rc;
+	int rc;
 
 	q.remote = a->remote ? a->remote : env_remote && *env_remote ? env_remote : "origin";
 	if (a->no_push)
 		q.remote = NULL;
-	/* a capture is of HEAD: refuse before it what its commit would */
-	if (!a->from && (rc = head_of(x, commit, &dirty, err)))
-		return rc;
-	if (!a->from && (rc = pg_propose_branch_free(x->cfg.dir, commit, err)))
-		return rc;
 	rc = record(x, a, commit, err);
 	return rc ? rc : pg_propose_baseline(&q, err);
 }
