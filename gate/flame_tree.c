@@ -226,8 +226,7 @@ int pg_flame_finish(struct pg_flame *fl)
 	struct pg_flame_node *n;
 	size_t id;
 
-	pg_flame_forget_frames(fl);
-	free(fl->kid_slot);
+	free(fl->kid_slot); /* the frames went with their profiles */
 	fl->kid_slot = NULL;
 	fl->nkid_slots = 0;
 	for (id = 0; id < fl->nnodes; id++)
